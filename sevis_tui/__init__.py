@@ -1,0 +1,3 @@
+"""sevis-tui: register SEVIS batch certificates from the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow `python -m sevis_tui`."""
+
+from sevis_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""`sevis-tui locate`: print every path in use, and the demo login when embedded."""
+
+from __future__ import annotations
+
+import argparse
+
+from sevis_tui.config import Settings, paths
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    del args
+    where = paths()
+    rows = [
+        ("defaults", str(where.defaults_file)),
+        ("config file", f"{where.config_file}{'' if where.config_file.exists() else ' (absent)'}"),
+        ("state file", str(where.state_file)),
+        ("data folder", str(where.data_dir)),
+        ("print folder", str(settings.print_folder)),
+        ("server", settings.server.url or "embedded demo service (in-process)"),
+    ]
+    if settings.accepted_issuers_path:
+        rows.append(("accepted issuers", str(settings.accepted_issuers_path)))
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    if settings.embedded:
+        for label, value in _demo_login_rows():
+            print(f"{label:<{width}}  {value}")
+    return 0
+
+
+def _demo_login_rows() -> list[tuple[str, str]]:
+    try:
+        from sevis_tui.service import demo
+    except ImportError:  # the service is optional for locate
+        return []
+    return [("demo user ID", demo.DEMO_USER_ID), ("demo password", demo.DEMO_PASSWORD)]
