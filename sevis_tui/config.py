@@ -116,6 +116,21 @@ class Paths:
     def state_file(self) -> Path:
         return self.state_dir / "state.toml"
 
+    @property
+    def database(self) -> Path:
+        """The embedded service's SQLite database."""
+        return self.data_dir / "sevis.db"
+
+    @property
+    def demo_issuer_cert(self) -> Path:
+        """The embedded demo service's issuing CA certificate (PEM), an accepted issuer there."""
+        return self.data_dir / "demo" / "issuer-ca.pem"
+
+    @property
+    def demo_issuer_key(self) -> Path:
+        """Its private key (PEM, mode 0600); only `demo-certs` and the demo seed use it."""
+        return self.data_dir / "demo" / "issuer-ca.key"
+
 
 def defaults_file() -> Path:
     """The shipped defaults: config/defaults.toml in a checkout, or the copy in the wheel."""
@@ -212,7 +227,9 @@ def _merge_file(
             if key not in known:
                 warnings.append(f"{path}: unknown key {section}.{key} ignored")
                 continue
-            values[section][key] = _check_type(value, known[key].default, f"{path}: {section}.{key}")
+            values[section][key] = _check_type(
+                value, known[key].default, f"{path}: {section}.{key}"
+            )
 
 
 def _check_type(value: Any, default: Any, where: str) -> Any:
