@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
@@ -171,10 +172,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        where = f" line {line}" if line else ""
-        reason = getattr(error, "msg", str(error))
-        raise ConfigError(f"config error in {path}{where}: {reason}") from None
+        # Python 3.11's error has no line attribute; its message ends "(at line N, column M)".
+        found = re.search(r"^(.*?) \(at line (\d+), column (\d+)\)$", str(error))
+        if found:
+            reason, line, column = found.groups()
+            where = f" line {line}: {reason} (column {column})"
+        else:
+            where = f": {error}"
+        raise ConfigError(f"config error in {path}{where}") from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
 

@@ -1,0 +1,164 @@
+"""Layered configuration: defaults < user file < environment < command line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sevis_tui.cli import main
+from sevis_tui.config import (
+    ConfigError,
+    State,
+    StateStore,
+    load_settings,
+    paths,
+    write_toml_atomic,
+)
+
+
+def user_config(text: str) -> Path:
+    path = paths().config_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_defaults_document_every_setting() -> None:
+    settings = load_settings()
+    assert settings.embedded
+    assert settings.server.timeout == 15.0
+    assert settings.certificates.expiry_warning_days == 30
+    assert ".pem" in settings.browser.extensions
+    shipped = tomllib.loads(paths().defaults_file.read_text(encoding="utf-8"))
+    assert set(shipped) == {"server", "browser", "certificates", "ui"}
+
+
+def test_precedence_file_then_environment_then_flags() -> None:
+    user_config('[server]\nurl = "https://file.example"\ntimeout = 3\n')
+    assert load_settings().server.url == "https://file.example"
+    assert load_settings().server.timeout == 3.0
+    env = {**os.environ, "SEVIS_TUI_SERVER": "https://env.example"}
+    assert load_settings(env).server.url == "https://env.example"
+    flags = {"server": {"url": "https://flag.example"}}
+    assert load_settings(env, overrides=flags).server.url == "https://flag.example"
+    # A flag left unset (None) does not hide the layer below it.
+    assert load_settings(env, overrides={"server": {"url": None}}).server.url == (
+        "https://env.example"
+    )
+
+
+def test_named_config_file_replaces_the_user_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text("[ui]\nmouse = false\n", encoding="utf-8")
+    settings = load_settings({**os.environ, "SEVIS_TUI_CONFIG": str(other)})
+    assert settings.ui.mouse is False
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings({**os.environ, "SEVIS_TUI_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_invalid_toml_names_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    path = user_config('[server]\nurl = "x"\ntimeout = = 3\n')
+    assert main(["locate"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"sevis-tui: config error in {path} line 3:")
+    assert "Traceback" not in err and "\n" not in err
+
+
+def test_wrong_type_fails_with_file_and_key(capsys: pytest.CaptureFixture[str]) -> None:
+    path = user_config('[certificates]\nexpiry_warning_days = "soon"\n')
+    assert main(["locate"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "certificates.expiry_warning_days" in err
+    assert "a whole number" in err
+
+
+def test_unknown_key_warns_and_continues(capsys: pytest.CaptureFixture[str]) -> None:
+    user_config("[ui]\ncolour = 'blue'\n[extras]\nx = 1\n")
+    assert main(["locate"]) == 0
+    err = capsys.readouterr().err
+    assert "unknown key ui.colour" in err and "unknown section [extras]" in err
+
+
+def test_bad_environment_value_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    os.environ["SEVIS_TUI_TIMEOUT"] = "soon"
+    try:
+        assert main(["locate"]) == 2
+    finally:
+        del os.environ["SEVIS_TUI_TIMEOUT"]
+    assert "SEVIS_TUI_TIMEOUT='soon': expected a number" in capsys.readouterr().err
+
+
+def test_atomic_write_is_private(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "file.toml"
+    write_toml_atomic(target, {"a": 1})
+    write_toml_atomic(target, {"a": 2})
+    assert tomllib.loads(target.read_text()) == {"a": 2}
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["file.toml"]
+
+
+def test_state_round_trip_and_unknown_content(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.toml")
+    assert store.load() == State()
+    state = State(last_folder="/srv/certs", last_user_id="jsmith6544")
+    state.last_login["jsmith6544"] = "2026-11-28T10:00:00+00:00"
+    assert store.save(state)
+    assert StateStore(tmp_path / "state.toml").load() == state
+    (tmp_path / "state.toml").write_text("not = [valid", encoding="utf-8")
+    broken = StateStore(tmp_path / "state.toml")
+    assert broken.load() == State()
+    assert broken.problem and "fresh state" in broken.problem
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_state_folder_is_reported_once(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    store = StateStore(folder / "state" / "state.toml")
+    assert not store.save(State(last_user_id="x"))
+    first = store.problem
+    assert first and "state will not be kept" in first
+    assert not store.save(State(last_user_id="y"))
+    assert store.problem == first
+
+
+def test_state_folder_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    store = StateStore(blocker / "state.toml")
+    assert store.save(State(last_user_id="x")) is False
+    assert store.problem and "state will not be kept" in store.problem
+
+
+def test_state_keeps_no_password(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.toml")
+    secret = "correct horse battery staple"
+    state = store.load()
+    state.last_user_id = "jsmith6544"
+    state.last_login["jsmith6544"] = "2026-11-28T10:00:00+00:00"
+    store.save(state)
+    assert secret not in (tmp_path / "state.toml").read_text()
+    assert not hasattr(state, "password")
+
+
+def test_version_and_help_run_as_a_process() -> None:
+    run = [sys.executable, "-m", "sevis_tui"]
+    version = subprocess.run([*run, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("sevis-tui ")
+    helptext = subprocess.run([*run, "--help"], capture_output=True, text=True, check=True)
+    for command in ("inspect", "serve", "demo-certs", "locate"):
+        assert command in helptext.stdout
+
+
+def test_locate_prints_every_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["locate"]) == 0
+    out = capsys.readouterr().out
+    where = paths()
+    for path in (where.config_file, where.state_file, where.data_dir):
+        assert str(path) in out
