@@ -1,0 +1,331 @@
+"""Describe one certificate: read every field once, each read guarded.
+
+cryptography parses lazily, so a damaged field raises only when read. Each read here is
+wrapped: one bad field becomes "(unreadable)" plus an `unreadable_field` finding, not a crash.
+Alongside the printable `CertificateInfo`, `Facts` keeps what the judge needs (key kind and
+size, signature OID and hash, EKU OIDs) so nothing is parsed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from sevis_tui.cert.findings import Finding, finding
+from sevis_tui.cert.model import CertificateInfo, Role
+
+UNREADABLE = "(unreadable)"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+T = TypeVar("T")
+E = TypeVar("E", bound=x509.ExtensionType)
+
+_CURVE_NAMES = {
+    "secp256r1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+    "secp224r1": "P-224",
+    "secp192r1": "P-192",
+}
+# Signature algorithms by OID: known even when cryptography cannot use them (MD2, MD4).
+SIGNATURE_NAMES = {
+    "1.2.840.113549.1.1.2": "MD2 with RSA",
+    "1.2.840.113549.1.1.3": "MD4 with RSA",
+    "1.2.840.113549.1.1.4": "MD5 with RSA",
+    "1.2.840.113549.1.1.5": "SHA-1 with RSA",
+    "1.3.14.3.2.29": "SHA-1 with RSA",
+    "1.3.14.3.2.3": "MD5 with RSA",
+    "1.2.840.113549.1.1.10": "RSA-PSS",
+    "1.2.840.113549.1.1.14": "SHA-224 with RSA",
+    "1.2.840.113549.1.1.11": "SHA-256 with RSA",
+    "1.2.840.113549.1.1.12": "SHA-384 with RSA",
+    "1.2.840.113549.1.1.13": "SHA-512 with RSA",
+    "1.2.840.10045.4.1": "ECDSA with SHA-1",
+    "1.2.840.10045.4.3.1": "ECDSA with SHA-224",
+    "1.2.840.10045.4.3.2": "ECDSA with SHA-256",
+    "1.2.840.10045.4.3.3": "ECDSA with SHA-384",
+    "1.2.840.10045.4.3.4": "ECDSA with SHA-512",
+    "1.2.840.10040.4.3": "DSA with SHA-1",
+    "1.3.14.3.2.27": "DSA with SHA-1",
+    "2.16.840.1.101.3.4.3.1": "DSA with SHA-224",
+    "2.16.840.1.101.3.4.3.2": "DSA with SHA-256",
+    "1.3.101.112": "Ed25519",
+    "1.3.101.113": "Ed448",
+}
+EKU_NAMES = {
+    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string: "Client Authentication",
+    ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "E-mail Protection",
+    ExtendedKeyUsageOID.SERVER_AUTH.dotted_string: "Server Authentication",
+    ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "Code Signing",
+    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "Time Stamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSP Signing",
+    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string: "Any Purpose",
+    ExtendedKeyUsageOID.SMARTCARD_LOGON.dotted_string: "Smart Card Logon",
+    "1.3.6.1.4.1.311.10.3.12": "Document Signing",
+}
+_KEY_USAGE_NAMES = (
+    ("digital_signature", "Digital Signature"),
+    ("content_commitment", "Non Repudiation"),
+    ("key_encipherment", "Key Encipherment"),
+    ("data_encipherment", "Data Encipherment"),
+    ("key_agreement", "Key Agreement"),
+    ("key_cert_sign", "Certificate Sign"),
+    ("crl_sign", "CRL Sign"),
+    ("encipher_only", "Encipher Only"),
+    ("decipher_only", "Decipher Only"),
+)
+
+
+@dataclass
+class Facts:
+    """What the judge needs besides the printable description."""
+
+    certificate: x509.Certificate
+    der: bytes
+    key_kind: str = "unknown"  # "RSA", "EC", "DSA", "Ed25519", "Ed448", ...
+    key_bits: int = 0
+    signature_oid: str = ""
+    signature_hash: str | None = None  # "sha1", "md5", "sha256", ... when known
+    eku_oids: tuple[str, ...] | None = None  # None: no EKU extension
+    valid_dates: bool = True
+
+
+@dataclass
+class Described:
+    info: CertificateInfo
+    facts: Facts
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Reader:
+    """Runs each field read, remembering which ones failed."""
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def read(self, label: str, read: Callable[[], T], fallback: T) -> T:
+        try:
+            return read()
+        except Exception:  # any parse error in a lazily decoded field
+            self.failed.append(label)
+            return fallback
+
+
+def _name_value(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+    values = [a.value for a in name.get_attributes_for_oid(oid)]
+    return ", ".join(v if isinstance(v, str) else v.hex() for v in values)
+
+
+def fingerprint(der: bytes, algorithm: str) -> str:
+    """Colon-separated upper-case hex of the hash of the DER bytes, as browsers show it."""
+    digest = hashlib.sha256(der) if algorithm == "sha256" else hashlib.sha1(der)
+    return digest.digest().hex(":").upper()
+
+
+def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number: int) -> Described:
+    reader = _Reader()
+    read = reader.read
+    subject_name = read("subject", lambda: certificate.subject, x509.Name([]))
+    issuer_name = read("issuer", lambda: certificate.issuer, x509.Name([]))
+    subject = read("subject", subject_name.rfc4514_string, UNREADABLE)
+    issuer = read("issuer", issuer_name.rfc4514_string, UNREADABLE)
+    not_before = read("validity", lambda: certificate.not_valid_before_utc, _EPOCH)
+    not_after = read("validity", lambda: certificate.not_valid_after_utc, _EPOCH)
+    facts = Facts(certificate, der, valid_dates="validity" not in reader.failed)
+    _read_key(certificate, facts, reader)
+    facts.signature_oid = read(
+        "signature algorithm", lambda: certificate.signature_algorithm_oid.dotted_string, ""
+    )
+    facts.signature_hash = _signature_hash(certificate)
+    extensions = read("extensions", lambda: certificate.extensions, x509.Extensions([]))
+    constraints = _extension(extensions, x509.BasicConstraints)
+    is_ca = bool(constraints and constraints.ca)
+    eku = _extension(extensions, x509.ExtendedKeyUsage)
+    if eku is not None:
+        facts.eku_oids = tuple(oid.dotted_string for oid in eku)
+    no_names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    emails, sans = read(
+        "subject alternative name", lambda: _sans(extensions, subject_name), no_names
+    )
+    self_signed = bool(subject_name) and read(
+        "issuer", lambda: _self_issued(subject_name, issuer_name, extensions), False
+    )
+    role: Role = "end-entity" if not is_ca else ("root" if self_signed else "intermediate")
+    info = CertificateInfo(
+        subject=subject,
+        subject_common_name=read(
+            "subject", lambda: _name_value(subject_name, NameOID.COMMON_NAME), UNREADABLE
+        ),
+        subject_organization=read(
+            "subject", lambda: _name_value(subject_name, NameOID.ORGANIZATION_NAME), UNREADABLE
+        ),
+        issuer=issuer,
+        issuer_common_name=read(
+            "issuer", lambda: _name_value(issuer_name, NameOID.COMMON_NAME), UNREADABLE
+        ),
+        issuer_organization=read(
+            "issuer", lambda: _name_value(issuer_name, NameOID.ORGANIZATION_NAME), UNREADABLE
+        ),
+        serial_hex=read(
+            "serial number", lambda: _serial_hex(certificate.serial_number), UNREADABLE
+        ),
+        not_before=not_before,
+        not_after=not_after,
+        days_left=(not_after - now).days,
+        key_description=_key_description(facts),
+        signature_algorithm=SIGNATURE_NAMES.get(facts.signature_oid, facts.signature_oid)
+        or UNREADABLE,
+        sha256=fingerprint(der, "sha256"),
+        sha1=fingerprint(der, "sha1"),
+        emails=emails,
+        sans=sans,
+        key_usage=read("key usage", lambda: _key_usage(extensions), ()),
+        extended_key_usage=tuple(EKU_NAMES.get(o, o) for o in facts.eku_oids or ()),
+        is_ca=is_ca,
+        path_length=constraints.path_length if constraints else None,
+        self_signed=self_signed,
+        aia_urls=read("authority information access", lambda: _aia(extensions), ()),
+        crl_urls=read("CRL distribution points", lambda: _crl_urls(extensions), ()),
+        role=role,
+    )
+    described = Described(info, facts)
+    if reader.failed:
+        unique = ", ".join(dict.fromkeys(reader.failed))
+        described.findings.append(
+            finding(
+                "unreadable_field",
+                f"Certificate {number} has fields that cannot be read: {unique}.",
+                "The certificate is malformed; ask your provider for a new one.",
+            )
+        )
+    return described
+
+
+def _read_key(certificate: x509.Certificate, facts: Facts, reader: _Reader) -> None:
+    key = reader.read("public key", certificate.public_key, None)
+    if isinstance(key, rsa.RSAPublicKey):
+        facts.key_kind, facts.key_bits = "RSA", key.key_size
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        facts.key_kind, facts.key_bits = (
+            f"EC {_CURVE_NAMES.get(key.curve.name, key.curve.name)}",
+            (key.curve.key_size),
+        )
+    elif isinstance(key, dsa.DSAPublicKey):
+        facts.key_kind, facts.key_bits = "DSA", key.key_size
+    elif isinstance(key, ed25519.Ed25519PublicKey):
+        facts.key_kind, facts.key_bits = "Ed25519", 256
+    elif isinstance(key, ed448.Ed448PublicKey):
+        facts.key_kind, facts.key_bits = "Ed448", 456
+    elif isinstance(key, x25519.X25519PublicKey | x448.X448PublicKey):
+        facts.key_kind = type(key).__name__.removesuffix("PublicKey")
+    else:
+        oid = reader.read("public key", lambda: certificate.public_key_algorithm_oid, None)
+        facts.key_kind = oid.dotted_string if oid is not None else "unknown"
+
+
+def _key_description(facts: Facts) -> str:
+    if facts.key_kind in ("RSA", "DSA"):
+        return f"{facts.key_kind} {facts.key_bits}"
+    return facts.key_kind
+
+
+def _signature_hash(certificate: x509.Certificate) -> str | None:
+    try:
+        algorithm = certificate.signature_hash_algorithm
+    except Exception:  # MD2/MD4 and unknown OIDs are not supported by cryptography
+        return None
+    return algorithm.name if algorithm is not None else None
+
+
+def _extension(extensions: x509.Extensions, kind: type[E]) -> E | None:
+    try:
+        return extensions.get_extension_for_class(kind).value
+    except Exception:  # absent, or present but undecodable
+        return None
+
+
+def _sans(
+    extensions: x509.Extensions, subject_name: x509.Name
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = _extension(extensions, x509.SubjectAlternativeName)
+    emails: list[str] = []
+    others: list[str] = []
+    for general in names or ():
+        if isinstance(general, x509.RFC822Name):
+            emails.append(general.value)
+        elif isinstance(general, x509.DNSName):
+            others.append(f"DNS:{general.value}")
+        elif isinstance(general, x509.UniformResourceIdentifier):
+            others.append(f"URI:{general.value}")
+        elif isinstance(general, x509.IPAddress):
+            others.append(f"IP:{general.value}")
+        elif isinstance(general, x509.DirectoryName):
+            others.append(f"DirName:{general.value.rfc4514_string()}")
+        elif isinstance(general, x509.RegisteredID):
+            others.append(f"RID:{general.value.dotted_string}")
+        elif isinstance(general, x509.OtherName):
+            others.append(f"othername:{general.type_id.dotted_string}")
+    sans = tuple(f"email:{e}" for e in emails) + tuple(others)
+    for value in subject_name.get_attributes_for_oid(NameOID.EMAIL_ADDRESS):
+        text = value.value if isinstance(value.value, str) else value.value.hex()
+        if text not in emails:
+            emails.append(text)
+    return tuple(emails), sans
+
+
+def _self_issued(subject: x509.Name, issuer: x509.Name, extensions: x509.Extensions) -> bool:
+    if subject != issuer:
+        return False
+    ski = _extension(extensions, x509.SubjectKeyIdentifier)
+    aki = _extension(extensions, x509.AuthorityKeyIdentifier)
+    if ski is not None and aki is not None and aki.key_identifier is not None:
+        return ski.digest == aki.key_identifier
+    return True
+
+
+def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
+    usage = _extension(extensions, x509.KeyUsage)
+    if usage is None:
+        return ()
+    names = []
+    for attribute, label in _KEY_USAGE_NAMES:
+        try:
+            if getattr(usage, attribute):
+                names.append(label)
+        except ValueError:  # encipher/decipher_only are undefined without key_agreement
+            continue
+    return tuple(names)
+
+
+def _aia(extensions: x509.Extensions) -> tuple[str, ...]:
+    access = _extension(extensions, x509.AuthorityInformationAccess)
+    urls = []
+    for description in access or ():
+        location = description.access_location
+        if isinstance(location, x509.UniformResourceIdentifier):
+            urls.append(location.value)
+    return tuple(urls)
+
+
+def _crl_urls(extensions: x509.Extensions) -> tuple[str, ...]:
+    points = _extension(extensions, x509.CRLDistributionPoints)
+    urls = []
+    for point in points or ():
+        for general in point.full_name or ():
+            if isinstance(general, x509.UniformResourceIdentifier):
+                urls.append(general.value)
+    return tuple(urls)
+
+
+def _serial_hex(serial: int) -> str:
+    sign = "-" if serial < 0 else ""
+    digits = f"{abs(serial):X}"
+    if len(digits) % 2:
+        digits = "0" + digits
+    return sign + ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))

@@ -1,0 +1,234 @@
+"""The engine's entry points: inspect bytes or a path and return one `FileReport`.
+
+Both never raise on bad input: everything wrong with a file becomes a finding. The service
+calls `inspect_bytes` on uploads; the app and `sevis-tui inspect` call `inspect_path`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+import stat
+from collections.abc import Callable, Iterator
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from sevis_tui.cert.describe import Described, describe
+from sevis_tui.cert.findings import SEVERITIES, Finding, finding
+from sevis_tui.cert.judge import choose_subject, judge
+from sevis_tui.cert.loading import load, looks_like_certificate_file
+from sevis_tui.cert.model import FileReport, Policy
+from sevis_tui.cert.reading import PathArg, display_name, read_path
+
+_PRIVATE_KEY_WARNING = (
+    "This file contains a private key. Never upload or e-mail it: whoever has it can act as "
+    "you in SEVIS batch. Keep it only in the PKCS#12 (.p12/.pfx) file used by the batch client."
+)
+
+
+def inspect_bytes(
+    data: bytes,
+    policy: Policy,
+    *,
+    name: str = "",
+    key: bytes | None = None,
+    password: bytes | None = None,
+) -> FileReport:
+    """Describe and judge every certificate in data (an uploaded or read file)."""
+    try:
+        return _inspect(data, policy, name, key, password)
+    except Exception as error:  # last resort: a parser bug must not become a crash
+        return FileReport(
+            name,
+            "unknown",
+            findings=(
+                finding(
+                    "damaged_certificate",
+                    f"The file could not be examined ({type(error).__name__}: {error}).",
+                    "Get a fresh copy of the certificate from your provider.",
+                ),
+            ),
+        )
+
+
+def _inspect(
+    data: bytes, policy: Policy, name: str, key: bytes | None, password: bytes | None
+) -> FileReport:
+    if not data:
+        return FileReport(
+            name,
+            "unknown",
+            findings=(
+                finding(
+                    "empty_file",
+                    "The file is empty.",
+                    "Choose the certificate file itself; this one has no content.",
+                ),
+            ),
+        )
+    if len(data) > policy.max_bytes:
+        return FileReport(
+            name,
+            "unknown",
+            findings=(
+                finding(
+                    "too_large",
+                    f"The file is {len(data)} bytes, larger than the {policy.max_bytes}-byte "
+                    "limit; certificate files are a few kilobytes.",
+                    "Choose the certificate file itself.",
+                ),
+            ),
+        )
+    loaded = load(data, password=password)
+    now = policy.current_time()
+    described: list[Described] = [
+        describe(certificate, der, now, number)
+        for number, (certificate, der) in enumerate(loaded.certificates, start=1)
+    ]
+    findings: list[Finding] = list(loaded.findings)
+    for item in described:
+        findings += item.findings
+    keys = list(loaded.private_keys)
+    if key is not None:
+        given = load_key(key, password)
+        if given is None:
+            findings.append(
+                finding(
+                    "key_unreadable",
+                    "The key file given holds no private key that can be read (or it needs a "
+                    "password).",
+                    "Give the PEM key or the .p12 file of this certificate; add "
+                    "--password-file if it is protected.",
+                )
+            )
+        else:
+            keys = [given]
+    subject_index = choose_subject(described, loaded.key_certificate)
+    if subject_index is not None:
+        findings += judge(described, subject_index, policy, now, keys)
+    if loaded.has_private_key:
+        findings.append(
+            finding(
+                "private_key_in_file",
+                _PRIVATE_KEY_WARNING,
+                "Upload a file with only the certificate (.cer or .pem): export it without "
+                "the private key.",
+            )
+        )
+    subject = described[subject_index] if subject_index is not None else None
+    return FileReport(
+        name=name,
+        format=loaded.format,
+        certificates=tuple(item.info for item in described),
+        findings=_ordered(findings),
+        subject=subject.info if subject else None,
+        subject_der=subject.facts.der if subject else None,
+        has_private_key=loaded.has_private_key,
+    )
+
+
+def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Errors first, then warnings, then information; the engine's order within each."""
+    return tuple(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
+
+
+def load_key(data: bytes, password: bytes | None) -> PrivateKeyTypes | None:
+    """A private key from PEM, DER or PKCS#12 bytes, or None when there is none to read."""
+    loaders: tuple[Callable[[], PrivateKeyTypes | None], ...] = (
+        lambda: serialization.load_pem_private_key(
+            data, password, unsafe_skip_rsa_key_validation=True
+        ),
+        lambda: serialization.load_der_private_key(
+            data, password, unsafe_skip_rsa_key_validation=True
+        ),
+        lambda: pkcs12.load_pkcs12(data, password).key,
+    )
+    for loader in loaders:
+        try:
+            key = loader()
+        except Exception:  # wrong format or wrong password: try the next form
+            continue
+        if key is not None:
+            return key
+    return None
+
+
+def inspect_path(
+    path: PathArg,
+    policy: Policy,
+    *,
+    key_path: PathArg | None = None,
+    password: bytes | None = None,
+) -> FileReport:
+    """Read a file safely (see `reading`) and inspect it; special files become findings."""
+    name = display_name(path)
+    read = read_path(path, policy.max_bytes)
+    if read.data is None:
+        return FileReport(name, "unknown", findings=_ordered(read.findings))
+    key_data: bytes | None = None
+    extra: list[Finding] = []
+    if key_path is not None:
+        key_read = read_path(key_path, policy.max_bytes)
+        key_data = key_read.data
+        if key_data is None:
+            extra += [_key_file_problem(f) for f in key_read.findings]
+        elif key_read.mode & 0o077:
+            extra.append(_exposed(display_name(key_path), key_read.mode))
+    report = inspect_bytes(read.data, policy, name=name, key=key_data, password=password)
+    if report.has_private_key and read.mode & 0o077:
+        extra.append(_exposed(name, read.mode))
+    if not extra:
+        return report
+    return dataclasses.replace(report, findings=_ordered([*report.findings, *extra]))
+
+
+def _key_file_problem(problem: Finding) -> Finding:
+    return finding("key_unreadable", f"Key file: {problem.message}", problem.remedy)
+
+
+def _exposed(name: str, mode: int) -> Finding:
+    return finding(
+        "private_key_exposed",
+        f"{name} holds a private key and other users on this computer can read it "
+        f"(permissions {stat.filemode(stat.S_IFREG | mode)[1:]}).",
+        f"Make it private: chmod 600 {shlex.quote(name)}",
+    )
+
+
+def scan_file(
+    path: PathArg,
+    policy: Policy,
+    *,
+    key_path: PathArg | None = None,
+    password: bytes | None = None,
+) -> FileReport | None:
+    """Like inspect_path for files met while walking a folder: None when not certificate-like.
+
+    Special files, unreadable files and files over the cap are passed over silently (the
+    folder may hold anything); a file is inspected only when its content looks like one.
+    """
+    read = read_path(path, policy.max_bytes)
+    if read.data is None or not looks_like_certificate_file(read.data):
+        return None
+    return inspect_path(path, policy, key_path=key_path, password=password)
+
+
+def walk(folder: PathArg, recursive: bool) -> Iterator[bytes]:
+    """Regular files under folder in name order, without following links to folders."""
+    root = os.fsencode(os.fspath(folder))
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    yield from walk(entry.path, recursive)
+            elif entry.is_file():
+                yield entry.path
+        except OSError:
+            continue

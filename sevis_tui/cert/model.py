@@ -1,0 +1,143 @@
+"""The engine's results: a description of each certificate, the report on a file, the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cryptography import x509
+
+from sevis_tui.cert.findings import Finding
+
+Role = Literal["end-entity", "intermediate", "root"]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What one certificate says, every field already read and made printable-safe to hold.
+
+    Text fields keep the exact value from the certificate (they may hold control characters
+    or markup); renderers must sanitise them. Unreadable fields hold "(unreadable)".
+    """
+
+    subject: str
+    subject_common_name: str
+    subject_organization: str
+    issuer: str
+    issuer_common_name: str
+    issuer_organization: str
+    serial_hex: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    days_left: int
+    key_description: str
+    signature_algorithm: str
+    sha256: str
+    sha1: str
+    emails: tuple[str, ...] = ()
+    sans: tuple[str, ...] = ()
+    key_usage: tuple[str, ...] = ()
+    extended_key_usage: tuple[str, ...] = ()
+    is_ca: bool = False
+    self_signed: bool = False
+    aia_urls: tuple[str, ...] = ()
+    crl_urls: tuple[str, ...] = ()
+    role: Role = "end-entity"
+    path_length: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The common name, else the whole subject: how the officer recognises it."""
+        return self.subject_common_name or self.subject or "(no subject)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "subject_common_name": self.subject_common_name,
+            "subject_organization": self.subject_organization,
+            "issuer": self.issuer,
+            "issuer_common_name": self.issuer_common_name,
+            "issuer_organization": self.issuer_organization,
+            "serial_hex": self.serial_hex,
+            "not_before": self.not_before.isoformat(),
+            "not_after": self.not_after.isoformat(),
+            "days_left": self.days_left,
+            "key_description": self.key_description,
+            "signature_algorithm": self.signature_algorithm,
+            "sha256": self.sha256,
+            "sha1": self.sha1,
+            "emails": list(self.emails),
+            "sans": list(self.sans),
+            "key_usage": list(self.key_usage),
+            "extended_key_usage": list(self.extended_key_usage),
+            "is_ca": self.is_ca,
+            "path_length": self.path_length,
+            "self_signed": self.self_signed,
+            "aia_urls": list(self.aia_urls),
+            "crl_urls": list(self.crl_urls),
+            "role": self.role,
+        }
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Everything the engine says about one file (or uploaded byte string)."""
+
+    name: str
+    format: str  # "PEM", "DER", "PKCS#7", "PKCS#12" or "unknown"
+    certificates: tuple[CertificateInfo, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    subject: CertificateInfo | None = None
+    subject_der: bytes | None = field(default=None, repr=False)
+    has_private_key: bool = False
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "info")
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks registration (no error finding)."""
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able; never includes DER or key bytes."""
+        subject_index = (
+            next((i for i, c in enumerate(self.certificates) if c is self.subject), None)
+            if self.subject is not None
+            else None
+        )
+        return {
+            "name": self.name,
+            "format": self.format,
+            "ok": self.ok,
+            "has_private_key": self.has_private_key,
+            "subject_index": subject_index,
+            "subject": self.subject.to_dict() if self.subject is not None else None,
+            "certificates": [c.to_dict() for c in self.certificates],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the certificate is judged against."""
+
+    accepted_issuers: tuple[x509.Certificate, ...] = ()
+    expiry_warning_days: int = 30
+    max_bytes: int = DEFAULT_MAX_BYTES
+    now: dt.datetime | None = None  # None: the current time at each check
+
+    def current_time(self) -> dt.datetime:
+        return self.now if self.now is not None else dt.datetime.now(dt.UTC)

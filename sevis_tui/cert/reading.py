@@ -1,0 +1,146 @@
+"""Read a file safely: never block on a FIFO or device, never read more than the cap.
+
+`os.stat` first (it never opens the file), refuse anything but a regular file, then open with
+O_NONBLOCK (so a file swapped for a FIFO in between cannot hang us), check again with fstat,
+and read at most cap + 1 bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+
+from sevis_tui.cert.findings import Finding, finding
+
+PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+@dataclass
+class ReadResult:
+    data: bytes | None
+    findings: list[Finding] = field(default_factory=list)
+    mode: int = 0  # permission bits of the regular file read
+
+
+def display_name(path: PathArg) -> str:
+    """The path as text; undecodable bytes of non-UTF-8 names survive as surrogate escapes."""
+    return os.fsdecode(os.fspath(path))
+
+
+def read_path(path: PathArg, max_bytes: int) -> ReadResult:
+    name = display_name(path)
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return ReadResult(None, [_stat_error(path, name, error)])
+    problem = _not_regular(info.st_mode, name)
+    if problem is not None:
+        return ReadResult(None, [problem])
+    if info.st_size > max_bytes:
+        return ReadResult(None, [_too_large(info.st_size, max_bytes)])
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        return ReadResult(None, [_unreadable(name, error)])
+    try:
+        opened = os.fstat(descriptor)
+        problem = _not_regular(opened.st_mode, name)
+        if problem is not None:
+            return ReadResult(None, [problem])
+        chunks: list[bytes] = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as error:
+        return ReadResult(None, [_unreadable(name, error)])
+    finally:
+        os.close(descriptor)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        return ReadResult(None, [_too_large(len(data), max_bytes)])
+    return ReadResult(data, [], stat.S_IMODE(opened.st_mode))
+
+
+def _stat_error(path: PathArg, name: str, error: OSError) -> Finding:
+    if error.errno == errno.ENOENT:
+        if os.path.lexists(path):
+            return finding(
+                "unreadable",
+                f"{name} is a link to a file that does not exist.",
+                "Point the link at the certificate file, or give the file itself.",
+            )
+        return finding(
+            "not_found",
+            f"{name} does not exist.",
+            "Check the spelling and the folder; tab completion in the shell helps.",
+        )
+    return _unreadable(name, error)
+
+
+def _unreadable(name: str, error: OSError) -> Finding:
+    if error.errno == errno.ELOOP:
+        return finding(
+            "unreadable",
+            f"{name} is a symbolic link that loops back on itself.",
+            "Fix or remove the link and give the certificate file itself.",
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return finding(
+            "unreadable",
+            f"{name} cannot be read: permission denied.",
+            "Ask the file's owner for read access, or copy the certificate somewhere you can read.",
+        )
+    reason = error.strerror or str(error)
+    return finding(
+        "unreadable", f"{name} cannot be read: {reason}.", "Check the file and try again."
+    )
+
+
+def _not_regular(mode: int, name: str) -> Finding | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return finding(
+            "not_a_file",
+            f"{name} is a folder, not a file.",
+            "Give a certificate file; `sevis-tui inspect FOLDER` checks every certificate in a "
+            "folder (add --recursive for subfolders).",
+        )
+    kind = next((label for test, label in _KINDS if test(mode)), "not a regular file")
+    return finding(
+        "not_a_file",
+        f"{name} is {kind}, not a file; it was not opened.",
+        "Give the certificate file itself (.cer, .pem, .crt, .der, .p7b or .p12).",
+    )
+
+
+def _too_large(size: int, max_bytes: int) -> Finding:
+    return finding(
+        "too_large",
+        f"The file is {_size(size)}, larger than the {_size(max_bytes)} limit; certificate files "
+        "are a few kilobytes.",
+        "Choose the certificate file itself. If it really is one, raise "
+        "certificates.max_file_bytes in your config.",
+    )
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MiB"
+    if count >= 1024:
+        return f"{count / 1024:.1f} KiB"
+    return f"{count} bytes"
