@@ -1,24 +1,186 @@
-"""The Textual application (placeholder until the workflow screens land)."""
+"""The Textual application: holds the settings, the service client, the session and the state.
+
+Screens do the work; the app keeps what outlives a screen (who is logged in, the client, the
+remembered folder) and the flow-wide behaviour: idle warnings, session expiry, F1, Ctrl+Q.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sevis_tui.config import Settings
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from sevis_tui.config import Settings, State, StateStore, paths
+from sevis_tui.palette import FlowCommands
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sevis_tui.api.client import SevisClient
+    from sevis_tui.api.models import LoginResult
+    from sevis_tui.cert import Policy
+
+ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
+
+# SEVIS warns after 18 idle minutes and ends the session after 20.
+IDLE_WARNING_SECONDS = 18 * 60
+
+
+async def default_client_factory(settings: Settings) -> SevisClient:
+    from sevis_tui.api.embedded import open_client
+
+    return await open_client(settings)
 
 
 class SevisApp(App[None]):
-    TITLE = "sevis-tui"
+    """sevis-tui: register a certificate for SEVIS batch processing, keyboard only."""
 
-    def __init__(self, settings: Settings) -> None:
+    TITLE = "sevis-tui"
+    CSS = """
+    Screen { background: $background; }
+    *:focus { text-style: bold; }
+    .hint { color: $text-muted; padding: 0 1; }
+    .section-title { text-style: bold; padding: 0 1; margin-top: 1; }
+    """
+    COMMANDS = App.COMMANDS | {FlowCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    # Shown on the second line of every screen's top bar once logged in.
+    session_line: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client_factory: ClientFactory = default_client_factory,
+        state_store: StateStore | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self._client_factory = client_factory
+        self.client: SevisClient | None = None
+        self.login: LoginResult | None = None
+        self.state_store = state_store or StateStore(paths().state_file)
+        self.state: State = self.state_store.load()
+        self._policy: Policy | None = None
+        self._last_activity = time.monotonic()
+        self._idle_warned = False
+        self._state_problem_said = False
+        self.server_label = "demo service, in-process" if settings.embedded else settings.server.url
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("sevis-tui: the registration screens are being built.")
-        yield Footer()
+    # ------------------------------------------------------------------ start and stop
+
+    def on_mount(self) -> None:
+        from sevis_tui.screens.login import LoginScreen
+
+        if self.state_store.problem:
+            self._state_problem_said = True
+            self.notify(self.state_store.problem, severity="warning", timeout=10)
+        self.push_screen(LoginScreen())
+        self.set_interval(30, self._check_idle)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    # ------------------------------------------------------------------ shared services
+
+    async def get_client(self) -> SevisClient:
+        """The service client, opened on first use (call from a worker: it may seed a database)."""
+        if self.client is None:
+            self.client = await self._client_factory(self.settings)
+        return self.client
+
+    def get_policy(self) -> Policy:
+        """The offline rules (accepted issuers, expiry warning). Loaded once; call from a worker."""
+        if self._policy is None:
+            from sevis_tui.cert import demo_issuers, load_policy
+
+            self._policy = load_policy(self.settings, extra_issuers=demo_issuers(self.settings))
+        return self._policy
+
+    def remember(self, **changes: Any) -> None:
+        """Update the state file (last folder, last user ID, last login). Never a password."""
+        for key, value in changes.items():
+            setattr(self.state, key, value)
+        if not self.state_store.save(self.state) and not self._state_problem_said:
+            self._state_problem_said = True
+            self.notify(self.state_store.problem or "", severity="warning", timeout=10)
+
+    # ------------------------------------------------------------------ the session
+
+    def logged_in(self, result: LoginResult) -> None:
+        self.login = result
+        self.touch()
+        user = result.user
+        self.session_line = session_reminder(user.user_id, user.inactive_on)
+        logins = dict(self.state.last_login)
+        logins[user.user_id] = datetime.now(UTC).isoformat(timespec="seconds")
+        self.remember(last_user_id=user.user_id, last_login=logins)
+
+    def logged_out(self) -> None:
+        self.login = None
+        self.session_line = ""
+
+    def touch(self) -> None:
+        """Note activity with the service, which resets its 20-minute idle clock."""
+        self._last_activity = time.monotonic()
+        self._idle_warned = False
+
+    def _check_idle(self) -> None:
+        if self.login is None or self._idle_warned:
+            return
+        if time.monotonic() - self._last_activity >= IDLE_WARNING_SECONDS:
+            self._idle_warned = True
+            self.notify(
+                "Your session ends after 20 idle minutes. Do something on this screen to keep it.",
+                title="Session ending soon",
+                severity="warning",
+                timeout=60,
+            )
+
+    def session_expired(self, then: Callable[[], object]) -> None:
+        """The service ended the session: log in again over the current screen, then go on."""
+        from sevis_tui.screens.login import LoginScreen
+
+        self.logged_out()
+
+        def resume(result: object) -> None:
+            if result:
+                then()
+
+        self.push_screen(LoginScreen(relogin=True), resume)
+
+    # ------------------------------------------------------------------ palette and help
+
+    def action_open_inspect(self) -> None:
+        """Offline inspection: from the login screen, the palette, anywhere; no server needed."""
+        from sevis_tui.screens.inspect import InspectScreen
+
+        if not isinstance(self.screen, InspectScreen):
+            self.push_screen(InspectScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Keep Textual's theme and key commands, but not the screenshot (mouse-less SSH users
+        # would find an SVG in the working folder surprising).
+        for command in super().get_system_commands(screen):
+            if "screenshot" not in command.title.lower():
+                yield command
+
+
+def session_reminder(user_id: str, inactive_on: date | None) -> str:
+    if inactive_on is None:
+        return f"Logged in as {user_id}"
+    day = inactive_on.strftime("%d %b %Y")
+    return f"{user_id} · User ID active until {day} (log in at least every 45 days)"
 
 
 def run_app(settings: Settings) -> int:

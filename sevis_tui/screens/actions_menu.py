@@ -1,0 +1,71 @@
+"""The Actions menu of Program Sponsor Information, as a keyboard menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str
+    enabled: bool
+    reason: str = ""
+
+
+class ActionsMenu(ModalScreen[str | None]):
+    """Lists every SEVIS action; unavailable ones are greyed with their reason. Returns a name."""
+
+    DEFAULT_CSS = """
+    ActionsMenu { align: center middle; }
+    ActionsMenu > #menu-box {
+        width: 72; max-width: 98%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface;
+    }
+    ActionsMenu #menu-title { background: $primary; text-style: bold; padding: 0 1; }
+    ActionsMenu OptionList { height: auto; max-height: 18; border: none; }
+    ActionsMenu #menu-reason { color: $text-muted; padding: 0 1; height: 2; }
+    """
+
+    BINDINGS = [Binding("escape,a", "close", "Close menu", id="actions.close")]
+
+    def __init__(self, title: str, items: list[MenuItem]) -> None:
+        super().__init__()
+        self.menu_title = title
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for item in self.items:
+            label = Text(item.name)
+            if not item.enabled:
+                label.append(f" — {item.reason or 'unavailable'}", style="dim")
+            options.append(Option(label, id=item.name, disabled=not item.enabled))
+        with Vertical(id="menu-box"):
+            yield Static(self.menu_title, id="menu-title", markup=False)
+            yield OptionList(*options, id="menu")
+            yield Static("", id="menu-reason", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        menu = self.query_one(OptionList)
+        menu.focus()
+        first = next((i for i, item in enumerate(self.items) if item.enabled), None)
+        if first is not None:
+            menu.highlighted = first
+        self.query_one("#menu-reason", Static).update(
+            "Enter chooses · Escape closes · greyed items are not handled by this tool"
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

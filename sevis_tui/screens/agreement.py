@@ -1,0 +1,204 @@
+"""Batch Process Registration: read, print and accept the Batch Processing Agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.models import Acceptance, Agreement
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.printouts import agreement_printout, safe_file_part
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.save_dialog import SaveDialog
+
+HEADING = "Acceptance of DHS Regulations and SEVIS Batch Interface Security Requirements"
+
+
+class AgreementScreen(SevisScreen):
+    LOCATION = "Batch Process Registration · Agreement"
+    HELP = f"""
+# Batch Processing Agreement
+
+Step 1 of 2 of *Register for Batch Processing*. Read the **{HEADING}** carefully.
+
+- Scroll with the arrows, **Page Down** and **End**. **Accept** (key **y**) becomes available once
+  you have reached the end of the text.
+- **p** prints the agreement to a file for your records (SEVIS asks you to keep a copy).
+- **d** or **Escape** declines and returns to the program.
+
+After you accept, the next step is choosing and uploading your certificate file.
+"""
+
+    BINDINGS = [
+        Binding("y", "accept", "Accept", id="agreement.accept"),
+        Binding("d", "back", "Decline", id="agreement.decline"),
+        Binding("p", "print", "Print", id="agreement.print"),
+        Binding("r", "retry", "Retry", id="agreement.retry", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    AgreementScreen #agreement-title { padding: 0 1; text-style: bold; }
+    AgreementScreen #agreement-text { height: 1fr; border: round $primary; padding: 0 1; }
+    AgreementScreen #agreement-text:focus { border: round $accent; }
+    AgreementScreen #progress { padding: 0 1; color: $text-muted; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, agreement: Agreement) -> None:
+            super().__init__()
+            self.agreement = agreement
+
+    class Accepted(Message):
+        def __init__(self, acceptance: Acceptance) -> None:
+            super().__init__()
+            self.acceptance = acceptance
+
+    class Failed(Message):
+        def __init__(self, error: SevisError, step: str) -> None:
+            super().__init__()
+            self.error = error
+            self.step = step
+
+    def __init__(self, number: str, program_name: str) -> None:
+        super().__init__()
+        self.number = number
+        self.program_name = program_name
+        self.agreement: Agreement | None = None
+        self.read_to_end = False
+        self._retry: Callable[[], object] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static(Text(f"{self.number} · {self.program_name}"), id="agreement-title")
+        with VerticalScroll(id="agreement-text"):
+            yield Static("Loading the agreement…", id="agreement-body", markup=False)
+        yield Static("", id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agreement-text").focus()
+        self.load()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("Print the agreement to a file", "Keep a copy for your records", self.action_print),
+            ("Accept the agreement", "Available once you have read to the end", self.action_accept),
+            ("Decline the agreement", "Return to Program Sponsor Information", self.action_back),
+        ]
+
+    # ------------------------------------------------------------------ loading and reading
+
+    @work(exclusive=True, group="agreement")
+    async def load(self) -> None:
+        try:
+            client = await self.sevis.get_client()
+            agreement = await client.agreement()
+        except SevisError as error:
+            self.post_message(self.Failed(error, "load"))
+        else:
+            self.post_message(self.Loaded(agreement))
+
+    def on_agreement_screen_loaded(self, event: Loaded) -> None:
+        self.sevis.touch()
+        self.message.clear()
+        self.agreement = event.agreement
+        self.read_to_end = False
+        box = self.query_one("#agreement-text", VerticalScroll)
+        box.border_title = f"{event.agreement.title} · version {event.agreement.version}"
+        self.query_one("#agreement-body", Static).update(Text(event.agreement.text))
+        box.scroll_home(animate=False)
+        self.call_after_refresh(self._check_progress)
+        self.watch(box, "scroll_y", lambda _: self._check_progress(), init=False)
+
+    def _check_progress(self) -> None:
+        box = self.query_one("#agreement-text", VerticalScroll)
+        if self.agreement is None:
+            return
+        if box.scroll_y >= box.max_scroll_y:
+            self.read_to_end = True
+        if self.read_to_end:
+            note = "You have read to the end: y accepts, p prints, d declines."
+        else:
+            percent = int(100 * box.scroll_y / box.max_scroll_y) if box.max_scroll_y else 100
+            note = f"Read to the end to accept ({percent}% read). p prints, d declines."
+        self.query_one("#progress", Static).update(note)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accept":
+            # None: shown in the footer but dimmed, so the officer sees Accept is coming.
+            return True if self.read_to_end else None
+        if action == "print":
+            return self.agreement is not None
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_accept(self) -> None:
+        if self.agreement is None or not self.read_to_end:
+            return
+        self.message.show("Recording your acceptance…", tone="working")
+        self.accept(self.agreement.version)
+
+    @work(exclusive=True, group="accept")
+    async def accept(self, version: int) -> None:
+        try:
+            client = await self.sevis.get_client()
+            acceptance = await client.accept_agreement(self.number, version)
+        except SevisError as error:
+            self.post_message(self.Failed(error, "accept"))
+        else:
+            self.post_message(self.Accepted(acceptance))
+
+    def on_agreement_screen_accepted(self, event: Accepted) -> None:
+        from sevis_tui.screens.upload import UploadScreen
+
+        self.sevis.touch()
+        self.message.clear()
+        self.app.push_screen(UploadScreen(self.number, self.program_name))
+
+    def on_agreement_screen_failed(self, event: Failed) -> None:
+        retry = self.load if event.step == "load" else self.action_accept
+        if isinstance(event.error, SessionExpired):
+            self.sevis.session_expired(retry)
+            return
+        if event.error.code == "stale_agreement":
+            self.message.show(
+                event.error.message, "The new version is shown: read it, then accept."
+            )
+            self.load()
+            return
+        self._retry = retry
+        self.show_error(event.error, retry=True)
+
+    def action_retry(self) -> None:
+        if self._retry is not None:
+            self._retry()
+
+    def action_print(self) -> None:
+        agreement = self.agreement
+        if agreement is None:
+            return
+        login = self.sevis.login
+        officer = f"{login.user.name} ({login.user.user_id})" if login else "unknown"
+        content = agreement_printout(
+            title=agreement.title,
+            heading=HEADING,
+            version=str(agreement.version),
+            text=agreement.text,
+            program=f"{self.number} {self.program_name}",
+            officer=officer,
+            printed_at=datetime.now().astimezone(),
+        )
+        name = f"batch-agreement-{safe_file_part(self.number)}-v{agreement.version}"
+        suggested = self.sevis.settings.print_folder / f"{name}.txt"
+        self.app.push_screen(SaveDialog("Print the agreement to this file:", suggested, content))

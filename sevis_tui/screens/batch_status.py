@@ -1,0 +1,115 @@
+"""View Batch Registration: the program's current certificate and every earlier registration."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.models import BatchStatus
+from sevis_tui.screens.base import SevisScreen
+
+
+class BatchStatusScreen(SevisScreen):
+    LOCATION = "View Batch Registration"
+    HELP = """
+# View Batch Registration
+
+The certificate currently registered for batch processing for this program, and the history of
+earlier registrations (a new registration replaces the current one; the old one is kept here).
+
+- **r** reloads. **Escape** returns to Program Sponsor Information.
+"""
+
+    BINDINGS = [Binding("r", "reload", "Reload", id="batch.reload")]
+
+    DEFAULT_CSS = """
+    BatchStatusScreen #status { height: 1fr; padding: 0 1; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, status: BatchStatus) -> None:
+            super().__init__()
+            self.status = status
+
+    class Failed(Message):
+        def __init__(self, error: SevisError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with VerticalScroll(id="status"):
+            yield Static(Text(f"Loading {self.number}…"), id="current")
+            yield Static(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#status").focus()
+        self.load()
+
+    @work(exclusive=True, group="batch")
+    async def load(self) -> None:
+        try:
+            client = await self.sevis.get_client()
+            status = await client.batch_status(self.number)
+        except SevisError as error:
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Loaded(status))
+
+    def on_batch_status_screen_failed(self, event: Failed) -> None:
+        if isinstance(event.error, SessionExpired):
+            self.sevis.session_expired(self.load)
+            return
+        self.show_error(event.error, retry=True)
+
+    def on_batch_status_screen_loaded(self, event: Loaded) -> None:
+        self.sevis.touch()
+        self.message.clear()
+        status = event.status
+        current = Text(f"{self.number}: current batch certificate\n", style="bold")
+        if status.current is None:
+            current.append("None registered.\n")
+        else:
+            reg = status.current
+            cert = reg.certificate
+            for label, value in (
+                ("Certificate", cert.subject),
+                ("Issuer", cert.issuer),
+                ("Expires", f"{cert.not_after:%Y-%m-%d}"),
+                ("SHA-256", cert.sha256),
+                ("Registered", f"{reg.time:%Y-%m-%d %H:%M} UTC by {reg.user_id}"),
+                ("Confirmation", reg.confirmation),
+            ):
+                current.append(f"{label:<13}", style="bold")
+                current.append(f"{value}\n")
+        self.query_one("#current", Static).update(current)
+        history = Table(title="History", title_justify="left", expand=True, box=None)
+        for column in ("Registered", "By", "Certificate", "Expires", "Confirmation"):
+            history.add_column(column)
+        for reg in status.history:
+            history.add_row(
+                f"{reg.time:%Y-%m-%d}",
+                reg.user_id,
+                Text(reg.certificate.subject),
+                f"{reg.certificate.not_after:%Y-%m-%d}",
+                reg.confirmation,
+            )
+        self.query_one("#history", Static).update(history)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_retry(self) -> None:
+        self.load()

@@ -1,0 +1,54 @@
+"""F1: what this screen is for and what each key does, in plain words."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown, Static
+
+GLOBAL_KEYS = """
+## Keys that work everywhere
+| key | does |
+|---|---|
+| F1 | this help |
+| Escape | go back one step |
+| Ctrl+P | command palette: type to find a command |
+| Ctrl+Q | quit sevis-tui |
+| Tab / Shift+Tab | move between fields and lists |
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Shows a screen's help text followed by the keys that work everywhere."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > #help-box {
+        width: 90%;
+        max-width: 100;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+    }
+    HelpScreen #help-title { dock: top; padding: 0 1; background: $primary; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss_help", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.help_title = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
+            yield Markdown(self.body.strip() + "\n" + GLOBAL_KEYS)
+        yield Footer()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""Inspect certificate files offline: the browser and the full report, no server needed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.upload import start_folder
+from sevis_tui.widgets.certificate_chooser import CertificateChooser
+
+
+class InspectScreen(SevisScreen):
+    LOCATION = "Inspect certificate files (offline)"
+    HELP = """
+# Inspect certificate files (offline)
+
+Check certificate files before you upload anything. Nothing is sent anywhere: the checks run on
+this machine, with the same rules the registration service applies.
+
+- Move with the arrows: the preview describes each file.
+- **Enter** on a file shows the full report: every certificate in the file, and each problem with
+  what to do about it. **b** or **Escape** returns to the browser.
+- **Escape** in the browser closes this screen.
+
+Errors block registration (expired, issuer not accepted, private key readable by others, …);
+warnings do not (expires soon, a private key inside the file, …).
+
+Browser keys: Backspace or h goes up a folder, ~ goes home, / or typing filters, . shows hidden
+files, a switches between certificate files and all files, g types a path, Ctrl+R reloads.
+"""
+
+    BINDINGS = [
+        Binding("b", "browse", "Back to files", id="inspect.browse"),
+        Binding("escape", "back", "Back", id="screen.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        settings = self.sevis.settings
+        yield from self.compose_top()
+        yield CertificateChooser(
+            start_folder=start_folder(settings.browser.start_folder, self.sevis.state.last_folder),
+            extensions=settings.browser.extensions,
+            show_hidden=settings.browser.show_hidden,
+            policy=self.sevis.get_policy,
+        )
+        yield Footer()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [("Back to the file list", "Choose another file to inspect", self.action_browse)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "browse":
+            return self.query_one(CertificateChooser).showing_report
+        return True
+
+    def on_certificate_chooser_folder_changed(
+        self, event: CertificateChooser.FolderChanged
+    ) -> None:
+        self.sevis.remember(last_folder=event.folder)
+
+    def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
+        report = event.report
+        if report.ok:
+            self.message.show("No problems found: SEVIS would accept this file.", tone="info")
+        else:
+            count = len(report.errors)
+            self.message.show(
+                f"{count} problem{'s' * (count != 1)} would stop registration.",
+                "Read each one below.",
+            )
+        self.refresh_bindings()
+
+    def action_browse(self) -> None:
+        self.message.clear()
+        self.query_one(CertificateChooser).show_browser()
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        if self.query_one(CertificateChooser).showing_report:
+            self.action_browse()
+            return
+        self.app.pop_screen()

@@ -1,0 +1,155 @@
+"""Log in: user ID and masked password; the service's answers shown in place."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from sevis_tui.api.errors import SevisError
+from sevis_tui.api.models import LoginResult
+from sevis_tui.screens.base import SevisScreen
+
+
+class LoginScreen(SevisScreen):
+    """The first screen. With relogin=True it is shown over the flow after the session ended."""
+
+    LOCATION = "Log in"
+    HELP = """
+# Log in
+
+Type your **SEVIS user ID** and **password**, then press **Enter**.
+
+- User IDs and passwords are case sensitive.
+- After **three** wrong passwords your user ID is locked. In SEVIS an RO's reset goes through the
+  SEVIS help desk; here, ask the administrator of the registration service.
+- A user ID that has not logged in for **45 days** becomes inactive.
+- Press **Ctrl+O** to check certificate files offline, without logging in.
+
+Your password is sent to the service and never written to any file.
+"""
+
+    BINDINGS = [
+        Binding("ctrl+o", "app.open_inspect", "Inspect files offline", id="login.inspect"),
+    ]
+
+    DEFAULT_CSS = """
+    LoginScreen #login-form {
+        width: 64; max-width: 100%; height: auto;
+        border: round $primary; padding: 0 2; margin: 1 0 0 0;
+    }
+    LoginScreen { align-horizontal: center; }
+    LoginScreen Input { margin-bottom: 1; }
+    LoginScreen #demo-hint { color: $warning; margin-bottom: 1; }
+    LoginScreen #server-line { color: $text-muted; margin-bottom: 1; }
+    LoginScreen #login-button { width: 100%; }
+    """
+
+    class Succeeded(Message):
+        def __init__(self, result: LoginResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Failed(Message):
+        def __init__(self, error: SevisError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, *, relogin: bool = False) -> None:
+        super().__init__()
+        self.relogin = relogin
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with Vertical(id="login-form"):
+            yield Static(f"Server: {self.sevis.server_label}", id="server-line", markup=False)
+            demo = demo_credentials() if self.sevis.settings.embedded else None
+            if demo:
+                yield Static(
+                    f"Demo mode: user ID {demo[0]}, password {demo[1]}",
+                    id="demo-hint",
+                    markup=False,
+                )
+            yield Label("SEVIS user ID")
+            yield Input(
+                self.sevis.state.last_user_id,
+                placeholder="e.g. jsmith6544",
+                id="user-id",
+                max_length=10,
+            )
+            yield Label("Password")
+            yield Input(placeholder="12 to 64 characters", password=True, id="password")
+            yield Button("Log in", id="login-button", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.relogin:
+            self.message.show(
+                "Your session ended after 20 idle minutes.",
+                "Log in again to continue where you were; nothing you did is lost.",
+                tone="warning",
+            )
+        target = "#password" if self.query_one("#user-id", Input).value else "#user-id"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted, "#user-id")
+    def _to_password(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#login-button")
+    def _submit(self) -> None:
+        user_id = self.query_one("#user-id", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not user_id:
+            self.message.show("Type your SEVIS user ID.", "It is on your SEVIS welcome e-mail.")
+            self.query_one("#user-id", Input).focus()
+            return
+        if not password:
+            self.message.show("Type your password.", "Passwords are case sensitive.")
+            self.query_one("#password", Input).focus()
+            return
+        self.message.show("Logging in…", tone="working")
+        self.query_one("#login-button", Button).disabled = True
+        self.log_in(user_id, password)
+
+    @work(exclusive=True, group="login")
+    async def log_in(self, user_id: str, password: str) -> None:
+        try:
+            client = await self.sevis.get_client()
+            result = await client.login(user_id, password)
+        except SevisError as error:
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Succeeded(result))
+
+    def on_login_screen_failed(self, event: Failed) -> None:
+        self.query_one("#login-button", Button).disabled = False
+        self.show_error(event.error)
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+
+    def on_login_screen_succeeded(self, event: Succeeded) -> None:
+        self.sevis.logged_in(event.result)
+        self.query_one("#password", Input).value = ""
+        if self.relogin:
+            self.dismiss(True)
+            return
+        from sevis_tui.screens.programs import ProgramsScreen
+
+        self.message.clear()
+        self.query_one("#login-button", Button).disabled = False
+        self.app.push_screen(ProgramsScreen())
+
+
+def demo_credentials() -> tuple[str, str] | None:
+    """The demo user's ID and password, shown only when the app runs its embedded demo."""
+    try:
+        from sevis_tui.service import demo
+    except ImportError:
+        return None
+    return demo.DEMO_USER_ID, demo.DEMO_PASSWORD

@@ -1,0 +1,259 @@
+"""Listing of Programs: every program where the officer is RO or ARO, with its batch certificate."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input
+
+from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.models import ProgramSummary
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.confirm import ConfirmDialog
+
+COLUMNS = ("Program", "Name of Program", "City", "State", "Status", "Role", "Batch certificate")
+SORT_KEYS = ("number", "name", "city", "state", "status", "role", "batch")
+
+
+def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
+    """'none', 'expires 2027-03-01' or 'expires in 12 days' (highlighted under the warning days)."""
+    batch = program.batch
+    if not batch.registered or batch.expires is None:
+        return Text("none", style="dim")
+    days = (batch.expires - now).days
+    if days < 0:
+        return Text("expired", style="bold red")
+    if days <= warning_days:
+        return Text(f"expires in {days} days", style="bold yellow")
+    return Text(f"expires {batch.expires:%Y-%m-%d}")
+
+
+class ProgramsScreen(SevisScreen):
+    LOCATION = "Listing of Programs"
+    HELP = """
+# Listing of Programs
+
+The programs where you are the Responsible Officer (RO) or an Alternate RO (ARO), with the state of
+each program's batch certificate.
+
+- **Type** to filter by any column; **Escape** clears the filter.
+- **s** changes the column the list is sorted by; **S** reverses the order.
+- **Enter** opens the program's *Program Sponsor Information*.
+- **r** reloads the list. **Escape** with no filter logs you out.
+
+A certificate that expires within the warning days is highlighted: register the renewed certificate
+before its first batch.
+"""
+
+    BINDINGS = [
+        Binding("enter", "open_program", "Open", id="programs.open", show=True),
+        Binding("s", "sort", "Sort", id="programs.sort"),
+        Binding("S", "sort(True)", "Reverse", id="programs.reverse", show=False),
+        Binding("r", "reload", "Reload", id="programs.reload"),
+        Binding("escape", "back", "Clear filter / Log out", id="screen.back"),
+    ]
+
+    DEFAULT_CSS = """
+    ProgramsScreen #filter { margin: 0 1; height: 3; }
+    ProgramsScreen DataTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, programs: list[ProgramSummary]) -> None:
+            super().__init__()
+            self.programs = programs
+
+    class Failed(Message):
+        def __init__(self, error: SevisError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.programs: list[ProgramSummary] = []
+        self.sort_index = 0
+        self.sort_reverse = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Input(placeholder="Type to filter programs", id="filter")
+        table: DataTable[Text | str] = DataTable(
+            id="programs", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in COLUMNS:
+            table.add_column(label, key=label)
+        table.focus()
+        self.load()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("Reload the list of programs", "Ask the service again", self.action_reload),
+            ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
+            ("Log out", "End the session and return to the login screen", self.action_back),
+        ]
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="programs")
+    async def load(self) -> None:
+        try:
+            client = await self.sevis.get_client()
+            programs = await client.programs()
+        except SevisError as error:
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Loaded(programs))
+
+    def on_programs_screen_loaded(self, event: Loaded) -> None:
+        self.sevis.touch()
+        self.programs = event.programs
+        self.message.clear()
+        if not self.programs:
+            self.message.show(
+                "You are not an RO or ARO of any program.",
+                "Ask your program's RO to add you as an official.",
+                tone="info",
+            )
+        self.refill()
+
+    def on_programs_screen_failed(self, event: Failed) -> None:
+        if isinstance(event.error, SessionExpired):
+            self.sevis.session_expired(self.load)
+            return
+        self.show_error(event.error, retry=True)
+
+    # ------------------------------------------------------------------ showing
+
+    def refill(self) -> None:
+        table = self.query_one(DataTable)
+        cursor_key = self._cursor_number()
+        table.clear()
+        needle = self.query_one("#filter", Input).value.strip().lower()
+        now = datetime.now(UTC)
+        days = self.sevis.settings.certificates.expiry_warning_days
+        rows = [p for p in self.programs if not needle or needle in _haystack(p)]
+        rows.sort(
+            key=lambda p: _sort_value(p, SORT_KEYS[self.sort_index]), reverse=self.sort_reverse
+        )
+        for program in rows:
+            table.add_row(
+                program.number,
+                Text(program.name),
+                Text(program.city),
+                program.state,
+                Text(program.status),
+                program.role,
+                batch_cell(program, days, now),
+                key=program.number,
+            )
+        if cursor_key is not None and cursor_key in {p.number for p in rows}:
+            table.move_cursor(row=table.get_row_index(cursor_key))
+        arrow = "↓" if self.sort_reverse else "↑"
+        table.border_subtitle = f"sorted by {COLUMNS[self.sort_index]} {arrow}"
+        shown = f"{len(rows)} of {len(self.programs)} programs"
+        self.query_one("#filter", Input).border_title = shown
+
+    def _cursor_number(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: Key) -> None:
+        # Typing while the list has focus goes into the filter, as the issue asks.
+        table = self.query_one(DataTable)
+        if table.has_focus and event.is_printable and event.character not in {"s", "S", "r"}:
+            field = self.query_one("#filter", Input)
+            field.value += event.character or ""
+            field.cursor_position = len(field.value)
+            event.stop()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_sort(self, reverse: bool = False) -> None:
+        if reverse:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_index = (self.sort_index + 1) % len(COLUMNS)
+            self.sort_reverse = False
+        self.refill()
+
+    def action_reload(self) -> None:
+        self.message.show("Loading programs…", tone="working")
+        self.load()
+
+    def action_open_program(self) -> None:
+        number = self._cursor_number()
+        if number is None:
+            return
+        from sevis_tui.screens.sponsor import SponsorScreen
+
+        self.app.push_screen(SponsorScreen(number))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open_program()
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+            self.query_one(DataTable).focus()
+            return
+        self.app.push_screen(ConfirmDialog("Log out of SEVIS?", yes="Log out"), self._log_out)
+
+    def _log_out(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.log_out()
+
+    @work(exclusive=True, group="logout")
+    async def log_out(self) -> None:
+        client = self.sevis.client
+        if client is not None:
+            # If the service cannot be told, the session still ends there after 20 idle minutes.
+            with contextlib.suppress(SevisError):
+                await client.logout()
+        self.sevis.logged_out()
+        self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        # Coming back from a program: its batch registration may have changed.
+        if self.programs:
+            self.load()
+
+    def action_retry(self) -> None:
+        self.action_reload()
+
+
+def _haystack(program: ProgramSummary) -> str:
+    fields = (program.number, program.name, program.city, program.state, program.status)
+    return " ".join((*fields, program.role)).lower()
+
+
+def _sort_value(program: ProgramSummary, key: str) -> str:
+    if key == "batch":
+        expires = program.batch.expires
+        return expires.isoformat() if program.batch.registered and expires else "~"
+    return str(getattr(program, key)).lower()

@@ -1,0 +1,198 @@
+"""The outcome of an upload: the Confirmation page, or the errors with what to do about each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sevis_tui.api.errors import SevisError
+from sevis_tui.api.models import Confirmation
+from sevis_tui.cert import Finding
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.printouts import receipt_printout, safe_file_part
+from sevis_tui.screens.help import HelpScreen
+from sevis_tui.screens.save_dialog import SaveDialog
+from sevis_tui.widgets.message_bar import MessageBar
+from sevis_tui.widgets.top_bar import TopBar
+
+HELP_CONFIRMED = """
+# Confirmation
+
+SEVIS accepted the certificate and your credentials: the certificate is now registered for batch
+processing for this program. Quote the **confirmation number** if you call the help desk.
+
+- **s** saves a receipt to a text file.
+- **Enter** or **Escape** returns to Program Sponsor Information.
+
+Warnings, if any, do not stop the registration but deserve attention (for example a certificate
+that expires soon: register the renewed one before its first batch).
+"""
+
+HELP_REJECTED = """
+# Registration refused
+
+SEVIS could not validate the certificate. Each problem is listed with why it matters and how to
+fix it.
+
+- **c** (or **Escape**) goes back to choose another file. You do not need to accept the
+  agreement again.
+- **Enter** returns to Program Sponsor Information.
+"""
+
+
+class ResultScreen(Screen[bool]):
+    """Dismisses with True to choose another file, False when done."""
+
+    DEFAULT_CSS = """
+    ResultScreen #outcome { height: 1fr; padding: 0 1; }
+    ResultScreen #headline { text-style: bold; padding: 0 1; margin-bottom: 1; }
+    ResultScreen #headline.-ok { background: $success 30%; }
+    ResultScreen #headline.-refused { background: $error 30%; }
+    """
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="screen.help"),
+        Binding("s", "save_receipt", "Save receipt", id="result.save"),
+        Binding("c", "choose_again", "Choose another file", id="result.again"),
+        Binding("enter", "done", "Done", id="result.done"),
+        Binding("escape", "back", "Back", id="screen.back"),
+    ]
+
+    def __init__(
+        self, confirmation: Confirmation | None, error: SevisError | None, findings: list[Finding]
+    ) -> None:
+        super().__init__()
+        self.confirmation = confirmation
+        self.error = error
+        self.findings = findings
+
+    @classmethod
+    def confirmed(cls, confirmation: Confirmation) -> ResultScreen:
+        return cls(confirmation, None, list(confirmation.warnings))
+
+    @classmethod
+    def rejected(cls, error: SevisError) -> ResultScreen:
+        return cls(None, error, list(error.findings))
+
+    @property
+    def location(self) -> str:
+        state = "Confirmation" if self.confirmation else "Registration refused"
+        return f"Batch Process Registration · {state}"
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.location)
+        yield MessageBar(id="message")
+        with VerticalScroll(id="outcome"):
+            if self.confirmation is not None:
+                number = self.confirmation.number
+                yield Static(
+                    Text(f"✓ Registered. Confirmation number {number}"),
+                    id="headline",
+                    classes="-ok",
+                )
+                yield Static(confirmation_table(self.confirmation), id="details")
+            else:
+                message = self.error.message if self.error else "The certificate was refused."
+                yield Static(Text(f"✗ {message}"), id="headline", classes="-refused")
+            if self.findings:
+                yield Static(findings_text(self.findings, refused=self.confirmation is None))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_receipt":
+            return self.confirmation is not None
+        if action == "choose_again":
+            return self.confirmation is None
+        return True
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        if self.confirmation is not None:
+            return [
+                (
+                    "Save a receipt",
+                    "Write the confirmation to a text file",
+                    self.action_save_receipt,
+                )
+            ]
+        return [("Choose another file", "Back to the file browser", self.action_choose_again)]
+
+    def action_help(self) -> None:
+        body = HELP_CONFIRMED if self.confirmation else HELP_REJECTED
+        self.app.push_screen(HelpScreen(self.location, body))
+
+    def action_done(self) -> None:
+        self.dismiss(False)
+
+    def action_choose_again(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(self.confirmation is None)
+
+    def action_save_receipt(self) -> None:
+        confirmation = self.confirmation
+        if confirmation is None:
+            return
+        content = receipt_printout(
+            "SEVIS batch processing registration: Confirmation",
+            receipt_rows(confirmation),
+            [f"{f.message} {f.remedy}".strip() for f in confirmation.warnings],
+        )
+        settings = self.app.settings  # type: ignore[attr-defined]
+        name = f"batch-registration-{safe_file_part(confirmation.number)}.txt"
+        self.app.push_screen(
+            SaveDialog("Save the receipt to this file:", settings.print_folder / name, content)
+        )
+
+
+def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
+    certificate = confirmation.certificate
+    return [
+        ("Confirmation number", confirmation.number),
+        ("Program", confirmation.program),
+        ("Officer", confirmation.user_id),
+        ("Time", _when(confirmation.time)),
+        ("Certificate", certificate.subject),
+        ("Issuer", certificate.issuer),
+        ("Expires", _when(certificate.not_after)),
+        ("SHA-256", certificate.sha256),
+    ]
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def confirmation_table(confirmation: Confirmation) -> Text:
+    rows = receipt_rows(confirmation)
+    width = max(len(label) for label, _ in rows)
+    text = Text()
+    for label, value in rows:
+        text.append(f"{label:<{width}}  ", style="bold")
+        text.append(f"{value}\n")
+    return text
+
+
+def findings_text(findings: list[Finding], *, refused: bool) -> Text:
+    text = Text()
+    title = "What is wrong and how to fix it" if refused else "Warnings"
+    text.append(f"\n{title}\n", style="bold underline")
+    for finding in findings:
+        mark = {"error": "✗", "warning": "!", "info": "i"}.get(finding.severity, "·")
+        style = {"error": "bold red", "warning": "bold yellow"}.get(finding.severity, "bold")
+        text.append(f"\n{mark} {finding.severity.upper()}  ", style=style)
+        text.append(f"{finding.message}\n")
+        if finding.remedy:
+            text.append("  What to do: ", style="bold")
+            text.append(f"{finding.remedy}\n")
+        text.append(f"  ({finding.code})\n", style="dim")
+    return text

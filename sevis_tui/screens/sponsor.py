@@ -1,0 +1,188 @@
+"""Program Sponsor Information: the program, its officials, its batch registration, Actions."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.models import ProgramDetail
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
+from sevis_tui.screens.base import SevisScreen
+
+REGISTER = "Register for Batch Processing"
+VIEW = "View Batch Registration"
+
+
+class SponsorScreen(SevisScreen):
+    LOCATION = "Program Sponsor Information"
+    HELP = """
+# Program Sponsor Information
+
+The program's details as SEVIS holds them, its officials, and its current batch certificate.
+
+- **a** opens the **Actions** menu. Choose **Register for Batch Processing** to register a
+  certificate for this program (each program needs its own registration, even when you use the
+  same certificate for several).
+- **v** shows the batch registration and its history.
+- **r** reloads. **Escape** returns to the Listing of Programs.
+
+Other SEVIS actions (Amendment, Redesignation, …) are listed but not handled by this tool: use the
+SEVIS web interface for them.
+"""
+
+    BINDINGS = [
+        Binding("a", "actions", "Actions", id="sponsor.actions"),
+        Binding("v", "view_batch", "Batch registration", id="sponsor.view"),
+        Binding("r", "reload", "Reload", id="sponsor.reload"),
+    ]
+
+    DEFAULT_CSS = """
+    SponsorScreen #details { height: 1fr; padding: 0 1; }
+    SponsorScreen .block { margin-bottom: 1; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, program: ProgramDetail) -> None:
+            super().__init__()
+            self.program = program
+
+    class Failed(Message):
+        def __init__(self, error: SevisError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.program: ProgramDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_top()
+        with VerticalScroll(id="details"):
+            yield Static(Text(f"Loading {self.number}…"), id="summary", classes="block")
+            yield Static(id="officials", classes="block")
+            yield Static(id="batch", classes="block")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#details").focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.program is not None:
+            self.load()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (REGISTER, "Accept the agreement and upload a certificate", self.register),
+            ("Open the Actions menu", "All SEVIS actions for this program", self.action_actions),
+            (VIEW, "Current batch certificate and history", self.action_view_batch),
+        ]
+
+    @work(exclusive=True, group="program")
+    async def load(self) -> None:
+        try:
+            client = await self.sevis.get_client()
+            program = await client.program(self.number)
+        except SevisError as error:
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Loaded(program))
+
+    def on_sponsor_screen_failed(self, event: Failed) -> None:
+        if isinstance(event.error, SessionExpired):
+            self.sevis.session_expired(self.load)
+            return
+        self.show_error(event.error, retry=True)
+
+    def on_sponsor_screen_loaded(self, event: Loaded) -> None:
+        self.sevis.touch()
+        self.message.clear()
+        self.program = program = event.program
+        summary = Table.grid(padding=(0, 2))
+        summary.add_column(style="bold", no_wrap=True)
+        summary.add_column()
+        for label, value in (
+            ("Program", f"{program.number}  {program.name}"),
+            ("Sponsor", program.sponsor),
+            ("Address", program.address.one_line()),
+            ("Status", program.status),
+            ("Designation", designation_line(program)),
+            ("Your role", program.role),
+        ):
+            summary.add_row(label, Text(value))
+        self.query_one("#summary", Static).update(summary)
+
+        officials = Table(title="Officials", title_justify="left", expand=True, box=None)
+        officials.add_column("Role", no_wrap=True)
+        officials.add_column("Name")
+        officials.add_column("User ID", no_wrap=True)
+        for official in program.officials:
+            officials.add_row(official.role, Text(official.name), official.user_id)
+        self.query_one("#officials", Static).update(officials)
+        self.query_one("#batch", Static).update(batch_summary(program))
+
+    def action_reload(self) -> None:
+        self.message.show("Loading…", tone="working")
+        self.load()
+
+    def action_retry(self) -> None:
+        self.action_reload()
+
+    def action_actions(self) -> None:
+        if self.program is None:
+            return
+        items = [MenuItem(a.name, a.enabled, a.reason) for a in self.program.actions]
+        self.app.push_screen(ActionsMenu(f"Actions · {self.program.number}", items), self._chosen)
+
+    def _chosen(self, name: str | None) -> None:
+        if name == REGISTER:
+            self.register()
+        elif name == VIEW:
+            self.action_view_batch()
+
+    def register(self) -> None:
+        if self.program is None:
+            return
+        from sevis_tui.screens.agreement import AgreementScreen
+
+        self.app.push_screen(AgreementScreen(self.program.number, self.program.name))
+
+    def action_view_batch(self) -> None:
+        from sevis_tui.screens.batch_status import BatchStatusScreen
+
+        self.app.push_screen(BatchStatusScreen(self.number))
+
+
+def designation_line(program: ProgramDetail) -> str:
+    designation = program.designation
+    categories = ", ".join(designation.categories) or "no categories"
+    return f"{categories} ({designation.valid_from:%Y-%m-%d} to {designation.valid_to:%Y-%m-%d})"
+
+
+def batch_summary(program: ProgramDetail) -> Text:
+    text = Text("Batch registration\n", style="bold")
+    current = program.batch
+    if not current.registered:
+        text.append("No certificate is registered for batch processing.\n")
+        text.append("Press a, then choose Register for Batch Processing.", style="dim")
+        return text
+    rows = [("Certificate", current.subject or "(unknown)")]
+    if current.expires is not None:
+        rows.append(("Expires", f"{current.expires:%Y-%m-%d}"))
+    if current.registered_at is not None:
+        rows.append(("Registered", f"{current.registered_at:%Y-%m-%d %H:%M} UTC"))
+    if current.confirmation:
+        rows.append(("Confirmation", current.confirmation))
+    for label, value in rows:
+        text.append(f"{label:<13}", style="bold")
+        text.append(f"{value}\n")
+    return text

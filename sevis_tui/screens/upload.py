@@ -1,0 +1,275 @@
+"""Batch Process Registration · Upload Certificate: browse, check offline, confirm, upload."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Footer, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.models import Confirmation
+from sevis_tui.cert import FileReport
+from sevis_tui.palette import PaletteCommand
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.widgets.certificate_chooser import CertificateChooser
+
+
+class UploadScreen(SevisScreen):
+    LOCATION = "Batch Process Registration · Upload Certificate"
+    HELP = """
+# Upload Certificate
+
+Step 2 of 2. Browse to your certificate file (`.cer` or `.pem`: the public certificate only, never
+the `.p12`/`.pfx` that holds your private key).
+
+- Move with the arrows; the preview checks each file as you go.
+- **Enter** chooses a file and shows its full report.
+- **u** uploads the chosen file after one confirmation. A file with errors cannot be uploaded: the
+  report says what is wrong and how to fix it. Warnings do not block the upload.
+- **b** goes back to the browser to choose another file.
+- While uploading, **Escape** cancels the upload.
+- **Escape** otherwise returns to the agreement (you have already accepted it).
+
+File browser keys: Backspace or h goes up a folder, ~ goes home, / or typing filters, . shows hidden
+files, a switches between certificate files and all files, g types a path, Ctrl+R reloads.
+"""
+
+    BINDINGS = [
+        Binding("u", "upload", "Upload", id="upload.upload"),
+        Binding("b", "browse", "Choose another file", id="upload.browse"),
+        Binding("r", "retry", "Retry", id="upload.retry", show=False),
+        Binding("escape", "back", "Back", id="screen.back"),
+    ]
+
+    DEFAULT_CSS = """
+    UploadScreen #uploading { height: 3; display: none; }
+    UploadScreen #uploading.-active { display: block; }
+    UploadScreen #chosen-line { padding: 0 1; height: 1; color: $text-muted; }
+    """
+
+    class Uploaded(Message):
+        def __init__(self, confirmation: Confirmation) -> None:
+            super().__init__()
+            self.confirmation = confirmation
+
+    class Failed(Message):
+        def __init__(self, error: SevisError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, number: str, program_name: str) -> None:
+        super().__init__()
+        self.number = number
+        self.program_name = program_name
+        self.report: FileReport | None = None
+        self.path: str | None = None
+        self.payload: bytes | None = None
+        # One key per chosen file: a retried upload of the same file is never registered twice.
+        self.idempotency_key = ""
+        self.upload_worker: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        settings = self.sevis.settings
+        yield from self.compose_top()
+        yield Static(f"{self.number} · {self.program_name}", id="chosen-line", markup=False)
+        yield CertificateChooser(
+            start_folder=start_folder(settings.browser.start_folder, self.sevis.state.last_folder),
+            extensions=settings.browser.extensions,
+            show_hidden=settings.browser.show_hidden,
+            policy=self.sevis.get_policy,
+            id="chooser",
+        )
+        yield LoadingIndicator(id="uploading")
+        yield Footer()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (
+                "Upload the chosen certificate",
+                "Send it to SEVIS for registration",
+                self.action_upload,
+            ),
+            ("Choose another file", "Back to the file browser", self.action_browse),
+        ]
+
+    @property
+    def chooser(self) -> CertificateChooser:
+        return self.query_one(CertificateChooser)
+
+    @property
+    def uploading(self) -> bool:
+        return self.upload_worker is not None and self.upload_worker.state == WorkerState.RUNNING
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "upload":
+            if self.report is None or self.uploading:
+                return False
+            return True if self.report.ok else None
+        if action == "browse":
+            return self.report is not None and not self.uploading
+        return True
+
+    # ------------------------------------------------------------------ choosing
+
+    def on_certificate_chooser_folder_changed(
+        self, event: CertificateChooser.FolderChanged
+    ) -> None:
+        self.sevis.remember(last_folder=event.folder)
+
+    def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
+        self.report = event.report
+        self.path = event.path
+        self.payload = None
+        self.idempotency_key = str(uuid.uuid4())
+        name = Path(event.path).name
+        if event.report.ok:
+            self.message.show(
+                f"{name} passed the offline checks.", "Press u to upload it.", tone="info"
+            )
+        else:
+            count = len(event.report.errors)
+            self.message.show(
+                f"{name} cannot be registered: {count} problem{'s' * (count != 1)} below.",
+                "Fix them or press b to choose another file.",
+            )
+        self.refresh_bindings()
+
+    def action_browse(self) -> None:
+        if self.uploading:
+            return
+        self.report = None
+        self.message.clear()
+        self.chooser.show_browser()
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        if self.uploading and self.upload_worker is not None:
+            self.upload_worker.cancel()
+            self._upload_finished()
+            self.message.show("Upload cancelled.", "Press u to upload again.", tone="warning")
+            return
+        if self.chooser.showing_report:
+            self.action_browse()
+            return
+        super().action_back()
+
+    # ------------------------------------------------------------------ uploading
+
+    def action_upload(self) -> None:
+        report = self.report
+        if report is None or self.uploading:
+            return
+        if not report.ok:
+            self.message.show(
+                "This file has problems that SEVIS would refuse.",
+                "Read the report, fix them, or press b to choose another file.",
+            )
+            return
+        subject = report.subject.subject_common_name if report.subject else "this certificate"
+        question = (
+            f"Register {subject} for batch processing for {self.number} "
+            f"{self.program_name}?\n\nIt replaces any certificate registered for this program."
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Upload"), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.start_upload()
+
+    def start_upload(self) -> None:
+        if self.path is None:
+            return
+        self.message.show("Uploading… Escape cancels.", tone="working")
+        self.query_one("#uploading").add_class("-active")
+        self.upload_worker = self.upload(self.path)
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        if self.report is not None and self.report.ok and not self.uploading:
+            self.start_upload()
+
+    @work(exclusive=True, group="upload")
+    async def upload(self, path: str) -> None:
+        try:
+            if self.payload is None:
+                self.payload = await read_upload(
+                    path, self.sevis.settings.certificates.max_file_bytes
+                )
+            client = await self.sevis.get_client()
+            confirmation = await client.upload_certificate(
+                self.number, self.payload, Path(path).name, self.idempotency_key
+            )
+        except SevisError as error:
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Uploaded(confirmation))
+
+    def _upload_finished(self) -> None:
+        self.query_one("#uploading").remove_class("-active")
+        self.upload_worker = None
+        self.refresh_bindings()
+
+    def on_upload_screen_uploaded(self, event: Uploaded) -> None:
+        from sevis_tui.screens.result import ResultScreen
+
+        self._upload_finished()
+        self.sevis.touch()
+        self.message.clear()
+        self.app.push_screen(ResultScreen.confirmed(event.confirmation), self._after_result)
+
+    def on_upload_screen_failed(self, event: Failed) -> None:
+        from sevis_tui.screens.result import ResultScreen
+
+        self._upload_finished()
+        error = event.error
+        if isinstance(error, SessionExpired):
+            self.sevis.session_expired(self.start_upload)
+            return
+        if error.findings:
+            self.message.clear()
+            self.app.push_screen(ResultScreen.rejected(error), self._after_result)
+            return
+        self.show_error(error, retry=True)
+
+    def _after_result(self, choose_again: bool | None) -> None:
+        if choose_again:
+            self.action_browse()
+        else:
+            # Done: return to Program Sponsor Information, past the accepted agreement.
+            self.app.pop_screen()
+            self.app.pop_screen()
+
+
+def start_folder(configured: str, remembered: str) -> Path:
+    for candidate in (configured, remembered):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if path.is_dir():
+                return path
+    return Path.home()
+
+
+async def read_upload(path: str, limit: int) -> bytes:
+    """Read the chosen file again for upload (it may have changed since it was checked)."""
+    import asyncio
+
+    def read() -> bytes:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+
+    try:
+        data = await asyncio.to_thread(read)
+    except OSError as error:
+        raise SevisError(
+            f"Could not read {path}: {error.strerror}.",
+            "Check the file is still there, then press r to try again.",
+            code="file_unreadable",
+        ) from None
+    return data
