@@ -22,6 +22,7 @@ from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import CertificateInfo, Role
 
 UNREADABLE = "(unreadable)"
+_NAME_LABELS = {NameOID.EMAIL_ADDRESS: "emailAddress"}  # instead of a dotted OID
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 T = TypeVar("T")
 E = TypeVar("E", bound=x509.ExtensionType)
@@ -133,8 +134,8 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
     read = reader.read
     subject_name = read("subject", lambda: certificate.subject, x509.Name([]))
     issuer_name = read("issuer", lambda: certificate.issuer, x509.Name([]))
-    subject = read("subject", subject_name.rfc4514_string, UNREADABLE)
-    issuer = read("issuer", issuer_name.rfc4514_string, UNREADABLE)
+    subject = read("subject", lambda: subject_name.rfc4514_string(_NAME_LABELS), UNREADABLE)
+    issuer = read("issuer", lambda: issuer_name.rfc4514_string(_NAME_LABELS), UNREADABLE)
     not_before = read("validity", lambda: certificate.not_valid_before_utc, _EPOCH)
     not_after = read("validity", lambda: certificate.not_valid_after_utc, _EPOCH)
     facts = Facts(certificate, der, valid_dates="validity" not in reader.failed)

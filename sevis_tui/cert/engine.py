@@ -21,7 +21,7 @@ from sevis_tui.cert.findings import SEVERITIES, Finding, finding
 from sevis_tui.cert.judge import choose_subject, judge
 from sevis_tui.cert.loading import load, looks_like_certificate_file
 from sevis_tui.cert.model import FileReport, Policy
-from sevis_tui.cert.reading import PathArg, display_name, read_path
+from sevis_tui.cert.reading import PathArg, ReadResult, display_name, read_path
 
 _PRIVATE_KEY_WARNING = (
     "This file contains a private key. Never upload or e-mail it: whoever has it can act as "
@@ -164,8 +164,18 @@ def inspect_path(
     password: bytes | None = None,
 ) -> FileReport:
     """Read a file safely (see `reading`) and inspect it; special files become findings."""
-    name = display_name(path)
     read = read_path(path, policy.max_bytes)
+    return _report_from_read(path, read, policy, key_path, password)
+
+
+def _report_from_read(
+    path: PathArg,
+    read: ReadResult,
+    policy: Policy,
+    key_path: PathArg | None,
+    password: bytes | None,
+) -> FileReport:
+    name = display_name(path)
     if read.data is None:
         return FileReport(name, "unknown", findings=_ordered(read.findings))
     key_data: bytes | None = None
@@ -213,7 +223,7 @@ def scan_file(
     read = read_path(path, policy.max_bytes)
     if read.data is None or not looks_like_certificate_file(read.data):
         return None
-    return inspect_path(path, policy, key_path=key_path, password=password)
+    return _report_from_read(path, read, policy, key_path, password)
 
 
 def walk(folder: PathArg, recursive: bool) -> Iterator[bytes]:

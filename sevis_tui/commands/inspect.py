@@ -1,0 +1,166 @@
+"""`sevis-tui inspect PATH...`: check certificate files offline and explain what is wrong.
+
+Imports of the engine happen inside `run`, so `sevis-tui --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import IO, TYPE_CHECKING
+
+from sevis_tui.config import Settings
+
+if TYPE_CHECKING:
+    from sevis_tui.cert import FileReport, Policy
+
+EPILOG = """\
+Each PATH is a certificate file or a folder. Files are recognised by their content, not by
+their name: PEM, DER, PKCS#7 (.p7b) and PKCS#12 (.p12/.pfx). In a folder, files that do not
+look like certificate files are skipped (and counted); --recursive also walks subfolders.
+
+Output: a report per file and a summary line. Colour only when the output is a terminal and
+NO_COLOR is not set.
+
+--json writes JSON Lines instead: one JSON object per file, one per line, written as each file
+is checked (keys: name, format, ok, has_private_key, subject_index, subject, certificates,
+findings); the summary line then goes to standard error. With --issuers, the list of
+accepted issuers is one JSON object {"accepted_issuers": [...], "source": ...}.
+
+Exit status: 0 when no file has an error finding, 1 when any file has one, 2 on a usage
+error (bad option, unreadable --key or --password-file, bad configuration).
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="certificate file or folder")
+    parser.add_argument("--json", action="store_true", help="JSON Lines: one object per file")
+    parser.add_argument(
+        "-r", "--recursive", action="store_true", help="also check the subfolders of folders"
+    )
+    parser.add_argument(
+        "--key",
+        metavar="FILE",
+        help="a private key (PEM, DER or .p12) to check against each certificate",
+    )
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="file whose first line is the password of a .p12/.pfx file (never on the "
+        "command line, where other users could see it)",
+    )
+    parser.add_argument(
+        "--issuers", action="store_true", help="list the accepted certificate issuers"
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"sevis-tui: {message}", file=sys.stderr)
+    return 2
+
+
+def _read_password(path: str) -> bytes | str:
+    """The password (first line, without its line ending), or an error message."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(4096).splitlines()
+    except OSError as error:
+        return f"cannot read the password file {path}: {error.strerror or error}"
+    return first[0] if first else b""
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from sevis_tui.cert import demo_issuers, load_policy
+
+    if not args.paths and not args.issuers:
+        return _fail("inspect needs at least one PATH (or --issuers); see sevis-tui inspect -h")
+    password: bytes | None = None
+    if args.password_file:
+        read = _read_password(args.password_file)
+        if isinstance(read, str):
+            return _fail(read)
+        password = read
+    if args.key and not os.path.exists(args.key):
+        return _fail(f"the key file {args.key} does not exist")
+    policy = load_policy(settings, extra_issuers=demo_issuers(settings))
+    try:
+        if args.issuers:
+            _list_issuers(policy, settings, args.json)
+        if not args.paths:
+            return 0
+        return _inspect_all(args, policy, password)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, without a traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | None) -> int:
+    from sevis_tui.cert import inspect_path, scan_file, walk
+    from sevis_tui.cert.text_report import Tally, make_console, render_report
+
+    out: IO[str] = sys.stdout
+    console = make_console(out)
+    tally = Tally()
+
+    def emit(report: FileReport) -> None:
+        tally.add(report)
+        if args.json:
+            out.write(_json_line(report))
+        else:
+            render_report(report, console)
+
+    for path in args.paths:
+        if os.path.isdir(path):
+            for found in walk(path, args.recursive):
+                report = scan_file(found, policy, key_path=args.key, password=password)
+                if report is None:
+                    tally.skipped += 1
+                else:
+                    emit(report)
+        else:
+            emit(inspect_path(path, policy, key_path=args.key, password=password))
+    if args.json:
+        out.flush()
+        make_console(sys.stderr).print(tally.line())
+    else:
+        console.print(tally.line())
+    return 1 if tally.with_errors else 0
+
+
+def _json_line(report: FileReport) -> str:
+    import json
+
+    # ensure_ascii: exact values survive as \\u escapes, and no raw control byte reaches a tty.
+    return json.dumps(report.to_dict(), ensure_ascii=True) + "\n"
+
+
+def _list_issuers(policy: Policy, settings: Settings, as_json: bool) -> None:
+    import json
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from sevis_tui.cert.describe import describe
+    from sevis_tui.cert.text_report import issuer_lines, make_console
+
+    configured = settings.accepted_issuers_path
+    source = str(configured) if configured else "the shipped list (certifi bundle, by vendor)"
+    if settings.embedded:
+        source += " plus the embedded demo issuer, if created"
+    if as_json:
+        now = policy.current_time()
+        issuers = [
+            describe(c, c.public_bytes(Encoding.DER), now, n).info.to_dict()
+            for n, c in enumerate(policy.accepted_issuers, start=1)
+        ]
+        sys.stdout.write(
+            json.dumps({"accepted_issuers": issuers, "source": source}, ensure_ascii=True) + "\n"
+        )
+        return
+    console = make_console(sys.stdout)
+    for line in issuer_lines(policy.accepted_issuers, source):
+        console.print(line)
+    console.print()
