@@ -1,0 +1,256 @@
+"""Users, logins and sessions: lockout after three failures, inactivity after 45 days,
+sessions that end after 20 idle minutes. Functions take an open transaction and `now`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from sevis_tui.api.models import LoginResult, User
+from sevis_tui.service import errors
+from sevis_tui.service.errors import ApiError
+from sevis_tui.service.passwords import hash_password, password_problem
+from sevis_tui.service.store import parse_stamp, stamp
+
+MAX_FAILURES = 3
+INACTIVE_AFTER = dt.timedelta(days=45)
+IDLE_LIMIT = dt.timedelta(minutes=20)
+USER_ID_PATTERN = re.compile(r"[A-Za-z0-9]{4,10}")
+
+
+def audit(
+    tx: sqlite3.Connection,
+    now: dt.datetime,
+    user_id: str,
+    action: str,
+    result: str,
+    *,
+    program: str = "",
+    detail: str = "",
+) -> None:
+    """One line of the audit log: who, when, what, result. Never a password or a key."""
+    tx.execute(
+        "INSERT INTO audit (at, user_id, action, program, result, detail) VALUES (?,?,?,?,?,?)",
+        (stamp(now), user_id[:64], action, program, result, detail[:500]),
+    )
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def add_user(
+    tx: sqlite3.Connection,
+    user_id: str,
+    name: str,
+    password: str,
+    now: dt.datetime,
+    *,
+    email: str = "",
+    last_login: dt.datetime | None = None,
+) -> None:
+    if not USER_ID_PATTERN.fullmatch(user_id):
+        raise ValueError(
+            f"user ID {user_id!r} must be 4 to 10 letters and digits (e.g. jsmith6544)"
+        )
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    if tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
+        raise ValueError(f"user ID {user_id} already exists")
+    tx.execute(
+        "INSERT INTO users (user_id, name, email, password, last_login, active_since, created_at)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (
+            user_id,
+            name,
+            email,
+            hash_password(password),
+            stamp(last_login) if last_login else None,
+            stamp(now),
+            stamp(now),
+        ),
+    )
+
+
+def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
+    """Clear a lockout and inactivity: the administrator vouches for the user again."""
+    changed = tx.execute(
+        "UPDATE users SET failed_logins = 0, locked_at = NULL, active_since = ? WHERE user_id = ?",
+        (stamp(now), user_id),
+    ).rowcount
+    if not changed:
+        raise ValueError(f"no user with ID {user_id}")
+    audit(tx, now, user_id, "unlock", "ok", detail="by administrator")
+
+
+def set_password(tx: sqlite3.Connection, user_id: str, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    if not tx.execute(
+        "UPDATE users SET password = ? WHERE user_id = ?", (hash_password(password), user_id)
+    ).rowcount:
+        raise ValueError(f"no user with ID {user_id}")
+
+
+# --------------------------------------------------------------------------- logging in
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: str
+    name: str
+    password: str
+    failed_logins: int
+    locked: bool
+    last_login: dt.datetime | None
+    active_since: dt.datetime
+
+
+def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
+    row = tx.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchone()
+    if row is None:
+        return None
+    return Account(
+        user_id=row["user_id"],
+        name=row["name"],
+        password=row["password"],
+        failed_logins=row["failed_logins"],
+        locked=row["locked_at"] is not None,
+        last_login=parse_stamp(row["last_login"]),
+        active_since=parse_stamp(row["active_since"]) or dt.datetime.min.replace(tzinfo=dt.UTC),
+    )
+
+
+def inactive_since(account: Account) -> dt.datetime:
+    """When the user last proved to be active (login, creation or reactivation)."""
+    return max(account.last_login or account.active_since, account.active_since)
+
+
+def finish_login(
+    tx: sqlite3.Connection, user_id: str, password_ok: bool, now: dt.datetime
+) -> LoginResult:
+    """Record a login attempt whose password was checked outside the transaction.
+
+    The account is read again here, so concurrent attempts count correctly.
+    """
+    account = find_account(tx, user_id)
+    if account is None:
+        audit(tx, now, user_id, "login", "invalid_credentials", detail="unknown user ID")
+        raise _invalid_credentials(None)
+    if account.locked:
+        audit(tx, now, user_id, "login", "account_locked")
+        raise _locked()
+    if not password_ok:
+        failures = account.failed_logins + 1
+        if failures >= MAX_FAILURES:
+            tx.execute(
+                "UPDATE users SET failed_logins = ?, locked_at = ? WHERE user_id = ?",
+                (failures, stamp(now), user_id),
+            )
+            audit(tx, now, user_id, "login", "account_locked", detail=f"{failures} failures")
+            raise _locked()
+        tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
+        audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
+        raise _invalid_credentials(MAX_FAILURES - failures)
+    if now - inactive_since(account) > INACTIVE_AFTER:
+        audit(tx, now, user_id, "login", "account_inactive")
+        raise ApiError(
+            403,
+            "account_inactive",
+            f"User ID {user_id} is inactive: it has not logged in for more than 45 days.",
+            "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
+            commit=True,
+        )
+    token = secrets.token_urlsafe(32)
+    tx.execute(
+        "UPDATE users SET failed_logins = 0, last_login = ? WHERE user_id = ?",
+        (stamp(now), user_id),
+    )
+    tx.execute(
+        "INSERT INTO sessions (token_sha256, user_id, created_at, last_seen) VALUES (?,?,?,?)",
+        (token_digest(token), user_id, stamp(now), stamp(now)),
+    )
+    audit(tx, now, user_id, "login", "ok")
+    user = User(
+        user_id=user_id,
+        name=account.name,
+        last_login=account.last_login,
+        inactive_on=(now + INACTIVE_AFTER).date(),
+    )
+    return LoginResult(token=token, user=user)
+
+
+def _invalid_credentials(attempts_left: int | None) -> ApiError:
+    if attempts_left is None:
+        remedy = "Check the user ID and password; both are case sensitive."
+        extra = {}
+    else:
+        plural = "attempt" if attempts_left == 1 else "attempts"
+        remedy = (
+            f"Check the password (case sensitive). {attempts_left} {plural} left before the "
+            "user ID is locked."
+        )
+        extra = {"attempts_left": attempts_left}
+    return ApiError(
+        401,
+        "invalid_credentials",
+        "The user ID or password is wrong.",
+        remedy,
+        extra=extra,
+        commit=True,
+    )
+
+
+def _locked() -> ApiError:
+    return ApiError(
+        423,
+        "account_locked",
+        "This user ID is locked after three failed logins.",
+        "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
+        commit=True,
+    )
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def token_digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a plain SHA-256 is enough to keep them unusable if read.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def authenticate(
+    tx: sqlite3.Connection, token: str | None, now: dt.datetime, *, touch: bool = True
+) -> str:
+    """The user ID behind a live session; with `touch`, restart its 20-minute idle clock."""
+    if not token:
+        raise errors.not_authenticated()
+    row = tx.execute(
+        "SELECT user_id, last_seen, ended_at FROM sessions WHERE token_sha256 = ?",
+        (token_digest(token),),
+    ).fetchone()
+    if row is None:
+        raise errors.not_authenticated()
+    last_seen = parse_stamp(row["last_seen"])
+    if row["ended_at"] is not None or last_seen is None or now - last_seen > IDLE_LIMIT:
+        raise errors.session_expired()
+    if touch:
+        tx.execute(
+            "UPDATE sessions SET last_seen = ? WHERE token_sha256 = ?",
+            (stamp(now), token_digest(token)),
+        )
+    return str(row["user_id"])
+
+
+def end_session(tx: sqlite3.Connection, token: str | None, now: dt.datetime) -> None:
+    user_id = authenticate(tx, token, now, touch=False)
+    tx.execute(
+        "UPDATE sessions SET ended_at = ? WHERE token_sha256 = ?",
+        (stamp(now), token_digest(token or "")),
+    )
+    audit(tx, now, user_id, "logout", "ok")

@@ -1,0 +1,210 @@
+"""The demo: its login, its issuing CA, and the programs and officials it seeds.
+
+The seed is idempotent and runs on every start of the embedded service (and `serve --demo`):
+it adds what is missing, and keeps the demo user usable (unlocked, recently active) so that a
+demo never starts locked out; within a run the lockout rules apply as usual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sevis_tui.service.store import stamp
+
+if TYPE_CHECKING:
+    from sevis_tui.cert.factory import Issued
+
+DEMO_USER_ID = "jsmith6544"
+DEMO_PASSWORD = "SevisDemo#2026"
+DEMO_USER_NAME = "Jordan Smith"
+DEMO_ISSUER_NAME = "SEVIS Demo Issuing CA"
+DEMO_ISSUER_ORGANIZATION = "sevis-tui demo (not a real certificate authority)"
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    number: str
+    name: str
+    sponsor: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    categories: tuple[str, ...]
+    status: str = "PROGRAM ACTIVE"
+
+
+DEMO_PROGRAMS: tuple[DemoProgram, ...] = (
+    DemoProgram(
+        "P-1-00001",
+        "Northfield University Research Scholar Program",
+        "Northfield University",
+        "1200 College Avenue",
+        "Northfield",
+        "MN",
+        "55057",
+        ("Professor", "Research Scholar"),
+    ),
+    DemoProgram(
+        "P-1-00002",
+        "Northfield University Student Exchange",
+        "Northfield University",
+        "1200 College Avenue",
+        "Northfield",
+        "MN",
+        "55057",
+        ("College/University Student",),
+    ),
+    DemoProgram(
+        "P-1-00003",
+        "Lakeshore Medical Center Clinical Training",
+        "Lakeshore Medical Center",
+        "450 East Lake Shore Drive",
+        "Chicago",
+        "IL",
+        "60611",
+        ("Physician", "Short-Term Scholar"),
+    ),
+    DemoProgram(
+        "P-1-00004",
+        "Cascade State University Visiting Faculty",
+        "Cascade State University",
+        "3900 University Way NE",
+        "Seattle",
+        "WA",
+        "98105",
+        ("Professor", "Specialist"),
+    ),
+    DemoProgram(
+        "P-1-00005",
+        "Prairie Community College Teacher Exchange",
+        "Prairie Community College",
+        "88 Sunflower Road",
+        "Lincoln",
+        "NE",
+        "68508",
+        ("Teacher",),
+        status="WITHDRAWN",
+    ),
+)
+
+# (user ID, name, e-mail); the demo user first. Others have no password until an admin sets one.
+DEMO_PEOPLE: tuple[tuple[str, str, str], ...] = (
+    (DEMO_USER_ID, DEMO_USER_NAME, "jsmith@northfield.example.edu"),
+    ("mgarcia221", "Maria Garcia", "mgarcia@northfield.example.edu"),
+    ("tnguyen883", "Thao Nguyen", "tnguyen@lakeshore.example.org"),
+    ("rpatel4407", "Raj Patel", "rpatel@cascade.example.edu"),
+    ("kobrien117", "Kathleen O'Brien", "kobrien@prairie.example.edu"),
+)
+
+# (program, user ID, role): the demo user is RO of two programs and ARO of a third.
+DEMO_OFFICIALS: tuple[tuple[str, str, str], ...] = (
+    ("P-1-00001", DEMO_USER_ID, "RO"),
+    ("P-1-00001", "mgarcia221", "ARO"),
+    ("P-1-00002", DEMO_USER_ID, "RO"),
+    ("P-1-00002", "mgarcia221", "ARO"),
+    ("P-1-00003", "tnguyen883", "RO"),
+    ("P-1-00003", DEMO_USER_ID, "ARO"),
+    ("P-1-00004", "rpatel4407", "RO"),
+    ("P-1-00005", "kobrien117", "RO"),
+)
+
+
+def seed(tx: sqlite3.Connection, now: dt.datetime) -> None:
+    """Add the demo data that is missing; make the demo user usable again."""
+    from sevis_tui.service import accounts, programs
+
+    for user_id, name, email in DEMO_PEOPLE:
+        if tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
+            continue
+        if user_id == DEMO_USER_ID:
+            accounts.add_user(
+                tx,
+                user_id,
+                name,
+                DEMO_PASSWORD,
+                now,
+                email=email,
+                last_login=now - dt.timedelta(days=3),
+            )
+        else:
+            # "!" is no valid hash: nobody logs in as them until `serve admin set-password`.
+            tx.execute(
+                "INSERT INTO users (user_id, name, email, password, active_since, created_at)"
+                " VALUES (?,?,?,'!',?,?)",
+                (user_id, name, email, stamp(now), stamp(now)),
+            )
+    start = dt.date(now.year - 2, 7, 1)
+    for item in DEMO_PROGRAMS:
+        if tx.execute("SELECT 1 FROM programs WHERE number = ?", (item.number,)).fetchone():
+            continue
+        programs.add_program(
+            tx,
+            number=item.number,
+            name=item.name,
+            sponsor=item.sponsor,
+            street=item.street,
+            city=item.city,
+            state=item.state,
+            postal_code=item.postal_code,
+            categories=item.categories,
+            designated_from=start,
+            designated_to=dt.date(start.year + 5, 6, 30),
+            status=item.status,
+        )
+    for number, user_id, role in DEMO_OFFICIALS:
+        if not tx.execute(
+            "SELECT 1 FROM officials WHERE program = ? AND user_id = ?", (number, user_id)
+        ).fetchone():
+            programs.add_official(tx, number, user_id, role)
+    tx.execute(
+        "UPDATE users SET failed_logins = 0, locked_at = NULL, active_since = ? WHERE user_id = ?",
+        (stamp(now), DEMO_USER_ID),
+    )
+
+
+# --------------------------------------------------------------------------- the demo issuer
+
+
+def ensure_demo_issuer(cert_path: Path | None = None, key_path: Path | None = None) -> Issued:
+    """The demo issuing CA from the data folder, created there (key mode 0600) the first time."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from sevis_tui.cert import factory
+    from sevis_tui.config import paths
+
+    where = paths()
+    cert_path = cert_path or where.demo_issuer_cert
+    key_path = key_path or where.demo_issuer_key
+    if cert_path.is_file() and key_path.is_file():
+        certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        if isinstance(key, rsa.RSAPrivateKey):
+            return factory.Issued(certificate, key)
+    issued = factory.make_ca(DEMO_ISSUER_NAME, organization=DEMO_ISSUER_ORGANIZATION)
+    _write_private(key_path, factory.key_pem(issued.key), 0o600)
+    _write_private(cert_path, factory.pem(issued.certificate), 0o644)
+    return issued
+
+
+def _write_private(path: Path, data: bytes, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

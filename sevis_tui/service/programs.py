@@ -1,0 +1,459 @@
+"""Programs, officials, the agreement, acceptances and certificate registrations.
+
+Functions take an open transaction; the access rule is in `role_in`: an unknown program is a
+404, a program where the user is neither RO nor ARO is a 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sqlite3
+from typing import Any
+
+from sevis_tui.api.models import (
+    Acceptance,
+    Address,
+    Agreement,
+    BatchStatus,
+    BatchSummary,
+    CertificateSummary,
+    Designation,
+    Official,
+    ProgramAction,
+    ProgramDetail,
+    ProgramSummary,
+    Registration,
+)
+from sevis_tui.service.accounts import audit
+from sevis_tui.service.errors import ApiError
+from sevis_tui.service.store import parse_stamp, stamp
+
+ACTIVE = "PROGRAM ACTIVE"
+# Unambiguous when read aloud or typed: no 0/O, 1/I/L, or U.
+CONFIRMATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REGISTER_ACTION = "Register for Batch Processing"
+# The Program Sponsor Information menus (DOMAIN.md). Only batch registration is ours to do.
+MENU: tuple[tuple[str, str], ...] = (
+    ("Actions", "Amendment"),
+    ("Actions", "Cancel Program"),
+    ("Actions", "Change Program Sponsor Name"),
+    ("Actions", "Pending Requests"),
+    ("Actions", "Redesignation"),
+    ("Actions", REGISTER_ACTION),
+    ("Actions", "Request Allotment of Forms DS-2019"),
+    ("Edits", "Add/Update Officials"),
+    ("Edits", "Replace RO"),
+    ("Edits", "Update Address"),
+)
+ELSEWHERE = "Not available in sevis-tui; use SEVIS RTI."
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def add_program(
+    tx: sqlite3.Connection,
+    *,
+    number: str,
+    name: str,
+    sponsor: str,
+    street: str,
+    city: str,
+    state: str,
+    postal_code: str,
+    categories: tuple[str, ...],
+    designated_from: dt.date,
+    designated_to: dt.date,
+    status: str = ACTIVE,
+) -> None:
+    if tx.execute("SELECT 1 FROM programs WHERE number = ?", (number,)).fetchone():
+        raise ValueError(f"program {number} already exists")
+    tx.execute(
+        "INSERT INTO programs (number, name, sponsor, street, city, state, postal_code, status,"
+        " categories, designated_from, designated_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            number,
+            name,
+            sponsor,
+            street,
+            city,
+            state,
+            postal_code,
+            status,
+            "; ".join(categories),
+            designated_from.isoformat(),
+            designated_to.isoformat(),
+        ),
+    )
+
+
+def add_official(tx: sqlite3.Connection, program: str, user_id: str, role: str) -> None:
+    if role not in {"RO", "ARO"}:
+        raise ValueError("role must be RO or ARO")
+    if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (program,)).fetchone():
+        raise ValueError(f"no program {program}")
+    if not tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
+        raise ValueError(f"no user with ID {user_id}")
+    if role == "RO":
+        existing = tx.execute(
+            "SELECT user_id FROM officials WHERE program = ? AND role = 'RO'", (program,)
+        ).fetchone()
+        if existing and existing["user_id"] != user_id:
+            raise ValueError(f"{program} already has an RO ({existing['user_id']})")
+    tx.execute(
+        "INSERT INTO officials (program, user_id, role) VALUES (?,?,?)"
+        " ON CONFLICT (program, user_id) DO UPDATE SET role = excluded.role",
+        (program, user_id, role),
+    )
+
+
+def publish_agreement(
+    tx: sqlite3.Connection, version: int, title: str, text: str, effective: dt.date
+) -> bool:
+    """Add an agreement version if it is not there yet; True when added."""
+    if tx.execute("SELECT 1 FROM agreements WHERE version = ?", (version,)).fetchone():
+        return False
+    tx.execute(
+        "INSERT INTO agreements (version, title, text, effective) VALUES (?,?,?,?)",
+        (version, title, text, effective.isoformat()),
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def role_in(tx: sqlite3.Connection, user_id: str, number: str) -> str:
+    """The user's role in the program; 404 if there is no such program, 403 if none."""
+    if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (number,)).fetchone():
+        raise ApiError(
+            404,
+            "unknown_program",
+            f"There is no program {number}.",
+            "Check the program number (e.g. P-1-12345) in your listing of programs.",
+        )
+    row = tx.execute(
+        "SELECT role FROM officials WHERE program = ? AND user_id = ?", (number, user_id)
+    ).fetchone()
+    if row is None:
+        raise ApiError(
+            403,
+            "not_an_official",
+            f"You are not the RO or an ARO of program {number}.",
+            "Only the program's Responsible Officer or an Alternate RO may do this.",
+        )
+    return str(row["role"])
+
+
+def list_programs(tx: sqlite3.Connection, user_id: str) -> list[ProgramSummary]:
+    rows = tx.execute(
+        "SELECT p.*, o.role FROM programs p JOIN officials o ON o.program = p.number"
+        " WHERE o.user_id = ? ORDER BY p.name",
+        (user_id,),
+    ).fetchall()
+    return [
+        ProgramSummary(
+            number=row["number"],
+            name=row["name"],
+            city=row["city"],
+            state=row["state"],
+            status=row["status"],
+            role=row["role"],
+            batch=batch_summary(tx, row["number"]),
+        )
+        for row in rows
+    ]
+
+
+def program_detail(tx: sqlite3.Connection, user_id: str, number: str) -> ProgramDetail:
+    role = role_in(tx, user_id, number)
+    row = tx.execute("SELECT * FROM programs WHERE number = ?", (number,)).fetchone()
+    officials = tx.execute(
+        "SELECT o.role, u.user_id, u.name, u.email FROM officials o JOIN users u"
+        " ON u.user_id = o.user_id WHERE o.program = ? ORDER BY o.role DESC, u.name",
+        (number,),
+    ).fetchall()
+    active = row["status"] == ACTIVE
+    actions = tuple(
+        ProgramAction(
+            name=name,
+            enabled=name == REGISTER_ACTION and active,
+            reason=("" if active else f"The program's status is {row['status']}.")
+            if name == REGISTER_ACTION
+            else ELSEWHERE,
+            menu=menu,
+        )
+        for menu, name in MENU
+    )
+    return ProgramDetail(
+        number=number,
+        name=row["name"],
+        sponsor=row["sponsor"],
+        address=Address(row["street"], row["city"], row["state"], row["postal_code"]),
+        status=row["status"],
+        designation=Designation(
+            categories=tuple(part for part in row["categories"].split("; ") if part),
+            valid_from=dt.date.fromisoformat(row["designated_from"]),
+            valid_to=dt.date.fromisoformat(row["designated_to"]),
+        ),
+        officials=tuple(
+            Official(item["user_id"], item["name"], item["role"], item["email"])
+            for item in officials
+        ),
+        role=role,
+        batch=batch_summary(tx, number),
+        actions=actions,
+    )
+
+
+def batch_summary(tx: sqlite3.Connection, number: str) -> BatchSummary:
+    row = tx.execute(
+        "SELECT confirmation, subject, not_after, registered_at FROM registrations"
+        " WHERE program = ? AND current = 1",
+        (number,),
+    ).fetchone()
+    if row is None:
+        return BatchSummary(registered=False, expires=None, subject=None)
+    return BatchSummary(
+        registered=True,
+        expires=parse_stamp(row["not_after"]),
+        subject=row["subject"],
+        confirmation=row["confirmation"],
+        registered_at=parse_stamp(row["registered_at"]),
+    )
+
+
+def current_agreement(tx: sqlite3.Connection) -> Agreement:
+    row = tx.execute("SELECT * FROM agreements ORDER BY version DESC LIMIT 1").fetchone()
+    if row is None:
+        raise ApiError(
+            503,
+            "no_agreement",
+            "The service has no Batch Processing Agreement to show.",
+            "The administrator must restart the service so it publishes the agreement.",
+        )
+    return Agreement(
+        version=row["version"],
+        title=row["title"],
+        text=row["text"],
+        effective=dt.date.fromisoformat(row["effective"]),
+    )
+
+
+def accepted_version(tx: sqlite3.Connection, user_id: str, number: str) -> int | None:
+    row = tx.execute(
+        "SELECT MAX(version) AS version FROM acceptances WHERE program = ? AND user_id = ?",
+        (number, user_id),
+    ).fetchone()
+    return None if row["version"] is None else int(row["version"])
+
+
+def batch_status(tx: sqlite3.Connection, user_id: str, number: str) -> BatchStatus:
+    role_in(tx, user_id, number)
+    rows = tx.execute(
+        "SELECT * FROM registrations WHERE program = ? ORDER BY id DESC", (number,)
+    ).fetchall()
+    history = tuple(_registration(row) for row in rows)
+    current = next((item for item in history if item.current), None)
+    return BatchStatus(
+        program=number,
+        current=current,
+        history=history,
+        agreement_version=current_agreement(tx).version,
+        accepted_version=accepted_version(tx, user_id, number),
+    )
+
+
+def _registration(row: sqlite3.Row) -> Registration:
+    return Registration(
+        confirmation=row["confirmation"],
+        user_id=row["user_id"],
+        time=_when(row["registered_at"]),
+        certificate=certificate_summary(row),
+        current=bool(row["current"]),
+        replaced_at=parse_stamp(row["replaced_at"]),
+    )
+
+
+def certificate_summary(row: sqlite3.Row) -> CertificateSummary:
+    return CertificateSummary(
+        subject=row["subject"],
+        issuer=row["issuer"],
+        not_after=_when(row["not_after"]),
+        sha256=row["sha256"],
+        serial_hex=row["serial_hex"],
+    )
+
+
+def _when(text: str) -> dt.datetime:
+    value = parse_stamp(text)
+    assert value is not None  # NOT NULL columns
+    return value
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def accept(
+    tx: sqlite3.Connection, user_id: str, number: str, version: int, now: dt.datetime
+) -> Acceptance:
+    role_in(tx, user_id, number)
+    current = current_agreement(tx)
+    if version != current.version:
+        audit(
+            tx,
+            now,
+            user_id,
+            "accept",
+            "stale_agreement",
+            program=number,
+            detail=f"version {version}, current {current.version}",
+        )
+        raise ApiError(
+            409,
+            "stale_agreement",
+            f"Agreement version {version} is not the current one (version {current.version}).",
+            "Read the current Batch Processing Agreement and accept it.",
+            extra={"current_version": current.version},
+            commit=True,
+        )
+    tx.execute(
+        "INSERT INTO acceptances (program, user_id, version, accepted_at) VALUES (?,?,?,?)"
+        " ON CONFLICT (program, user_id, version) DO NOTHING",
+        (number, user_id, version, stamp(now)),
+    )
+    row = tx.execute(
+        "SELECT accepted_at FROM acceptances WHERE program = ? AND user_id = ? AND version = ?",
+        (number, user_id, version),
+    ).fetchone()
+    audit(tx, now, user_id, "accept", "ok", program=number, detail=f"version {version}")
+    return Acceptance(number, user_id, version, _when(row["accepted_at"]))
+
+
+def check_may_upload(tx: sqlite3.Connection, user_id: str, number: str) -> int:
+    """Raise unless the user may register for the program now; returns the agreement version."""
+    role_in(tx, user_id, number)
+    status = tx.execute("SELECT status FROM programs WHERE number = ?", (number,)).fetchone()
+    if status["status"] != ACTIVE:
+        raise ApiError(
+            409,
+            "program_inactive",
+            f"Program {number} is {status['status']}: it cannot register a certificate.",
+            "Only active programs register for batch processing.",
+        )
+    current = current_agreement(tx).version
+    if accepted_version(tx, user_id, number) != current:
+        raise ApiError(
+            409,
+            "agreement_not_accepted",
+            "You have not accepted the current Batch Processing Agreement for this program.",
+            "Read and accept the agreement, then upload the certificate again.",
+            extra={"current_version": current},
+        )
+    return current
+
+
+def find_replay(
+    tx: sqlite3.Connection, user_id: str, key: str, request_sha256: str
+) -> dict[str, Any] | None:
+    """The earlier confirmation for this Idempotency-Key, or None; 409 if the file differs."""
+    row = tx.execute(
+        "SELECT * FROM registrations WHERE user_id = ? AND idempotency_key = ?", (user_id, key)
+    ).fetchone()
+    if row is None:
+        return None
+    if row["request_sha256"] != request_sha256:
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different upload.",
+            "Send a new Idempotency-Key for a new file or program.",
+        )
+    return confirmation_json(row)
+
+
+def confirmation_json(row: sqlite3.Row) -> dict[str, Any]:
+    from sevis_tui.api.models import to_json
+
+    return {
+        "number": row["confirmation"],
+        "program": row["program"],
+        "user_id": row["user_id"],
+        "time": to_json(_when(row["registered_at"])),
+        "certificate": to_json(certificate_summary(row)),
+        "warnings": json.loads(row["warnings"]),
+        "key_discarded": bool(row["key_discarded"]),
+        "replaced": row["replaced"],
+    }
+
+
+def new_confirmation_number(tx: sqlite3.Connection, now: dt.datetime) -> str:
+    while True:
+        code = "".join(secrets.choice(CONFIRMATION_ALPHABET) for _ in range(8))
+        number = f"SBR-{now.year}-{code[:4]}-{code[4:]}"
+        if not tx.execute(
+            "SELECT 1 FROM registrations WHERE confirmation = ?", (number,)
+        ).fetchone():
+            return number
+
+
+def register(
+    tx: sqlite3.Connection,
+    *,
+    user_id: str,
+    number: str,
+    agreement_version: int,
+    certificate_der: bytes,
+    summary: CertificateSummary,
+    warnings: list[dict[str, str]],
+    key_discarded: bool,
+    filename: str,
+    idempotency_key: str,
+    request_sha256: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Make this certificate the program's current registration; the old one stays in history."""
+    previous = tx.execute(
+        "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
+    ).fetchone()
+    if previous is not None:
+        tx.execute(
+            "UPDATE registrations SET current = 0, replaced_at = ? WHERE id = ?",
+            (stamp(now), previous["id"]),
+        )
+    confirmation = new_confirmation_number(tx, now)
+    tx.execute(
+        "INSERT INTO registrations (confirmation, program, user_id, registered_at,"
+        " certificate_der, subject, issuer, not_after, sha256, serial_hex, filename, warnings,"
+        " key_discarded, agreement_version, idempotency_key, request_sha256, replaced, current)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+        (
+            confirmation,
+            number,
+            user_id,
+            stamp(now),
+            certificate_der,
+            summary.subject,
+            summary.issuer,
+            stamp(summary.not_after),
+            summary.sha256,
+            summary.serial_hex,
+            filename,
+            json.dumps(warnings),
+            int(key_discarded),
+            agreement_version,
+            idempotency_key,
+            request_sha256,
+            previous["confirmation"] if previous else None,
+        ),
+    )
+    detail = f"{confirmation} sha256 {summary.sha256}"
+    if key_discarded:
+        detail += "; private key in upload discarded"
+    audit(tx, now, user_id, "upload", "ok", program=number, detail=detail)
+    row = tx.execute(
+        "SELECT * FROM registrations WHERE confirmation = ?", (confirmation,)
+    ).fetchone()
+    return confirmation_json(row)

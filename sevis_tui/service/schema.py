@@ -1,0 +1,95 @@
+"""The database schema as numbered migrations; PRAGMA user_version records the last applied."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema.
+    """
+    CREATE TABLE users (
+        user_id       TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL DEFAULT '',
+        password      TEXT NOT NULL,          -- scrypt$n$r$p$salt$hash (hex)
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_at     TEXT,                   -- set after three failures; cleared by unlock
+        last_login    TEXT,
+        active_since  TEXT NOT NULL,          -- creation or administrator reactivation
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE programs (
+        number          TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        sponsor         TEXT NOT NULL,
+        street          TEXT NOT NULL,
+        city            TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        postal_code     TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        categories      TEXT NOT NULL,        -- designation categories, '; '-separated
+        designated_from TEXT NOT NULL,
+        designated_to   TEXT NOT NULL
+    );
+    CREATE TABLE officials (
+        program TEXT NOT NULL REFERENCES programs(number),
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        role    TEXT NOT NULL CHECK (role IN ('RO', 'ARO')),
+        PRIMARY KEY (program, user_id)
+    );
+    CREATE UNIQUE INDEX one_ro_per_program ON officials(program) WHERE role = 'RO';
+    CREATE TABLE agreements (
+        version   INTEGER PRIMARY KEY,
+        title     TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        effective TEXT NOT NULL
+    );
+    CREATE TABLE acceptances (
+        id          INTEGER PRIMARY KEY,
+        program     TEXT NOT NULL REFERENCES programs(number),
+        user_id     TEXT NOT NULL REFERENCES users(user_id),
+        version     INTEGER NOT NULL REFERENCES agreements(version),
+        accepted_at TEXT NOT NULL,
+        UNIQUE (program, user_id, version)
+    );
+    CREATE TABLE registrations (
+        id              INTEGER PRIMARY KEY,
+        confirmation    TEXT NOT NULL UNIQUE,
+        program         TEXT NOT NULL REFERENCES programs(number),
+        user_id         TEXT NOT NULL REFERENCES users(user_id),
+        registered_at   TEXT NOT NULL,
+        certificate_der BLOB NOT NULL,         -- only the certificate, never a key
+        subject         TEXT NOT NULL,
+        issuer          TEXT NOT NULL,
+        not_after       TEXT NOT NULL,
+        sha256          TEXT NOT NULL,
+        serial_hex      TEXT NOT NULL,
+        filename        TEXT NOT NULL,
+        warnings        TEXT NOT NULL,         -- JSON list of findings
+        key_discarded   INTEGER NOT NULL,
+        agreement_version INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        request_sha256  TEXT NOT NULL,
+        replaced        TEXT,                  -- the confirmation this one replaced
+        current         INTEGER NOT NULL DEFAULT 0,
+        replaced_at     TEXT
+    );
+    CREATE UNIQUE INDEX one_current_registration ON registrations(program) WHERE current = 1;
+    CREATE UNIQUE INDEX registration_idempotency ON registrations(user_id, idempotency_key);
+    CREATE TABLE sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users(user_id),
+        created_at   TEXT NOT NULL,
+        last_seen    TEXT NOT NULL,
+        ended_at     TEXT
+    );
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        action  TEXT NOT NULL,                 -- login, logout, accept, upload, ...
+        program TEXT NOT NULL DEFAULT '',
+        result  TEXT NOT NULL,                 -- ok, or the error code
+        detail  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_by_time ON audit(at);
+    """,
+)

@@ -1,0 +1,112 @@
+"""SQLite access: one connection and one transaction per request, WAL, numbered migrations.
+
+`Store.write(fn)` runs `fn(connection)` inside BEGIN IMMEDIATE (writers queue, so two uploads
+never interleave) and commits; `Store.read(fn)` runs it in a read transaction. SQLite failures
+(locked, read-only, not a database) become a 503 `store_unavailable` ApiError, never a 500.
+These are blocking calls: the app runs them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sevis_tui.service.errors import ApiError, store_unavailable
+from sevis_tui.service.schema import MIGRATIONS
+
+Result = TypeVar("Result")
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A time as stored: ISO 8601 in UTC (sorts as text)."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def parse_stamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+
+    def connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    def migrate(self) -> int:
+        """Create or upgrade the schema; returns the version now in place."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        connection = self.connect()
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("BEGIN IMMEDIATE")
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+            return len(MIGRATIONS) if version < len(MIGRATIONS) else version
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    def write(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
+        return self._run(work, "BEGIN IMMEDIATE")
+
+    def read(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
+        return self._run(work, "BEGIN")
+
+    def _run(self, work: Callable[[sqlite3.Connection], Result], begin: str) -> Result:
+        try:
+            connection = self.connect()
+        except sqlite3.Error as error:
+            raise _unavailable(error) from None
+        try:
+            connection.execute(begin)
+            try:
+                result = work(connection)
+            except ApiError as answer:
+                connection.execute("COMMIT" if answer.commit else "ROLLBACK")
+                raise
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return result
+        except sqlite3.Error as error:
+            if connection.in_transaction:
+                connection.rollback()
+            raise _unavailable(error) from None
+        finally:
+            connection.close()
+
+
+def _unavailable(error: sqlite3.Error) -> ApiError:
+    text = str(error)
+    return store_unavailable(text, read_only="readonly" in text or "read-only" in text)
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our transaction; split on ';' instead (no ';' in literals),
+    # after dropping '--' comments, which may contain one.
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
