@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 
 APP_NAME = "sevis-tui"
 ENV_PREFIX = "SEVIS_TUI_"
@@ -307,6 +306,8 @@ def with_overrides(settings: Settings, **changes: Any) -> Settings:
 
 def write_toml_atomic(path: Path, data: Mapping[str, Any], mode: int = 0o600) -> None:
     """Write TOML to a temp file beside `path`, fsync, then rename over it (mode 0600)."""
+    import tomli_w  # only needed when writing
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

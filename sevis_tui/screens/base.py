@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sevis_tui.screens.help import HelpScreen
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
 
@@ -44,6 +43,8 @@ class SevisScreen(Screen[bool]):
         self.message.show(error.message, error.remedy, key_hint="r: try again" if retry else "")
 
     def action_help(self) -> None:
+        from sevis_tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.LOCATION, self.HELP))
 
     def action_back(self) -> None:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 GLOBAL_KEYS = """
 ## Keys that work everywhere
@@ -45,6 +45,9 @@ class HelpScreen(ModalScreen[None]):
         self.body = body
 
     def compose(self) -> ComposeResult:
+        # Markdown pulls in markdown-it and Pygments: import it when help is first opened.
+        from textual.widgets import Markdown
+
         with VerticalScroll(id="help-box"):
             yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
             yield Markdown(self.body.strip() + "\n" + GLOBAL_KEYS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +12,10 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import LoginResult
 from sevis_tui.screens.base import SevisScreen
+
+if TYPE_CHECKING:
+    from sevis_tui.api.models import LoginResult
 
 
 class LoginScreen(SevisScreen):
