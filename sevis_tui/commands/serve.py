@@ -1,0 +1,267 @@
+"""`sevis-tui serve`: run the registration service with uvicorn; `serve admin ...` manages it.
+
+    sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo]
+                    [--tls-cert FILE --tls-key FILE] [--insecure]
+    sevis-tui serve admin add-user USER_ID --name NAME [--email E] [--password-file F]
+    sevis-tui serve admin set-password USER_ID [--password-file F]
+    sevis-tui serve admin add-program NUMBER --name ... --sponsor ... --street ... --city ...
+                    --state ST --zip 12345 [--category C ...] [--status S]
+    sevis-tui serve admin add-official NUMBER USER_ID --role RO|ARO
+    sevis-tui serve admin unlock USER_ID
+    sevis-tui serve admin list-users | list-programs | audit [--limit N]
+
+Passwords are read from a prompt, or from --password-file (`-` for stdin): never from argv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sevis_tui.config import Settings, paths
+
+if TYPE_CHECKING:
+    import sqlite3
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8470
+PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8470)")
+    parser.add_argument("--db", metavar="PATH", help="SQLite database (default: the data folder)")
+    parser.add_argument("--demo", action="store_true", help="seed the demo programs and user")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", metavar="FILE", help="the TLS certificate's private key")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain HTTP on a non-loopback address (passwords would cross the network)",
+    )
+    admin = parser.add_subparsers(dest="serve_command", metavar="admin")
+    admin_parser = admin.add_parser("admin", help="manage users, programs and officials")
+    actions = admin_parser.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+
+    def action(name: str, summary: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=summary, description=summary)
+        sub.add_argument("--db", dest="admin_db", metavar="PATH", help="SQLite database")
+        return sub
+
+    add_user = action("add-user", "add a user (prompts for the password)")
+    add_user.add_argument("user_id")
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--email", default="")
+    add_user.add_argument("--password-file", metavar="FILE", help="read the password (- = stdin)")
+    set_password = action("set-password", "set a user's password (prompts for it)")
+    set_password.add_argument("user_id")
+    set_password.add_argument("--password-file", metavar="FILE")
+    program = action("add-program", "add a program")
+    program.add_argument("number", help="e.g. P-1-12345")
+    for name in ("name", "sponsor", "street", "city", "state", "zip"):
+        program.add_argument(f"--{name}", required=True)
+    program.add_argument("--category", action="append", default=[], help="designation category")
+    program.add_argument("--status", default="PROGRAM ACTIVE")
+    program.add_argument("--designated-until", metavar="YYYY-MM-DD", help="end of designation")
+    official = action("add-official", "make a user the RO or an ARO of a program")
+    official.add_argument("number")
+    official.add_argument("user_id")
+    official.add_argument("--role", choices=["RO", "ARO"], required=True)
+    unlock = action("unlock", "unlock a user ID (after 3 failures) and reactivate it")
+    unlock.add_argument("user_id")
+    action("list-users", "list users with their state")
+    action("list-programs", "list programs and their officials")
+    audit = action("audit", "print the newest audit log entries")
+    audit.add_argument("--limit", type=int, default=50)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "serve_command", None) == "admin":
+        return run_admin(args)
+    return run_server(args, settings)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def run_server(args: argparse.Namespace, settings: Settings) -> int:
+    from sevis_tui.api.client import is_loopback
+
+    problem = _tls_problem(args)
+    if problem:
+        return _fail(problem)
+    tls = bool(args.tls_cert)
+    if not tls and not is_loopback(args.host) and not args.insecure:
+        return _fail(
+            f"refusing to serve plain HTTP on {args.host}: passwords would cross the network "
+            "unencrypted; give --tls-cert and --tls-key (or --insecure if a proxy adds TLS)"
+        )
+    if not 0 < args.port < 65536:
+        return _fail(f"--port {args.port} is not a port number (1-65535)")
+    import uvicorn
+
+    from sevis_tui.service.app import create_app
+    from sevis_tui.service.errors import ApiError
+
+    database = Path(args.db).expanduser() if args.db else paths().database
+    try:
+        app = create_app(database, settings=settings, demo=args.demo)
+    except (OSError, ApiError) as error:
+        return _fail(f"cannot open the database {database}: {_reason(error)}")
+    scheme = "https" if tls else "http"
+    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
+    if args.demo:
+        from sevis_tui.service import demo
+
+        print(f"sevis-tui: demo user ID {demo.DEMO_USER_ID}, password {demo.DEMO_PASSWORD}")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        log_level="info",
+    )
+    return 0
+
+
+def _tls_problem(args: argparse.Namespace) -> str | None:
+    if bool(args.tls_cert) != bool(args.tls_key):
+        return "give both --tls-cert and --tls-key, or neither"
+    for option, value in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if value and not Path(value).is_file():
+            return f"{option} {value}: no such file"
+    return None
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    from sevis_tui.service.agreement import ensure_agreement
+    from sevis_tui.service.errors import ApiError
+    from sevis_tui.service.store import Store
+
+    chosen = args.admin_db or args.db
+    database = Path(chosen).expanduser() if chosen else paths().database
+    store = Store(database)
+    try:
+        store.migrate()
+        store.write(ensure_agreement)
+        if args.admin_command in {"add-user", "set-password"}:
+            password = read_password(args.password_file)
+            args.password = password
+        return int(store.write(lambda tx: _admin_action(tx, args)))
+    except ValueError as error:
+        return _fail(str(error))
+    except ApiError as error:
+        return _fail(error.message)
+    except OSError as error:
+        return _fail(f"cannot open the database {database}: {_reason(error)}")
+
+
+def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
+    from sevis_tui.service import accounts, programs
+
+    now = dt.datetime.now(dt.UTC)
+    command = args.admin_command
+    if command == "add-user":
+        accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
+        print(f"added user {args.user_id}")
+    elif command == "set-password":
+        accounts.set_password(tx, args.user_id, args.password)
+        print(f"password set for {args.user_id}")
+    elif command == "add-program":
+        if not PROGRAM_NUMBER.fullmatch(args.number):
+            raise ValueError(f"program number {args.number!r} must look like P-1-12345")
+        until = (
+            dt.date.fromisoformat(args.designated_until)
+            if args.designated_until
+            else now.date().replace(year=now.year + 5)
+        )
+        programs.add_program(
+            tx,
+            number=args.number,
+            name=args.name,
+            sponsor=args.sponsor,
+            street=args.street,
+            city=args.city,
+            state=args.state,
+            postal_code=args.zip,
+            categories=tuple(args.category),
+            designated_from=now.date(),
+            designated_to=until,
+            status=args.status,
+        )
+        print(f"added program {args.number}")
+    elif command == "add-official":
+        programs.add_official(tx, args.number, args.user_id, args.role)
+        print(f"{args.user_id} is now {args.role} of {args.number}")
+    elif command == "unlock":
+        accounts.unlock(tx, args.user_id, now)
+        print(f"unlocked and reactivated {args.user_id}")
+    elif command == "list-users":
+        _print_rows(
+            tx.execute(
+                "SELECT user_id, name, failed_logins, locked_at IS NOT NULL AS locked,"
+                " COALESCE(last_login, '-') AS last_login FROM users ORDER BY user_id"
+            ).fetchall()
+        )
+    elif command == "list-programs":
+        _print_rows(
+            tx.execute(
+                "SELECT p.number, p.name, p.status, COALESCE(group_concat(o.user_id || ' ' ||"
+                " o.role, ', '), '-') AS officials FROM programs p LEFT JOIN officials o"
+                " ON o.program = p.number GROUP BY p.number ORDER BY p.number"
+            ).fetchall()
+        )
+    elif command == "audit":
+        rows = tx.execute(
+            "SELECT at, user_id, action, program, result, detail FROM audit"
+            " ORDER BY id DESC LIMIT ?",
+            (max(1, args.limit),),
+        ).fetchall()
+        _print_rows(list(reversed(rows)))
+    return 0
+
+
+def _print_rows(rows: list[Any]) -> None:
+    if not rows:
+        print("(none)")
+        return
+    names = list(rows[0].keys())
+    table = [names, *[[str(row[name]) for name in names] for row in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(names))]
+    for line in table:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def read_password(password_file: str | None) -> str:
+    """A new password from a file, stdin (`-`, or when not a terminal), or a prompt typed twice."""
+    import getpass
+
+    if password_file == "-" or (password_file is None and not sys.stdin.isatty()):
+        return sys.stdin.readline().rstrip("\r\n")
+    if password_file:
+        try:
+            return Path(password_file).read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError) as error:
+            raise ValueError(f"cannot read a password from {password_file}: {error}") from None
+    first = getpass.getpass("New password (12 to 64 characters): ")
+    if getpass.getpass("Type it again: ") != first:
+        raise ValueError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _reason(error: BaseException) -> str:
+    return str(getattr(error, "strerror", None) or getattr(error, "message", None) or error)
+
+
+def _fail(message: str) -> int:
+    print(f"sevis-tui: {message}", file=sys.stderr)
+    return 2
