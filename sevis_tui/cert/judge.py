@@ -125,7 +125,7 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
                 finding(
                     "expired",
                     f"The certificate expired on {info.not_after.strftime(day)} "
-                    f"({-info.days_left} days ago).",
+                    f"({(now - info.not_after).days} days ago).",
                     "Renew it with your provider, then register the new certificate.",
                 )
             )
@@ -256,6 +256,10 @@ def check_chain(
     try:
         verified = verifier.verify(leaf, [d.facts.certificate for d in others])
     except VerificationError as error:
+        if moment != now and "not valid at validation time" in str(error):
+            # The leaf is expired (or not yet valid) and so is an issuer at that moment:
+            # the leaf's own finding already says "renew"; a chain finding would only confuse.
+            return []
         return [_explain_failure(subject, others, policy, _plain_reason(str(error)))]
     except Exception as error:  # a malformed certificate can upset the verifier itself
         return [_explain_failure(subject, others, policy, f"the check failed ({error})")]

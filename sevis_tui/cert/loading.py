@@ -22,9 +22,12 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from sevis_tui.cert.findings import Finding, finding
 
-# cryptography warns (once per certificate) about negative serial numbers; the description
-# shows the serial as it is, so the warning would only be noise on stderr.
+# cryptography warns about tolerated defects (negative serials, BER instead of DER, odd
+# attribute lengths) while parsing for us. The report describes the certificate as it is,
+# so these warnings would only be noise on the officer's terminal: ignore the ones raised
+# from this package's parsing calls (and only those).
 warnings.filterwarnings("ignore", message=".*serial number which wasn't positive.*")
+warnings.filterwarnings("ignore", module=r"sevis_tui\.cert\.")
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #/_-]{1,64})-----(.*?)-----END \1-----", re.DOTALL)
 _PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #/_-]{1,64})-----")
@@ -113,11 +116,12 @@ def _load_pem(data: bytes) -> Loaded:
         _pem_block(loaded, number, match.group(1), match.group(2))
     tail = data[position:]
     for begin in _PEM_BEGIN.finditer(tail):
-        label = begin.group(1).decode("ascii")
+        label = begin.group(1)
+        cut_certificate = label in _CERT_LABELS or label in _PKCS7_LABELS
         loaded.findings.append(
             finding(
-                "unterminated_block",
-                f"A {label} block starts but never ends (the file is cut short).",
+                "damaged_certificate" if cut_certificate else "unterminated_block",
+                f"A {label.decode('ascii')} block starts but never ends (the file is cut short).",
                 "Get a complete copy of the file; the END line is missing.",
             )
         )
@@ -131,7 +135,7 @@ def _load_pem(data: bytes) -> Loaded:
             )
         )
     if not loaded.certificates and not any(
-        f.code in ("damaged_certificate", "unterminated_block") for f in loaded.findings
+        f.code == "damaged_certificate" for f in loaded.findings
     ):
         loaded.findings.append(
             finding(

@@ -1,0 +1,112 @@
+"""Bad paths: each gets a clear finding quickly, and nothing blocks or raises."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sevis_tui.cert import FileReport, Policy, inspect_path, scan_file
+from sevis_tui.cert.factory import der, pem
+
+
+def codes(report: FileReport) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+def test_fifo_is_not_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.pem"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    report = inspect_path(fifo, Policy())
+    assert time.monotonic() - started < 1
+    assert codes(report) == {"not_a_file"}
+    assert "named pipe" in report.findings[0].message
+    assert scan_file(fifo, Policy()) is None
+
+
+def test_character_device() -> None:
+    report = inspect_path("/dev/null", Policy())
+    assert codes(report) == {"not_a_file"}
+    assert "character device" in report.findings[0].message
+
+
+@pytest.fixture
+def unix_socket(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    yield path
+    server.close()
+
+
+def test_socket(unix_socket: Path) -> None:
+    report = inspect_path(unix_socket, Policy())
+    assert "socket" in report.findings[0].message
+
+
+def test_symlink_loop_and_dangling_link(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    loop = inspect_path(tmp_path / "a", Policy())
+    assert codes(loop) == {"unreadable"} and "loops" in loop.findings[0].message
+    (tmp_path / "dangling").symlink_to(tmp_path / "nothing")
+    dangling = inspect_path(tmp_path / "dangling", Policy())
+    assert "does not exist" in dangling.findings[0].message
+
+
+def test_directory_given_as_file(tmp_path: Path) -> None:
+    report = inspect_path(tmp_path, Policy())
+    assert codes(report) == {"not_a_file"} and "folder" in report.findings[0].message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert codes(inspect_path(tmp_path / "nope.cer", Policy())) == {"not_found"}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file(tmp_path: Path, pki: Any) -> None:
+    path = tmp_path / "locked.pem"
+    path.write_bytes(pem(pki.person().certificate))
+    path.chmod(0)
+    report = inspect_path(path, Policy())
+    assert codes(report) == {"unreadable"} and "permission denied" in report.findings[0].message
+
+
+def test_large_sparse_file_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.cer"
+    with open(path, "wb") as handle:
+        handle.truncate(2 * 1024**3)  # 2 GiB, sparse: costs no disk
+    started = time.monotonic()
+    report = inspect_path(path, Policy())
+    assert time.monotonic() - started < 1
+    assert codes(report) == {"too_large"} and "2048.0 MiB" in report.findings[0].message
+
+
+def test_cap_is_configurable(tmp_path: Path, pki: Any) -> None:
+    path = tmp_path / "c.der"
+    data = der(pki.person().certificate)
+    path.write_bytes(data)
+    assert codes(inspect_path(path, Policy(max_bytes=len(data) - 1))) == {"too_large"}
+    assert "too_large" not in codes(inspect_path(path, Policy(max_bytes=len(data))))
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.pem"
+    path.touch()
+    assert codes(inspect_path(path, Policy())) == {"empty_file"}
+
+
+def test_non_utf8_file_name(tmp_path: Path, pki: Any) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9-\xff.pem"
+    with open(raw, "wb") as handle:
+        handle.write(pem(pki.person().certificate) + pem(pki.intermediate.certificate))
+    report = inspect_path(raw, pki.policy)
+    assert report.ok, report.findings
+    assert report.name == os.fsdecode(raw)
+    assert "\udce9" in report.name  # undecodable byte kept as a surrogate escape
