@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import textwrap
 from collections.abc import Iterable
@@ -35,22 +36,44 @@ def safe_file_part(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text).strip("-") or "file"
 
 
-def _wrap(paragraphs: str) -> list[str]:
+_ITEM = re.compile(r"^(\s*)((?:[0-9]{1,2}|[a-z])\.|[-*•])\s+")
+
+
+def reflow(text: str, width: int = WIDTH) -> str:
+    """Re-wrap text whose lines were broken by hand, keeping list items with a hanging indent.
+
+    A line that starts a list item ("a.", "1.", "-") starts a new item; other lines continue the
+    item or paragraph before them. Blank lines separate paragraphs.
+    """
+    items: list[tuple[str, str, str]] = []  # (indent, marker, words)
+    for line in text.splitlines():
+        if not line.strip():
+            items.append(("", "", ""))
+            continue
+        found = _ITEM.match(line)
+        if found:
+            items.append((found.group(1), found.group(2), line[found.end() :].strip()))
+        elif items and items[-1][2]:
+            indent, marker, words = items[-1]
+            items[-1] = (indent, marker, f"{words} {line.strip()}")
+        else:
+            items.append(("", "", line.strip()))
     lines: list[str] = []
-    for paragraph in paragraphs.splitlines():
-        if not paragraph.strip():
+    for indent, marker, words in items:
+        if not words:
             lines.append("")
             continue
-        indent = len(paragraph) - len(paragraph.lstrip())
+        first = f"{indent}{marker} " if marker else indent
         lines.extend(
             textwrap.wrap(
-                paragraph.strip(),
-                WIDTH,
-                initial_indent=" " * indent,
-                subsequent_indent=" " * (indent + 3 if indent else 0),
+                words,
+                max(width, 20),
+                initial_indent=first,
+                subsequent_indent=" " * len(first),
+                break_on_hyphens=False,
             )
         )
-    return lines
+    return "\n".join(lines)
 
 
 def _header(title: str, fields: Iterable[tuple[str, str]]) -> list[str]:
@@ -79,7 +102,7 @@ def agreement_printout(
             ("Printed", printed_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
         ],
     )
-    lines.extend(_wrap(text))
+    lines.extend(reflow(text).splitlines())
     lines.append("")
     return "\n".join(lines)
 

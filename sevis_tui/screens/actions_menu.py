@@ -18,6 +18,7 @@ class MenuItem:
     name: str
     enabled: bool
     reason: str = ""
+    menu: str = "Actions"
 
 
 class ActionsMenu(ModalScreen[str | None]):
@@ -42,11 +43,15 @@ class ActionsMenu(ModalScreen[str | None]):
         self.items = items
 
     def compose(self) -> ComposeResult:
-        options = []
+        options: list[Option] = []
+        menu = ""
         for item in self.items:
-            label = Text(item.name)
+            if item.menu != menu:
+                menu = item.menu
+                options.append(Option(Text(menu, style="bold underline"), disabled=True))
+            label = Text(f"  {item.name}", style="" if item.enabled else "dim")
             if not item.enabled:
-                label.append(f" — {item.reason or 'unavailable'}", style="dim")
+                label.append("  (unavailable)", style="dim italic")
             options.append(Option(label, id=item.name, disabled=not item.enabled))
         with Vertical(id="menu-box"):
             yield Static(self.menu_title, id="menu-title", markup=False)
@@ -57,11 +62,13 @@ class ActionsMenu(ModalScreen[str | None]):
     def on_mount(self) -> None:
         menu = self.query_one(OptionList)
         menu.focus()
-        first = next((i for i, item in enumerate(self.items) if item.enabled), None)
+        first = next((item.name for item in self.items if item.enabled), None)
         if first is not None:
-            menu.highlighted = first
+            menu.highlighted = menu.get_option_index(first)
+        reasons = sorted({item.reason for item in self.items if not item.enabled and item.reason})
+        note = f"Unavailable items: {reasons[0]}" if len(reasons) == 1 else ""
         self.query_one("#menu-reason", Static).update(
-            "Enter chooses · Escape closes · greyed items are not handled by this tool"
+            f"{note}\nEnter chooses · Escape closes" if note else "Enter chooses · Escape closes"
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.models import Acceptance, Agreement
 from sevis_tui.palette import PaletteCommand
-from sevis_tui.printouts import agreement_printout, safe_file_part
+from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.save_dialog import SaveDialog
 
@@ -114,10 +114,23 @@ After you accept, the next step is choosing and uploading your certificate file.
         self.read_to_end = False
         box = self.query_one("#agreement-text", VerticalScroll)
         box.border_title = f"{event.agreement.title} · version {event.agreement.version}"
-        self.query_one("#agreement-body", Static).update(Text(event.agreement.text))
+        self._show_text()
         box.scroll_home(animate=False)
         self.call_after_refresh(self._check_progress)
         self.watch(box, "scroll_y", lambda _: self._check_progress(), init=False)
+
+    def _show_text(self) -> None:
+        if self.agreement is None:
+            return
+        box = self.query_one("#agreement-text", VerticalScroll)
+        # Leave room for the vertical scroll bar, which appears once the text is longer.
+        width = (
+            box.content_region.width or self.size.width - 4
+        ) - box.styles.scrollbar_size_vertical
+        self.query_one("#agreement-body", Static).update(Text(reflow(self.agreement.text, width)))
+
+    def on_resize(self) -> None:
+        self._show_text()
 
     def _check_progress(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)

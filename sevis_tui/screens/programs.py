@@ -19,8 +19,19 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 
-COLUMNS = ("Program", "Name of Program", "City", "State", "Status", "Role", "Batch certificate")
-SORT_KEYS = ("number", "name", "city", "state", "status", "role", "batch")
+# Each program takes two lines so that every column fits in 80 columns: number over role,
+# name over city and state. Sorting still goes by each of the seven fields.
+NAME_COLUMN = "Name of Program / Location"
+COLUMNS = ("Program", NAME_COLUMN, "Status", "Batch certificate")
+SORT_FIELDS = (
+    ("number", "Program"),
+    ("name", "Name of Program"),
+    ("city", "City"),
+    ("state", "State"),
+    ("status", "Status"),
+    ("role", "Role"),
+    ("batch", "Batch certificate"),
+)
 
 
 def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
@@ -95,6 +106,7 @@ before its first batch.
         table = self.query_one(DataTable)
         for label in COLUMNS:
             table.add_column(label, key=label)
+        self._fit_columns()
         table.focus()
         self.load()
 
@@ -145,26 +157,45 @@ before its first batch.
         now = datetime.now(UTC)
         days = self.sevis.settings.certificates.expiry_warning_days
         rows = [p for p in self.programs if not needle or needle in _haystack(p)]
-        rows.sort(
-            key=lambda p: _sort_value(p, SORT_KEYS[self.sort_index]), reverse=self.sort_reverse
-        )
+        field, _ = SORT_FIELDS[self.sort_index]
+        rows.sort(key=lambda p: _sort_value(p, field), reverse=self.sort_reverse)
+        name_width = self._name_width()
         for program in rows:
+            name = Text(program.name, no_wrap=True)
+            name.truncate(name_width, overflow="ellipsis")
             table.add_row(
-                program.number,
-                Text(program.name),
-                Text(program.city),
-                program.state,
+                Text(f"{program.number}\n{program.role}"),
+                name + Text(f"\n{program.city}, {program.state}", style="dim"),
                 Text(program.status),
-                program.role,
                 batch_cell(program, days, now),
                 key=program.number,
+                height=2,
             )
         if cursor_key is not None and cursor_key in {p.number for p in rows}:
             table.move_cursor(row=table.get_row_index(cursor_key))
         arrow = "↓" if self.sort_reverse else "↑"
-        table.border_subtitle = f"sorted by {COLUMNS[self.sort_index]} {arrow}"
-        shown = f"{len(rows)} of {len(self.programs)} programs"
+        sorted_by = SORT_FIELDS[self.sort_index][1]
+        shown = (
+            f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
+            " · Enter opens"
+        )
         self.query_one("#filter", Input).border_title = shown
+
+    def _name_width(self) -> int:
+        # Program 9, Status 14, Batch 18, cell padding and the scroll bar: the rest is the name.
+        return max(16, self.size.width - 9 - 14 - 18 - 8 - 2)
+
+    def _fit_columns(self) -> None:
+        table = self.query_one(DataTable)
+        for column in table.columns.values():
+            if str(column.label) == NAME_COLUMN:
+                column.width = self._name_width()
+                column.auto_width = False
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.programs:
+            self._fit_columns()
+            self.refill()
 
     def _cursor_number(self) -> str | None:
         table = self.query_one(DataTable)
@@ -196,7 +227,7 @@ before its first batch.
         if reverse:
             self.sort_reverse = not self.sort_reverse
         else:
-            self.sort_index = (self.sort_index + 1) % len(COLUMNS)
+            self.sort_index = (self.sort_index + 1) % len(SORT_FIELDS)
             self.sort_reverse = False
         self.refill()
 

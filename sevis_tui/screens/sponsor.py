@@ -107,6 +107,7 @@ SEVIS web interface for them.
         self.sevis.touch()
         self.message.clear()
         self.program = program = event.program
+        self.refresh_bindings()
         summary = Table.grid(padding=(0, 2))
         summary.add_column(style="bold", no_wrap=True)
         summary.add_column()
@@ -130,6 +131,12 @@ SEVIS web interface for them.
         self.query_one("#officials", Static).update(officials)
         self.query_one("#batch", Static).update(batch_summary(program))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"actions", "view_batch"}:
+            # Dimmed until the program has loaded.
+            return True if self.program is not None else None
+        return True
+
     def action_reload(self) -> None:
         self.message.show("Loading…", tone="working")
         self.load()
@@ -140,7 +147,11 @@ SEVIS web interface for them.
     def action_actions(self) -> None:
         if self.program is None:
             return
-        items = [MenuItem(a.name, a.enabled, a.reason) for a in self.program.actions]
+        items = [MenuItem(a.name, a.enabled, a.reason, a.menu) for a in self.program.actions]
+        if not any(item.name == VIEW for item in items):
+            # Our own addition to SEVIS's menu: read-only, so always available.
+            position = next((i + 1 for i, x in enumerate(items) if x.name == REGISTER), len(items))
+            items.insert(position, MenuItem(VIEW, True))
         self.app.push_screen(ActionsMenu(f"Actions · {self.program.number}", items), self._chosen)
 
     def _chosen(self, name: str | None) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 
 class TopBar(Vertical):
-    """`sevis-tui › Listing of Programs` on the left, the server on the right; then the reminder."""
+    """`sevis-tui › Listing of Programs`, then the logged-in user's 45-day reminder."""
 
     DEFAULT_CSS = """
     TopBar {
@@ -45,9 +45,6 @@ class TopBar(Vertical):
 
     def _show_session(self, line: str) -> None:
         where = Text.assemble(("sevis-tui", "bold"), " › ", self.location)
-        server = getattr(self.app, "server_label", "")
-        if server:
-            where.append(f"  ({server})", style="dim")
         self.query_one("#where", Static).update(where)
         who = self.query_one("#who", Static)
         who.update(Text(line))

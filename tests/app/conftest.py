@@ -1,0 +1,51 @@
+"""App tests: a temp home for config, state and data; the embedded demo service; demo files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sevis_tui.config import Settings, load_settings
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    for name in list(os.environ):
+        if name.startswith("SEVIS_TUI_"):
+            monkeypatch.delenv(name)
+    return tmp_path
+
+
+@pytest.fixture
+def demo_dir(home: Path) -> Path:
+    """The demo certificate files, written by the real `sevis-tui demo-certs` command."""
+    from sevis_tui.cli import main
+
+    folder = home / "home" / "certs"
+    assert main(["demo-certs", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture
+def settings(home: Path, demo_dir: Path) -> Iterator[Settings]:
+    base = load_settings()
+    yield replace(
+        base,
+        browser=replace(base.browser, start_folder=str(demo_dir)),
+        ui=replace(base.ui, print_folder=str(home / "prints")),
+    )
+
+
+@pytest.fixture
+def plain_settings(home: Path) -> Settings:
+    """Settings without demo files (for screens that do not browse)."""
+    base = load_settings()
+    return replace(base, ui=replace(base.ui, print_folder=str(home / "prints")))
