@@ -236,8 +236,10 @@ def authenticate(
     ).fetchone()
     if row is None:
         raise errors.not_authenticated()
+    if row["ended_at"] is not None:  # logged out
+        raise errors.not_authenticated()
     last_seen = parse_stamp(row["last_seen"])
-    if row["ended_at"] is not None or last_seen is None or now - last_seen > IDLE_LIMIT:
+    if last_seen is None or now - last_seen > IDLE_LIMIT:
         raise errors.session_expired()
     if touch:
         tx.execute(
