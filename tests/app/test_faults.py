@@ -1,0 +1,113 @@
+"""Faults at the transport: a clear message where it happened, a retry key, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from sevis_tui.app import SevisApp
+from sevis_tui.config import Settings
+from sevis_tui.screens.agreement import AgreementScreen
+from sevis_tui.screens.login import LoginScreen
+from sevis_tui.screens.programs import ProgramsScreen
+from sevis_tui.screens.sponsor import SponsorScreen
+
+from sevis_tui.widgets.message_bar import MessageBar
+
+from .faults import (
+    faulty_factory,
+    malformed,
+    refused,
+    server_error,
+    session_ended,
+    timed_out,
+    tls_failure,
+)
+from .test_walk import log_in, settle
+
+
+def message_text(app: SevisApp) -> str:
+    bar = app.screen.query_one("#message", MessageBar)
+    return str(bar.render()) if bar.display else ""
+
+
+async def test_server_down_at_login_then_retry(plain_settings: Settings, home: Path) -> None:
+    transport, factory = faulty_factory(home / "faults.db")
+    transport.arm("POST /api/v1/session", refused)
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        text = message_text(app)
+        assert "reach" in text.lower() or "connect" in text.lower(), text
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+
+
+async def test_timeout_on_programs_keeps_screen_and_retries(
+    plain_settings: Settings, home: Path
+) -> None:
+    transport, factory = faulty_factory(home / "faults.db")
+    transport.arm("GET /api/v1/programs", timed_out)
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+        assert "r: try again" in message_text(app)
+        assert app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 3
+        assert message_text(app) == ""
+
+
+async def test_5xx_malformed_and_tls_each_give_one_line(
+    plain_settings: Settings, home: Path
+) -> None:
+    transport, factory = faulty_factory(home / "faults.db")
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        for fault in (server_error, malformed, tls_failure):
+            transport.arm("GET /api/v1/programs/P-1-00001", fault)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, SponsorScreen)
+            text = message_text(app)
+            assert text and "\n" not in text.strip() and "Traceback" not in text, text
+            await pilot.press("r")
+            await settle(pilot)
+            assert message_text(app) == ""
+            assert app.screen.program is not None
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_session_expiry_mid_flow_returns_to_where_it_was(
+    plain_settings: Settings, home: Path
+) -> None:
+    transport, factory = faulty_factory(home / "faults.db")
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        agreement_screen = app.screen
+        await pilot.press("end")
+        await settle(pilot)
+        transport.arm("POST /api/v1/programs/P-1-00001/batch/acceptance", session_ended)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.screen.relogin
+        await log_in(pilot)
+        # Logged in again, the acceptance that failed was sent again, and the flow went on.
+        assert type(app.screen).__name__ == "UploadScreen", app.screen
+        assert agreement_screen in app.screen_stack
