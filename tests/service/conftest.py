@@ -19,7 +19,8 @@ from sevis_tui.cert import factory
 from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
-START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+# Real time (the demo issuer is made now and must be valid), fixed for the whole session.
+START = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 
 
 class MovableClock:

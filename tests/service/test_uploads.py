@@ -1,0 +1,225 @@
+"""Certificate uploads: acceptance first, the authoritative check, history, idempotency, limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sevis_tui.api.models import BatchStatus, Confirmation, from_json
+from sevis_tui.cert import factory
+from sevis_tui.service.programs import CONFIRMATION_ALPHABET
+
+PROGRAM = "P-1-00001"
+UPLOAD = f"programs/{PROGRAM}/batch/certificate"
+CONFIRMATION = re.compile(
+    rf"SBR-2026-[{CONFIRMATION_ALPHABET}]{{4}}-[{CONFIRMATION_ALPHABET}]{{4}}"
+)
+
+
+def code(response: httpx.Response) -> str:
+    return str(response.json()["error"]["code"])
+
+
+async def accept(http: httpx.AsyncClient, auth: dict[str, str], program: str = PROGRAM) -> None:
+    response = await http.post(
+        f"programs/{program}/batch/acceptance", json={"version": 1}, headers=auth
+    )
+    assert response.status_code == 201
+
+
+async def upload(
+    http: httpx.AsyncClient, auth: dict[str, str], data: bytes, key: str, name: str = "a.pem"
+) -> httpx.Response:
+    return await http.post(
+        UPLOAD, content=data, params={"filename": name}, headers={**auth, "Idempotency-Key": key}
+    )
+
+
+def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(database) as db:
+        return list(db.execute(sql))
+
+
+async def test_upload_needs_the_agreement_first(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    response = await upload(http, auth, certs.pem(), "k1")
+    assert (response.status_code, code(response)) == (409, "agreement_not_accepted")
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
+    assert ("upload", "agreement_not_accepted") in rows(
+        database, "SELECT action, result FROM audit"
+    )
+
+
+async def test_good_upload_is_confirmed_and_stored(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    person = certs.good()
+    response = await upload(http, auth, factory.der(person.certificate), "k1", "jsmith6544.cer")
+    assert response.status_code == 201, response.text
+    confirmation = from_json(Confirmation, response.json())
+    assert CONFIRMATION.fullmatch(confirmation.number)
+    assert confirmation.program == PROGRAM and confirmation.user_id == "jsmith6544"
+    assert "CN=jsmith6544" in confirmation.certificate.subject
+    assert confirmation.certificate.not_after == person.certificate.not_valid_after_utc
+    assert confirmation.key_discarded is False and confirmation.replaced is None
+    assert not [w for w in confirmation.warnings if w.severity == "error"]
+    stored = rows(database, "SELECT certificate_der, current FROM registrations")
+    assert stored == [(factory.der(person.certificate), 1)]
+    status = from_json(
+        BatchStatus, (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).json()
+    )
+    assert status.current is not None and status.current.confirmation == confirmation.number
+    assert status.agreement_accepted
+    listing = (await http.get("programs", headers=auth)).json()
+    summary = next(item for item in listing if item["number"] == PROGRAM)["batch"]
+    assert summary["registered"] is True and summary["confirmation"] == confirmation.number
+
+
+async def test_a_private_key_is_discarded_and_never_stored(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    person = certs.good()
+    key_pem = factory.key_pem(person.key)
+    response = await upload(http, auth, factory.pem(person.certificate) + key_pem, "k1")
+    assert response.status_code == 201, response.text
+    confirmation = from_json(Confirmation, response.json())
+    assert confirmation.key_discarded is True
+    assert "private_key_discarded" in {w.code for w in confirmation.warnings}
+    raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
+    key_body = b"".join(key_pem.splitlines()[1:-1])
+    assert b"PRIVATE KEY" not in raw and key_body[:64] not in raw
+    detail = rows(database, "SELECT detail FROM audit WHERE action = 'upload'")
+    assert "private key in upload discarded" in detail[0][0]
+
+
+async def test_rejected_certificates_get_422_with_findings(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path, clock: Any
+) -> None:
+    await accept(http, auth)
+    expired = certs.pem(
+        not_before=clock.now - dt.timedelta(days=400), not_after=clock.now - dt.timedelta(days=2)
+    )
+    self_signed = certs.pem(self_signed=True)
+    stranger = factory.make_ca("Unlisted Test CA", key=certs.key)
+    foreign = factory.pem(factory.make_personal(stranger, key=certs.key).certificate)
+    cases = {
+        "expired": expired,
+        "self_signed": self_signed,
+        "not_a_certificate": b"hello, this is not a certificate",
+        "empty_file": b"",
+    }
+    for number, (expected, data) in enumerate(cases.items()):
+        response = await upload(http, auth, data, f"bad-{number}")
+        assert (response.status_code, code(response)) == (422, "certificate_rejected"), expected
+        codes = {finding["code"] for finding in response.json()["findings"]}
+        assert expected in codes
+    response = await upload(http, auth, foreign, "bad-foreign")
+    assert response.status_code == 422
+    assert {f["code"] for f in response.json()["findings"]} & {
+        "untrusted_issuer",
+        "missing_intermediate",
+    }
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
+    audited = rows(database, "SELECT result FROM audit WHERE action = 'upload'")
+    assert audited == [("certificate_rejected",)] * 5
+
+
+async def test_warnings_come_with_the_confirmation(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, clock: Any
+) -> None:
+    await accept(http, auth)
+    soon = certs.pem(not_after=clock.now + dt.timedelta(days=10))
+    response = await upload(http, auth, soon, "k1")
+    assert response.status_code == 201
+    assert "expires_soon" in {w["code"] for w in response.json()["warnings"]}
+
+
+async def test_a_new_registration_replaces_the_current_one(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    first = (await upload(http, auth, certs.pem(), "k1")).json()
+    second = (await upload(http, auth, certs.pem(), "k2")).json()
+    assert second["replaced"] == first["number"] != second["number"]
+    status = from_json(
+        BatchStatus, (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).json()
+    )
+    assert [item.confirmation for item in status.history] == [second["number"], first["number"]]
+    assert [item.current for item in status.history] == [True, False]
+    assert status.history[1].replaced_at is not None
+    # The same certificate may serve another program (DOMAIN.md): allowed.
+    await accept(http, auth, "P-1-00002")
+    other = await http.post(
+        "programs/P-1-00002/batch/certificate",
+        content=certs.pem(),
+        headers={**auth, "Idempotency-Key": "k3"},
+    )
+    assert other.status_code == 201
+    assert rows(database, "SELECT program, SUM(current) FROM registrations GROUP BY program") == [
+        ("P-1-00001", 1),
+        ("P-1-00002", 1),
+    ]
+
+
+async def test_idempotency_key(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    data = certs.pem()
+    first = await upload(http, auth, data, "same-key")
+    repeat = await upload(http, auth, data, "same-key")
+    assert first.status_code == repeat.status_code == 201
+    assert repeat.json() == first.json()
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+    different = await upload(http, auth, certs.pem(), "same-key")
+    assert (different.status_code, code(different)) == (409, "idempotency_key_reused")
+    missing = await http.post(UPLOAD, content=data, headers=auth)
+    assert (missing.status_code, code(missing)) == (400, "missing_idempotency_key")
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+
+
+async def test_uploads_over_one_mebibyte_are_413(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    big = certs.pem() + b"\n" * (1024 * 1024)
+    response = await upload(http, auth, big, "k-big")
+    assert (response.status_code, code(response)) == (413, "too_large")
+
+    async def chunks() -> Any:  # no Content-Length: the limit holds while streaming
+        for _ in range(20):
+            yield b"A" * 65536
+
+    streamed = await http.post(UPLOAD, content=chunks(), headers={**auth, "Idempotency-Key": "k2"})
+    assert (streamed.status_code, code(streamed)) == (413, "too_large")
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
+    exactly = certs.pem()
+    exactly += b"\n" * (1024 * 1024 - len(exactly))
+    assert (await upload(http, auth, exactly, "k-limit")).status_code == 201
+
+
+async def test_withdrawn_programs_cannot_register(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    from sevis_tui.service.programs import add_official
+    from sevis_tui.service.store import Store
+
+    Store(database).write(lambda tx: add_official(tx, "P-1-00005", "jsmith6544", "ARO"))
+    detail = (await http.get("programs/P-1-00005", headers=auth)).json()
+    register = next(a for a in detail["actions"] if a["name"] == "Register for Batch Processing")
+    assert register["enabled"] is False and "WITHDRAWN" in register["reason"]
+    await accept(http, auth, "P-1-00005")
+    response = await http.post(
+        "programs/P-1-00005/batch/certificate",
+        content=certs.pem(),
+        headers={**auth, "Idempotency-Key": "k1"},
+    )
+    assert (response.status_code, code(response)) == (409, "program_inactive")
