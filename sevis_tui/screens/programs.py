@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 
 from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.models import ProgramSummary
@@ -100,6 +100,7 @@ before its first batch.
             id="programs", cursor_type="row", zebra_stripes=True
         )
         yield table
+        yield Static("", id="counts", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -179,7 +180,7 @@ before its first batch.
             f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
             " · Enter opens"
         )
-        self.query_one("#filter", Input).border_title = shown
+        self.query_one("#counts", Static).update(shown)
 
     def _name_width(self) -> int:
         # Program 9, Status 14, Batch 18, cell padding and the scroll bar: the rest is the name.
