@@ -140,7 +140,13 @@ class SevisClient:
                 "The service's list of programs is malformed.",
                 "The service may be a different version; tell its administrator.",
             )
-        return [from_json(ProgramSummary, item, f"programs[{i}]") for i, item in enumerate(data)]
+        try:
+            return [
+                from_json(ProgramSummary, item, f"programs[{i}]") for i, item in enumerate(data)
+            ]
+        except errors.MalformedResponse as error:
+            error.status = response.status_code
+            raise
 
     async def program(self, number: str) -> ProgramDetail:
         """GET /programs/{number}: Program Sponsor Information."""
@@ -244,7 +250,12 @@ class SevisClient:
         )
 
     def _read(self, response: httpx.Response, model: type[Model], status: int) -> Model:
-        return from_json(model, self._json(response, status))
+        data = self._json(response, status)
+        try:
+            return from_json(model, data)
+        except errors.MalformedResponse as error:
+            error.status = response.status_code
+            raise
 
     def _json(self, response: httpx.Response, status: int) -> Any:
         if response.status_code != status:
