@@ -6,6 +6,9 @@ remembered folder) and the flow-wide behaviour: idle warnings, session expiry, F
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -86,6 +89,9 @@ class SevisApp(App[None]):
             self.notify(self.state_store.problem, severity="warning", timeout=10)
         self.push_screen(LoginScreen())
         self.set_interval(30, self._check_idle)
+        # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
     async def on_unmount(self) -> None:
         if self.client is not None:

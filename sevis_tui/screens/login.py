@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from sevis_tui.api.models import LoginResult
 
 
+class UserIdInput(Input):
+    """Enter moves to the password at once, so keys typed ahead over a slow link land there."""
+
+    BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False)]
+
+
 class LoginScreen(SevisScreen):
     """The first screen. With relogin=True it is shown over the flow after the session ended."""
 
@@ -78,7 +84,7 @@ Your password is sent to the service and never written to any file.
                     markup=False,
                 )
             yield Label("SEVIS user ID")
-            yield Input(
+            yield UserIdInput(
                 self.sevis.state.last_user_id,
                 placeholder="e.g. jsmith6544",
                 id="user-id",
@@ -89,6 +95,10 @@ Your password is sent to the service and never written to any file.
             yield Button("Log in", id="login-button", variant="primary")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing lies behind the login screen: no Back key here.
+        return action != "back"
+
     def on_mount(self) -> None:
         if self.relogin:
             self.message.show(
@@ -98,10 +108,6 @@ Your password is sent to the service and never written to any file.
             )
         target = "#password" if self.query_one("#user-id", Input).value else "#user-id"
         self.query_one(target, Input).focus()
-
-    @on(Input.Submitted, "#user-id")
-    def _to_password(self) -> None:
-        self.query_one("#password", Input).focus()
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#login-button")

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import ClientFactory
 from sevis_tui.api.embedded import EMBEDDED_BASE_URL
+from sevis_tui.app import ClientFactory
 from sevis_tui.config import Settings
 
 Fault = Callable[[httpx.Request], httpx.Response]

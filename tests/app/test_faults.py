@@ -12,7 +12,6 @@ from sevis_tui.screens.agreement import AgreementScreen
 from sevis_tui.screens.login import LoginScreen
 from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.screens.sponsor import SponsorScreen
-
 from sevis_tui.widgets.message_bar import MessageBar
 
 from .faults import (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -73,5 +72,3 @@ def test_help_on_programs(snap_compare: SnapCompare, plain_settings: Settings, h
 
 def test_logout_question(snap_compare: SnapCompare, plain_settings: Settings, home: Path) -> None:
     assert snap_compare(snapshot_app(plain_settings, home), run_before=walk("escape"))
-
-

@@ -146,3 +146,30 @@ def test_whole_walk_in_tmux(terminal: Terminal, tmp_path: Path) -> None:
     receipt = next((tmp_path / "prints").glob("batch-registration-*.txt")).read_text()
     assert found.group(0) in receipt
     terminal.send("C-q")
+
+
+def test_sixteen_colours_no_colour_and_hangup(terminal_env: dict[str, str]) -> None:
+    """TERM=linux with NO_COLOR still draws the login screen and logs in; a hang-up ends it."""
+    env = {**terminal_env, "TERM": "linux", "NO_COLOR": "1"}
+    session = Terminal([sys.executable, "-m", "sevis_tui", "--no-mouse"], env)
+    try:
+        session.wait_for(r"SEVIS user ID")
+        session.send(DEMO_USER_ID, literal=True)
+        session.send("Enter")
+        session.send(DEMO_PASSWORD, literal=True)
+        session.send("Enter")
+        session.wait_for(r"Listing of Programs")
+        pid = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", session.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        # Killing the session hangs up the terminal, as a dropped SSH connection does.
+        session.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.1)
+        assert not Path(f"/proc/{pid}").exists(), "sevis-tui kept running after the hang-up"
+    finally:
+        session.close()

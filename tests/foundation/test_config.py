@@ -162,3 +162,16 @@ def test_locate_prints_every_path(capsys: pytest.CaptureFixture[str]) -> None:
     where = paths()
     for path in (where.config_file, where.state_file, where.data_dir):
         assert str(path) in out
+
+
+def test_no_mouse_flag_reaches_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def fake_run_app(settings: object) -> int:
+        seen.append(settings.ui.mouse)  # type: ignore[attr-defined]
+        return 0
+
+    monkeypatch.setattr("sevis_tui.app.run_app", fake_run_app)
+    assert main(["--no-mouse"]) == 0
+    assert main([]) == 0
+    assert seen == [False, True]
