@@ -20,9 +20,10 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
+# The demo certificates are written once; the browser opens in their folder.
 run: $(STAMP_RUN)
-	@$(BIN)/sevis-tui demo-certs --once "$(DEMO_DIR)" || true
-	$(BIN)/sevis-tui
+	@$(BIN)/sevis-tui demo-certs --once "$(DEMO_DIR)"
+	SEVIS_TUI_START_FOLDER="$(DEMO_DIR)" $(BIN)/sevis-tui $(ARGS)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff format --check .

@@ -45,11 +45,13 @@ class SevisApp(App[None]):
     """sevis-tui: register a certificate for SEVIS batch processing, keyboard only."""
 
     TITLE = "sevis-tui"
+    # Focus must always be visible, also in 16 colours and with NO_COLOR: scrolling panes get a
+    # bar on their left edge when focused, which shows as a shape, not only as a colour.
     CSS = """
     Screen { background: $background; }
-    *:focus { text-style: bold; }
     .hint { color: $text-muted; padding: 0 1; }
-    .section-title { text-style: bold; padding: 0 1; margin-top: 1; }
+    .pane { border-left: blank; }
+    .pane:focus { border-left: thick $accent; }
     """
     COMMANDS = App.COMMANDS | {FlowCommands}
     BINDINGS = [

@@ -49,7 +49,7 @@ earlier registrations (a new registration replaces the current one; the old one 
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        with VerticalScroll(id="status"):
+        with VerticalScroll(id="status", classes="pane"):
             yield Static(Text(f"Loading {self.number}…"), id="current")
             yield Static(id="history")
         yield Footer()

@@ -88,7 +88,7 @@ class ResultScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         yield TopBar(self.location)
         yield MessageBar(id="message")
-        with VerticalScroll(id="outcome"):
+        with VerticalScroll(id="outcome", classes="pane"):
             if self.confirmation is not None:
                 number = self.confirmation.number
                 yield Static(

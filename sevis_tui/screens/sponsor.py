@@ -66,7 +66,7 @@ SEVIS web interface for them.
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        with VerticalScroll(id="details"):
+        with VerticalScroll(id="details", classes="pane"):
             yield Static(Text(f"Loading {self.number}…"), id="summary", classes="block")
             yield Static(id="officials", classes="block")
             yield Static(id="batch", classes="block")
