@@ -26,6 +26,7 @@ _NAME_LABELS = {NameOID.EMAIL_ADDRESS: "emailAddress"}  # instead of a dotted OI
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 T = TypeVar("T")
 E = TypeVar("E", bound=x509.ExtensionType)
+Extensions = dict[type[x509.ExtensionType], x509.ExtensionType]
 
 _CURVE_NAMES = {
     "secp256r1": "P-256",
@@ -118,9 +119,17 @@ class _Reader:
             return fallback
 
 
-def _name_value(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
-    values = [a.value for a in name.get_attributes_for_oid(oid)]
-    return ", ".join(v if isinstance(v, str) else v.hex() for v in values)
+def _common_name_and_organization(name: x509.Name) -> tuple[str, str]:
+    """Both in one pass over the name (several values are joined with ", ")."""
+    common: list[str] = []
+    organization: list[str] = []
+    for attribute in name:
+        oid = attribute.oid
+        if oid == NameOID.COMMON_NAME or oid == NameOID.ORGANIZATION_NAME:
+            value = attribute.value
+            text = value if isinstance(value, str) else value.hex()
+            (common if oid == NameOID.COMMON_NAME else organization).append(text)
+    return ", ".join(common), ", ".join(organization)
 
 
 def fingerprint(der: bytes, algorithm: str) -> str:
@@ -144,7 +153,8 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
         "signature algorithm", lambda: certificate.signature_algorithm_oid.dotted_string, ""
     )
     facts.signature_hash = _signature_hash(certificate)
-    extensions = read("extensions", lambda: certificate.extensions, x509.Extensions([]))
+    no_extensions: Extensions = {}
+    extensions = read("extensions", lambda: _by_type(certificate.extensions), no_extensions)
     constraints = _extension(extensions, x509.BasicConstraints)
     is_ca = bool(constraints and constraints.ca)
     eku = _extension(extensions, x509.ExtendedKeyUsage)
@@ -157,22 +167,21 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
     self_signed = bool(subject_name) and read(
         "issuer", lambda: _self_issued(subject_name, issuer_name, extensions), False
     )
+    unreadable_pair = (UNREADABLE, UNREADABLE)
+    subject_cn, subject_o = read(
+        "subject", lambda: _common_name_and_organization(subject_name), unreadable_pair
+    )
+    issuer_cn, issuer_o = read(
+        "issuer", lambda: _common_name_and_organization(issuer_name), unreadable_pair
+    )
     role: Role = "end-entity" if not is_ca else ("root" if self_signed else "intermediate")
     info = CertificateInfo(
         subject=subject,
-        subject_common_name=read(
-            "subject", lambda: _name_value(subject_name, NameOID.COMMON_NAME), UNREADABLE
-        ),
-        subject_organization=read(
-            "subject", lambda: _name_value(subject_name, NameOID.ORGANIZATION_NAME), UNREADABLE
-        ),
+        subject_common_name=subject_cn,
+        subject_organization=subject_o,
         issuer=issuer,
-        issuer_common_name=read(
-            "issuer", lambda: _name_value(issuer_name, NameOID.COMMON_NAME), UNREADABLE
-        ),
-        issuer_organization=read(
-            "issuer", lambda: _name_value(issuer_name, NameOID.ORGANIZATION_NAME), UNREADABLE
-        ),
+        issuer_common_name=issuer_cn,
+        issuer_organization=issuer_o,
         serial_hex=read(
             "serial number", lambda: _serial_hex(certificate.serial_number), UNREADABLE
         ),
@@ -244,15 +253,18 @@ def _signature_hash(certificate: x509.Certificate) -> str | None:
     return algorithm.name if algorithm is not None else None
 
 
-def _extension(extensions: x509.Extensions, kind: type[E]) -> E | None:
-    try:
-        return extensions.get_extension_for_class(kind).value
-    except Exception:  # absent, or present but undecodable
-        return None
+def _by_type(extensions: x509.Extensions) -> Extensions:
+    """Each extension's value by its class: one pass instead of a search per extension."""
+    return {type(extension.value): extension.value for extension in extensions}
+
+
+def _extension(extensions: Extensions, kind: type[E]) -> E | None:
+    value = extensions.get(kind)
+    return value if isinstance(value, kind) else None
 
 
 def _sans(
-    extensions: x509.Extensions, subject_name: x509.Name
+    extensions: Extensions, subject_name: x509.Name
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     names = _extension(extensions, x509.SubjectAlternativeName)
     emails: list[str] = []
@@ -280,7 +292,7 @@ def _sans(
     return tuple(emails), sans
 
 
-def _self_issued(subject: x509.Name, issuer: x509.Name, extensions: x509.Extensions) -> bool:
+def _self_issued(subject: x509.Name, issuer: x509.Name, extensions: Extensions) -> bool:
     if subject != issuer:
         return False
     ski = _extension(extensions, x509.SubjectKeyIdentifier)
@@ -290,7 +302,7 @@ def _self_issued(subject: x509.Name, issuer: x509.Name, extensions: x509.Extensi
     return True
 
 
-def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
+def _key_usage(extensions: Extensions) -> tuple[str, ...]:
     usage = _extension(extensions, x509.KeyUsage)
     if usage is None:
         return ()
@@ -304,7 +316,7 @@ def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _aia(extensions: x509.Extensions) -> tuple[str, ...]:
+def _aia(extensions: Extensions) -> tuple[str, ...]:
     access = _extension(extensions, x509.AuthorityInformationAccess)
     urls = []
     for description in access or ():
@@ -314,7 +326,7 @@ def _aia(extensions: x509.Extensions) -> tuple[str, ...]:
     return tuple(urls)
 
 
-def _crl_urls(extensions: x509.Extensions) -> tuple[str, ...]:
+def _crl_urls(extensions: Extensions) -> tuple[str, ...]:
     points = _extension(extensions, x509.CRLDistributionPoints)
     urls = []
     for point in points or ():

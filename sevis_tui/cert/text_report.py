@@ -164,10 +164,13 @@ class Tally:
     skipped: int = 0
 
     def add(self, report: FileReport) -> None:
+        self.count(bool(report.errors), bool(report.warnings))
+
+    def count(self, errors: bool, warnings: bool) -> None:
         self.files += 1
-        if report.errors:
+        if errors:
             self.with_errors += 1
-        elif report.warnings:
+        elif warnings:
             self.with_warnings += 1
         else:
             self.ok += 1

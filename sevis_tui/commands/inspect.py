@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from sevis_tui.config import Settings
@@ -55,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--issuers", action="store_true", help="list the accepted certificate issuers"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to use for many files (default: one per CPU; 1: no extra processes)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -83,6 +90,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if isinstance(read, str):
             return _fail(read)
         password = read
+    if args.jobs is not None and args.jobs < 1:
+        return _fail("--jobs must be 1 or more")
     if args.key and not os.path.exists(args.key):
         return _fail(f"the key file {args.key} does not exist")
     policy = load_policy(settings, extra_issuers=demo_issuers(settings))
@@ -99,36 +108,53 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | None) -> int:
-    from sevis_tui.cert import inspect_path, scan_file, walk
+    from sevis_tui.cert import walk
+    from sevis_tui.cert.batch import Item, inspect_many, map_reports
     from sevis_tui.cert.text_report import Tally, make_console, render_report
 
     out: IO[str] = sys.stdout
     console = make_console(out)
     tally = Tally()
 
-    def emit(report: FileReport) -> None:
-        tally.add(report)
-        if args.json:
-            out.write(_json_line(report))
-        else:
-            render_report(report, console)
+    def items() -> Iterator[Item]:
+        for path in args.paths:
+            if os.path.isdir(path):
+                for found in walk(path, args.recursive):
+                    yield found, False
+            else:
+                yield path, True
 
-    for path in args.paths:
-        if os.path.isdir(path):
-            for found in walk(path, args.recursive):
-                report = scan_file(found, policy, key_path=args.key, password=password)
-                if report is None:
-                    tally.skipped += 1
-                else:
-                    emit(report)
-        else:
-            emit(inspect_path(path, policy, key_path=args.key, password=password))
+    if args.json:
+        # Workers turn each report into its JSON line and its verdict: only text comes back.
+        for line in map_reports(
+            items(), policy, _json_result, key_path=args.key, password=password, jobs=args.jobs
+        ):
+            if line is None:
+                tally.skipped += 1
+                continue
+            text, errors, warnings = line
+            tally.count(errors, warnings)
+            out.write(text)
+    else:
+        reports = inspect_many(
+            items(), policy, key_path=args.key, password=password, jobs=args.jobs
+        )
+        for report in reports:
+            if report is None:
+                tally.skipped += 1
+                continue
+            tally.add(report)
+            render_report(report, console)
     if args.json:
         out.flush()
         make_console(sys.stderr).print(tally.line())
     else:
         console.print(tally.line())
     return 1 if tally.with_errors else 0
+
+
+def _json_result(report: FileReport) -> tuple[str, bool, bool]:
+    return _json_line(report), bool(report.errors), bool(report.warnings)
 
 
 def _json_line(report: FileReport) -> str:

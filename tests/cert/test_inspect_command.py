@@ -172,3 +172,20 @@ def test_as_a_process(files: Path, tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == "", done.stderr
     assert "Traceback" not in done.stdout
+
+
+def test_many_files_in_parallel_keep_their_order(
+    files: Path, pki: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    many = files / "many"
+    many.mkdir()
+    good = (files / "good.pem").read_bytes()
+    for index in range(300):
+        (many / f"c{index:03d}.pem").write_bytes(good if index % 3 else b"junk")
+    code, out, err = run(capsys, "--json", "--jobs", "2", str(many))
+    names = [Path(json.loads(line)["name"]).name for line in out.splitlines()]
+    assert names == [f"c{index:03d}.pem" for index in range(300) if index % 3]
+    assert code == 0 and "200 files checked: 200 OK" in err and "100 other files" in err
+    code, out, _ = run(capsys, "--jobs", "2", str(many))
+    assert code == 0 and out.count("== ") == 200
+    assert run(capsys, "--jobs", "0", str(many))[0] == 2

@@ -110,3 +110,21 @@ def test_non_utf8_file_name(tmp_path: Path, pki: Any) -> None:
     assert report.ok, report.findings
     assert report.name == os.fsdecode(raw)
     assert "\udce9" in report.name  # undecodable byte kept as a surrogate escape
+
+
+def test_map_reports_in_workers_matches_serial(tmp_path: Path, pki: Any) -> None:
+    from sevis_tui.cert.batch import map_reports
+
+    for index in range(20):
+        (tmp_path / f"{index:02d}.pem").write_bytes(
+            pem(pki.person().certificate) if index % 2 else b"x"
+        )
+    items = [(tmp_path / f"{index:02d}.pem", index % 4 == 0) for index in range(20)]
+
+    def verdict(report: FileReport) -> tuple[str, bool]:
+        return Path(report.name).name, report.ok
+
+    serial = list(map_reports(items, pki.policy, verdict, jobs=1))
+    parallel = list(map_reports(items, pki.policy, verdict, jobs=2, chunk=3))
+    assert serial == parallel
+    assert serial[0] == ("00.pem", False) and serial[2] is None and serial[1] == ("01.pem", False)

@@ -1,0 +1,109 @@
+"""Inspect many files, in order, using every core when there are enough files to pay for it.
+
+Reports are streamed: at most a few chunks are in flight, so memory stays bounded however
+many files there are. Workers are forked (they inherit the imported engine and the policy,
+so nothing but paths goes out and reports come back). With few files, or one core, or no
+fork on this platform, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import Any, TypeVar
+
+from sevis_tui.cert.engine import inspect_path, scan_file
+from sevis_tui.cert.model import FileReport, Policy
+from sevis_tui.cert.reading import PathArg
+
+# (path, explicit): explicit paths always get a report; files met in a folder only when
+# their content looks like a certificate file (else None: skipped).
+Item = tuple[PathArg, bool]
+T = TypeVar("T")
+
+_Setup = tuple[Policy, PathArg | None, bytes | None, Callable[[FileReport], Any]]
+_worker_setup: _Setup | None = None
+
+
+def _inspect_one(
+    item: Item, policy: Policy, key_path: PathArg | None, password: bytes | None
+) -> FileReport | None:
+    path, explicit = item
+    if explicit:
+        return inspect_path(path, policy, key_path=key_path, password=password)
+    return scan_file(path, policy, key_path=key_path, password=password)
+
+
+def _init_worker(setup: _Setup) -> None:
+    global _worker_setup
+    _worker_setup = setup
+
+
+def _work(items: list[Item]) -> list[Any]:
+    assert _worker_setup is not None
+    policy, key_path, password, transform = _worker_setup
+    results = []
+    for item in items:
+        report = _inspect_one(item, policy, key_path, password)
+        results.append(None if report is None else transform(report))
+    return results
+
+
+def inspect_many(
+    items: Iterable[Item],
+    policy: Policy,
+    *,
+    key_path: PathArg | None = None,
+    password: bytes | None = None,
+    jobs: int | None = None,
+) -> Iterator[FileReport | None]:
+    """One report per item, in the items' order (None: a folder's non-certificate file)."""
+    return map_reports(items, policy, _same, key_path=key_path, password=password, jobs=jobs)
+
+
+def _same(report: FileReport) -> FileReport:
+    return report
+
+
+def map_reports(
+    items: Iterable[Item],
+    policy: Policy,
+    transform: Callable[[FileReport], T],
+    *,
+    key_path: PathArg | None = None,
+    password: bytes | None = None,
+    jobs: int | None = None,
+    chunk: int = 128,
+) -> Iterator[T | None]:
+    """transform(report) for each item, in order; transform runs in the worker processes.
+
+    Turning reports into what the caller needs there (a JSON line, say) keeps the main
+    process from decoding and re-encoding every report.
+    """
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    iterator = iter(items)
+    first = list(islice(iterator, chunk))
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or len(first) < chunk or not forking:
+        for item in chain(first, iterator):
+            report = _inspect_one(item, policy, key_path, password)
+            yield None if report is None else transform(report)
+        return
+    chunks = chain([first], iter(lambda: list(islice(iterator, chunk)), []))
+    setup: _Setup = (policy, key_path, password, transform)
+    # Forked workers receive the setup (and the transform) without pickling.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(setup,)
+    ) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        for items_chunk in chunks:
+            pending.append(pool.submit(_work, items_chunk))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
