@@ -74,11 +74,16 @@ def create_app(
     settings = settings or Settings()
     store = Store(Path(db_path), busy_timeout=busy_timeout)
     store.migrate()
-    store.write(lambda tx: ensure_agreement(tx))
     issuers = list(extra_issuers)
     if demo:
         issuers.append(ensure_demo_issuer().certificate)
-        store.write(lambda tx: seed(tx, clock()))
+    try:
+        store.write(ensure_agreement)
+        if demo:
+            store.write(lambda tx: seed(tx, clock()))
+    except ApiError as error:
+        # A read-only or locked database: serve anyway; writes will answer 503 and say why.
+        log.warning("could not prepare the database %s: %s", db_path, error.message)
     service = Service(store, clock, load_policy(settings, extra_issuers=issuers))
     prefix = "/api/v1"
     routes = [
@@ -211,16 +216,13 @@ class Service:
             )
         filename = posixpath.basename(request.query_params.get("filename", "").replace("\\", "/"))
         filename = filename[:255] or "certificate"
-        # Fail fast (and record why) before reading and checking the file.
-        await self._write(lambda tx: self._guard_upload(tx, token, number, self.clock(), None))
         body = await _read_limited(request, MAX_UPLOAD_BYTES)
         if body is None:
             await self._write(lambda tx: self._too_large(tx, token, number, self.clock()))
         assert body is not None
         digest = hashlib.sha256(number.encode() + b"\0" + body).hexdigest()
-        replay = await self._write(
-            lambda tx: self._guard_upload(tx, token, number, self.clock(), (key, digest))
-        )
+        # Fail fast before checking the file: a read, so concurrent uploads do not queue here.
+        replay = await self._guard_upload(token, number, key, digest)
         if replay is not None:
             return JSONResponse(replay, status_code=201)
         now = self.clock()
@@ -254,34 +256,43 @@ class Service:
 
         return JSONResponse(await self._write(work), status_code=201)
 
-    def _guard_upload(
-        self,
-        tx: sqlite3.Connection,
-        token: str | None,
-        number: str,
-        now: dt.datetime,
-        replay_key: tuple[str, str] | None,
+    async def _guard_upload(
+        self, token: str | None, number: str, key: str, digest: str
     ) -> dict[str, Any] | None:
-        user_id = accounts.authenticate(tx, token, now, touch=False)
+        """The earlier confirmation for a repeated request, None to go on, or an ApiError."""
+        now = self.clock()
+        known: list[str] = []
+
+        def check(tx: sqlite3.Connection) -> dict[str, Any] | None:
+            user_id = accounts.authenticate(tx, token, now, touch=False)
+            known.append(user_id)
+            earlier = programs.find_replay(tx, user_id, key, digest)
+            if earlier is None:
+                programs.check_may_upload(tx, user_id, number)
+            return earlier
+
         try:
-            if replay_key is not None:
-                earlier = programs.find_replay(tx, user_id, *replay_key)
-                if earlier is not None:
-                    accounts.audit(
-                        tx,
-                        now,
-                        user_id,
-                        "upload",
-                        "replayed",
-                        program=number,
-                        detail=str(earlier["number"]),
-                    )
-                    return earlier
-            programs.check_may_upload(tx, user_id, number)
+            earlier = await run_in_threadpool(self.store.read, check)
         except ApiError as error:
-            _audit_rejection(tx, now, user_id, number, error, "")
+            if known and error.code != "store_unavailable":
+                rejected = error
+                await self._write(
+                    lambda tx: _audit_rejection(tx, now, known[0], number, rejected, "")
+                )
             raise
-        return None
+        if earlier is not None:
+            await self._write(
+                lambda tx: accounts.audit(
+                    tx,
+                    now,
+                    known[0],
+                    "upload",
+                    "replayed",
+                    program=number,
+                    detail=str(earlier["number"]),
+                )
+            )
+        return earlier
 
     def _too_large(
         self, tx: sqlite3.Connection, token: str | None, number: str, now: dt.datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -38,6 +39,20 @@ class Store:
     def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
+        # Held open for the store's life, so closing a request's connection is never the last
+        # close, which would checkpoint and delete the WAL each time (ten times slower).
+        self._keeper: sqlite3.Connection | None = None
+
+    def keep_open(self) -> None:
+        if self._keeper is None:
+            self._keeper = self.connect()
+            weakref.finalize(self, self._keeper.close)
+
+    def close(self) -> None:
+        """Let go of the database (checkpoints the WAL into the file)."""
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
     def connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -49,25 +64,36 @@ class Store:
         return connection
 
     def migrate(self) -> int:
-        """Create or upgrade the schema; returns the version now in place."""
+        """Create or upgrade the schema; returns the version now in place.
+
+        A database that is already current is only read, so a read-only one still opens
+        (its writes then answer 503 store_unavailable). Raises ApiError if it cannot be used.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        connection = self.connect()
         try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("BEGIN IMMEDIATE")
+            connection = self.connect()
+        except sqlite3.Error as error:
+            raise _unavailable(error) from None
+        try:
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in _statements(script):
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {number}")
-            connection.execute("COMMIT")
-            return len(MIGRATIONS) if version < len(MIGRATIONS) else version
-        except BaseException:
+            if version < len(MIGRATIONS):
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("BEGIN IMMEDIATE")
+                version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    for statement in _statements(script):
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA user_version = {number}")
+                    version = number
+                connection.execute("COMMIT")
+        except sqlite3.Error as error:
             if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+                connection.rollback()
+            raise _unavailable(error) from None
         finally:
             connection.close()
+        self.keep_open()
+        return version
 
     def write(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
         return self._run(work, "BEGIN IMMEDIATE")

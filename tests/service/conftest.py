@@ -43,7 +43,10 @@ def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     saved = os.environ.get("XDG_DATA_HOME")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     try:
-        create_app(home / "data" / "sevis-tui" / "sevis.db", clock=lambda: START, demo=True)
+        template = create_app(
+            home / "data" / "sevis-tui" / "sevis.db", clock=lambda: START, demo=True
+        )
+        template.state.service.store.close()  # a complete file, no WAL left to copy
     finally:
         if saved is None:
             del os.environ["XDG_DATA_HOME"]

@@ -49,9 +49,8 @@ def immutable(database: Path) -> Iterator[Path]:
         subprocess.run([chattr, "-i", str(database)], check=False)
 
 
-async def test_a_read_only_database_is_503_and_nothing_half_written(
-    app: Starlette, immutable: Path
-) -> None:
+async def test_a_read_only_database_is_503_and_nothing_half_written(immutable: Path) -> None:
+    app = create_app(immutable, demo=True)  # opens; its writes will be refused
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1/") as http:
         response = await http.post(

@@ -1,0 +1,170 @@
+"""Load on the registration service over real HTTP (`sevis-tui serve`: uvicorn on 127.0.0.1).
+
+N concurrent clients each log in, list their programs, and register a fixed number of
+certificates. Prints requests per second and p50/p95 latency per kind of request, then checks
+that nothing was lost or duplicated: every confirmation is unique and in the history and the
+audit log, and each program has exactly one current registration.
+
+    .venv/bin/python benchmarks/service_load.py [--clients 10] [--uploads 10]
+
+Runs in a temporary data folder; exits 1 if a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+T = TypeVar("T")
+PROGRAMS = ("P-1-00001", "P-1-00002", "P-1-00003")  # the demo user is RO, RO, ARO
+
+
+class Timings:
+    def __init__(self) -> None:
+        self.by_kind: dict[str, list[float]] = defaultdict(list)
+
+    async def time(self, kind: str, call: Awaitable[T]) -> T:
+        start = time.perf_counter()
+        result = await call
+        self.by_kind[kind].append(time.perf_counter() - start)
+        return result
+
+    def report(self, elapsed: float) -> None:
+        everything = [value for values in self.by_kind.values() for value in values]
+        print(f"{'request':<12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8}")
+        for kind, values in [*self.by_kind.items(), ("all", everything)]:
+            print(f"{kind:<12} {len(values):>6} {_pct(values, 50):>8.1f} {_pct(values, 95):>8.1f}")
+        print(
+            f"{len(everything)} requests in {elapsed:.2f} s: {len(everything) / elapsed:.0f} req/s"
+        )
+
+
+def _pct(values: list[float], percent: int) -> float:
+    if len(values) < 2:
+        return values[0] * 1000 if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000
+
+
+async def run(clients: int, uploads: int, folder: Path) -> int:
+    from sevis_tui.api.client import new_idempotency_key
+    from sevis_tui.api.embedded import open_client
+    from sevis_tui.cert import factory
+    from sevis_tui.config import ServerSettings, Settings
+    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+
+    database = folder / "load.db"
+    issuer = ensure_demo_issuer()
+    key = factory.new_key("rsa", 2048)  # one key, many certificates: signing is cheap
+    files = [
+        [factory.pem(factory.make_personal(issuer, key=key).certificate) for _ in range(uploads)]
+        for _ in range(clients)
+    ]
+    timings = Timings()
+    with served(database) as url:
+        settings = Settings(server=ServerSettings(url=url, timeout=60))
+        first = await open_client(settings)
+        await first.login(DEMO_USER_ID, DEMO_PASSWORD)
+        version = (await first.agreement()).version
+        for number in PROGRAMS:
+            await first.accept_agreement(number, version)
+
+        async def officer(index: int) -> list[str]:
+            async with await open_client(settings) as client:
+                await timings.time("login", client.login(DEMO_USER_ID, DEMO_PASSWORD))
+                await timings.time("programs", client.programs())
+                numbers = []
+                for count, data in enumerate(files[index]):
+                    program = PROGRAMS[(index + count) % len(PROGRAMS)]
+                    confirmation = await timings.time(
+                        "upload",
+                        client.upload_certificate(program, data, "c.pem", new_idempotency_key()),
+                    )
+                    numbers.append(confirmation.number)
+                return numbers
+
+        start = time.perf_counter()
+        results = await asyncio.gather(*(officer(index) for index in range(clients)))
+        elapsed = time.perf_counter() - start
+        statuses = [await first.batch_status(number) for number in PROGRAMS]
+        await first.aclose()
+
+    print(f"service_load: {clients} clients x {uploads} uploads over real HTTP on loopback")
+    timings.report(elapsed)
+    confirmations = [number for numbers in results for number in numbers]
+    history = [item.confirmation for status in statuses for item in status.history]
+    currents = [sum(item.current for item in status.history) for status in statuses]
+    with sqlite3.connect(database) as db:
+        audited = db.execute(
+            "SELECT COUNT(*) FROM audit WHERE action = 'upload' AND result = 'ok'"
+        ).fetchone()[0]
+    checks = {
+        "every upload confirmed": len(confirmations) == clients * uploads,
+        "no duplicate confirmation": len(set(confirmations)) == len(confirmations),
+        "history holds every confirmation, once": sorted(history) == sorted(confirmations),
+        "one current registration per used program": all(
+            current == (1 if status.history else 0)
+            for current, status in zip(currents, statuses, strict=True)
+        ),
+        "audit log holds every upload": audited == len(confirmations),
+    }
+    for name, ok in checks.items():
+        print(f"  {'ok  ' if ok else 'FAIL'} {name}")
+    return 0 if all(checks.values()) else 1
+
+
+@contextlib.contextmanager
+def served(database: Path) -> Iterator[str]:
+    """`sevis-tui serve --demo` in its own process on a free loopback port; yields its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "sevis_tui", "serve", "--demo", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--db", str(database)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait until it answers
+            try:
+                httpx.get(url + "/api/v1/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("service_load: the server did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--uploads", type=int, default=10, help="uploads per client")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sevis-load-") as folder:
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+            os.environ[name] = str(Path(folder) / name.lower())
+        return asyncio.run(run(args.clients, args.uploads, Path(folder)))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    raise SystemExit(main())
