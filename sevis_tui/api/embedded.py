@@ -10,6 +10,7 @@ The service is imported only in embedded mode, so a remote-only start stays quic
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import ssl
 from pathlib import Path
@@ -56,11 +57,28 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
             f"Cannot open the demo service's database {target}: {reason}",
             "Make the data folder writable (see `sevis-tui locate`) or set XDG_DATA_HOME.",
         ) from None
+    _log_to_file(paths().state_dir / "embedded-service.log")
     transport = httpx.ASGITransport(app=app)
     http = httpx.AsyncClient(
         transport=transport, base_url=EMBEDDED_BASE_URL, timeout=settings.server.timeout
     )
     return SevisClient(http, retries=0, server_label="the embedded demo service")
+
+
+def _log_to_file(path: Path) -> None:
+    """The in-process service's log goes to a file: stderr belongs to the terminal UI."""
+    logger = logging.getLogger("sevis_tui.service")
+    if logger.handlers:
+        return
+    handler: logging.Handler
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    logger.addHandler(handler)
+    logger.propagate = False
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | bool:

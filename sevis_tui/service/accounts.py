@@ -166,6 +166,8 @@ def finish_login(
             "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
             commit=True,
         )
+    # Forget sessions idle for a day: they can no longer be used, and the table stays small.
+    tx.execute("DELETE FROM sessions WHERE last_seen < ?", (stamp(now - dt.timedelta(days=1)),))
     token = secrets.token_urlsafe(32)
     tx.execute(
         "UPDATE users SET failed_logins = 0, last_login = ? WHERE user_id = ?",

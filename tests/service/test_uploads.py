@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import sqlite3
@@ -183,6 +184,17 @@ async def test_idempotency_key(
     assert (different.status_code, code(different)) == (409, "idempotency_key_reused")
     missing = await http.post(UPLOAD, content=data, headers=auth)
     assert (missing.status_code, code(missing)) == (400, "missing_idempotency_key")
+    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+
+
+async def test_concurrent_repeats_of_one_upload_register_once(
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+) -> None:
+    await accept(http, auth)
+    data = certs.pem()
+    answers = await asyncio.gather(*(upload(http, auth, data, "twin") for _ in range(6)))
+    assert {answer.status_code for answer in answers} == {201}
+    assert len({answer.json()["number"] for answer in answers}) == 1
     assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
 
 
