@@ -7,10 +7,7 @@ Functions take an open transaction; the access rule is in `role_in`: an unknown 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import secrets
 import sqlite3
-from typing import Any
 
 from sevis_tui.api.models import (
     Acceptance,
@@ -31,8 +28,6 @@ from sevis_tui.service.errors import ApiError
 from sevis_tui.service.store import parse_stamp, stamp
 
 ACTIVE = "PROGRAM ACTIVE"
-# Unambiguous when read aloud or typed: no 0/O, 1/I/L, or U.
-CONFIRMATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REGISTER_ACTION = "Register for Batch Processing"
 # The Program Sponsor Information menus (DOMAIN.md). Only batch registration is ours to do.
 MENU: tuple[tuple[str, str], ...] = (
@@ -330,130 +325,3 @@ def accept(
     ).fetchone()
     audit(tx, now, user_id, "accept", "ok", program=number, detail=f"version {version}")
     return Acceptance(number, user_id, version, _when(row["accepted_at"]))
-
-
-def check_may_upload(tx: sqlite3.Connection, user_id: str, number: str) -> int:
-    """Raise unless the user may register for the program now; returns the agreement version."""
-    role_in(tx, user_id, number)
-    status = tx.execute("SELECT status FROM programs WHERE number = ?", (number,)).fetchone()
-    if status["status"] != ACTIVE:
-        raise ApiError(
-            409,
-            "program_inactive",
-            f"Program {number} is {status['status']}: it cannot register a certificate.",
-            "Only active programs register for batch processing.",
-        )
-    current = current_agreement(tx).version
-    if accepted_version(tx, user_id, number) != current:
-        raise ApiError(
-            409,
-            "agreement_not_accepted",
-            "You have not accepted the current Batch Processing Agreement for this program.",
-            "Read and accept the agreement, then upload the certificate again.",
-            extra={"current_version": current},
-        )
-    return current
-
-
-def find_replay(
-    tx: sqlite3.Connection, user_id: str, key: str, request_sha256: str
-) -> dict[str, Any] | None:
-    """The earlier confirmation for this Idempotency-Key, or None; 409 if the file differs."""
-    row = tx.execute(
-        "SELECT * FROM registrations WHERE user_id = ? AND idempotency_key = ?", (user_id, key)
-    ).fetchone()
-    if row is None:
-        return None
-    if row["request_sha256"] != request_sha256:
-        raise ApiError(
-            409,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used for a different upload.",
-            "Send a new Idempotency-Key for a new file or program.",
-        )
-    return confirmation_json(row)
-
-
-def confirmation_json(row: sqlite3.Row) -> dict[str, Any]:
-    from sevis_tui.api.models import to_json
-
-    return {
-        "number": row["confirmation"],
-        "program": row["program"],
-        "user_id": row["user_id"],
-        "time": to_json(_when(row["registered_at"])),
-        "certificate": to_json(certificate_summary(row)),
-        "warnings": json.loads(row["warnings"]),
-        "key_discarded": bool(row["key_discarded"]),
-        "replaced": row["replaced"],
-    }
-
-
-def new_confirmation_number(tx: sqlite3.Connection, now: dt.datetime) -> str:
-    while True:
-        code = "".join(secrets.choice(CONFIRMATION_ALPHABET) for _ in range(8))
-        number = f"SBR-{now.year}-{code[:4]}-{code[4:]}"
-        if not tx.execute(
-            "SELECT 1 FROM registrations WHERE confirmation = ?", (number,)
-        ).fetchone():
-            return number
-
-
-def register(
-    tx: sqlite3.Connection,
-    *,
-    user_id: str,
-    number: str,
-    agreement_version: int,
-    certificate_der: bytes,
-    summary: CertificateSummary,
-    warnings: list[dict[str, str]],
-    key_discarded: bool,
-    filename: str,
-    idempotency_key: str,
-    request_sha256: str,
-    now: dt.datetime,
-) -> dict[str, Any]:
-    """Make this certificate the program's current registration; the old one stays in history."""
-    previous = tx.execute(
-        "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
-    ).fetchone()
-    if previous is not None:
-        tx.execute(
-            "UPDATE registrations SET current = 0, replaced_at = ? WHERE id = ?",
-            (stamp(now), previous["id"]),
-        )
-    confirmation = new_confirmation_number(tx, now)
-    tx.execute(
-        "INSERT INTO registrations (confirmation, program, user_id, registered_at,"
-        " certificate_der, subject, issuer, not_after, sha256, serial_hex, filename, warnings,"
-        " key_discarded, agreement_version, idempotency_key, request_sha256, replaced, current)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-        (
-            confirmation,
-            number,
-            user_id,
-            stamp(now),
-            certificate_der,
-            summary.subject,
-            summary.issuer,
-            stamp(summary.not_after),
-            summary.sha256,
-            summary.serial_hex,
-            filename,
-            json.dumps(warnings),
-            int(key_discarded),
-            agreement_version,
-            idempotency_key,
-            request_sha256,
-            previous["confirmation"] if previous else None,
-        ),
-    )
-    detail = f"{confirmation} sha256 {summary.sha256}"
-    if key_discarded:
-        detail += "; private key in upload discarded"
-    audit(tx, now, user_id, "upload", "ok", program=number, detail=detail)
-    row = tx.execute(
-        "SELECT * FROM registrations WHERE confirmation = ?", (confirmation,)
-    ).fetchone()
-    return confirmation_json(row)

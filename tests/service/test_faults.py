@@ -14,7 +14,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from sevis_tui.service import programs
+from sevis_tui.service import programs, registrations
 from sevis_tui.service.app import create_app
 
 
@@ -105,19 +105,19 @@ async def test_an_error_mid_registration_leaves_nothing_half_written(
         headers={**auth, "Idempotency-Key": "k1"},
     )
     assert first.status_code == 201
-    real = programs.new_confirmation_number
+    real = registrations.new_confirmation_number
 
     def fails_after_retiring_the_old_one(*args: Any) -> str:
         raise RuntimeError("disk fell off")
 
-    monkeypatch.setattr(programs, "new_confirmation_number", fails_after_retiring_the_old_one)
+    monkeypatch.setattr(registrations, "new_confirmation_number", fails_after_retiring_the_old_one)
     second = await http.post(
         "programs/P-1-00001/batch/certificate",
         content=certs.pem(),
         headers={**auth, "Idempotency-Key": "k2"},
     )
     assert (second.status_code, code(second)) == (500, "internal_error")
-    monkeypatch.setattr(programs, "new_confirmation_number", real)
+    monkeypatch.setattr(registrations, "new_confirmation_number", real)
     with sqlite3.connect(database) as db:
         current = list(db.execute("SELECT confirmation FROM registrations WHERE current = 1"))
     assert current == [(first.json()["number"],)]

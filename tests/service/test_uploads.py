@@ -13,7 +13,7 @@ import httpx
 
 from sevis_tui.api.models import BatchStatus, Confirmation, from_json
 from sevis_tui.cert import factory
-from sevis_tui.service.programs import CONFIRMATION_ALPHABET
+from sevis_tui.service.registrations import CONFIRMATION_ALPHABET
 
 PROGRAM = "P-1-00001"
 UPLOAD = f"programs/{PROGRAM}/batch/certificate"
