@@ -134,8 +134,9 @@ def served(database: Path) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "sevis_tui", "serve", "--demo", "--port", str(port)]
+    log = (database.parent / "server.log").open("wb")  # a pipe could fill up and stall it
     process = subprocess.Popen(
-        [*command, "--db", str(database)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*command, "--db", str(database)], stdout=subprocess.DEVNULL, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -146,12 +147,14 @@ def served(database: Path) -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("service_load: the server did not start") from None
+                    text = (database.parent / "server.log").read_text(errors="replace")
+                    raise SystemExit(f"service_load: the server did not start:\n{text}") from None
                 time.sleep(0.05)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 def main() -> int:
