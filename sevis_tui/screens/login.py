@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class UserIdInput(Input):
     """Enter moves to the password at once, so keys typed ahead over a slow link land there."""
 
-    BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False)]
+    # priority: handled as the key arrives, before later keys are passed on to this field.
+    BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False, priority=True)]
 
 
 class LoginScreen(SevisScreen):
