@@ -8,11 +8,12 @@ size, signature OID and hash, EKU OIDs) so nothing is parsed twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
@@ -22,6 +23,7 @@ from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import CertificateInfo, Role
 
 UNREADABLE = "(unreadable)"
+_NO_TEXT: tuple[str, ...] = ()
 _NAME_LABELS = {NameOID.EMAIL_ADDRESS: "emailAddress"}  # instead of a dotted OID
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 T = TypeVar("T")
@@ -119,17 +121,24 @@ class _Reader:
             return fallback
 
 
-def _common_name_and_organization(name: x509.Name) -> tuple[str, str]:
-    """Both in one pass over the name (several values are joined with ", ")."""
+def _name_parts(name: x509.Name) -> tuple[str, str, str]:
+    """RFC 4514 text, common name and organization, in one pass over the name.
+
+    The text is what `Name.rfc4514_string` gives (last RDN first), with emailAddress spelled
+    out; several common names or organizations are joined with ", ".
+    """
+    parts: list[str] = []
     common: list[str] = []
     organization: list[str] = []
-    for attribute in name:
-        oid = attribute.oid
-        if oid == NameOID.COMMON_NAME or oid == NameOID.ORGANIZATION_NAME:
-            value = attribute.value
-            text = value if isinstance(value, str) else value.hex()
-            (common if oid == NameOID.COMMON_NAME else organization).append(text)
-    return ", ".join(common), ", ".join(organization)
+    for rdn in name.rdns:
+        parts.append(rdn.rfc4514_string(_NAME_LABELS))
+        for attribute in rdn:
+            oid = attribute.oid
+            if oid == NameOID.COMMON_NAME or oid == NameOID.ORGANIZATION_NAME:
+                value = attribute.value
+                text = value if isinstance(value, str) else value.hex()
+                (common if oid == NameOID.COMMON_NAME else organization).append(text)
+    return ",".join(reversed(parts)), ", ".join(common), ", ".join(organization)
 
 
 def fingerprint(der: bytes, algorithm: str) -> str:
@@ -139,12 +148,48 @@ def fingerprint(der: bytes, algorithm: str) -> str:
 
 
 def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number: int) -> Described:
+    """Describe one certificate as of `now`; `number` is its position, for messages."""
+    cached = _RECENT.get(der)
+    if cached is None:
+        cached = _read_fields(certificate, der)
+        if len(_RECENT) >= _RECENT_SIZE:
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                del _RECENT[next(iter(_RECENT))]  # the oldest entry
+        _RECENT[der] = cached
+    fields, facts, failed = cached
+    info = CertificateInfo(**fields, days_left=(fields["not_after"] - now).days)
+    described = Described(info, facts)
+    if failed:
+        described.findings.append(
+            finding(
+                "unreadable_field",
+                f"Certificate {number} has fields that cannot be read: {', '.join(failed)}.",
+                "The certificate is malformed; ask your provider for a new one.",
+            )
+        )
+    return described
+
+
+# Files in a folder (and uploads of the same chain) repeat the same intermediates: reading a
+# certificate's fields is most of the engine's work, so the last few hundred are remembered,
+# by DER (hashing bytes is cheaper than hashing a Certificate object).
+_Fields = tuple[dict[str, Any], Facts, tuple[str, ...]]
+_RECENT: dict[bytes, _Fields] = {}
+_RECENT_SIZE = 512
+
+
+def _read_fields(
+    certificate: x509.Certificate, der: bytes
+) -> tuple[dict[str, Any], Facts, tuple[str, ...]]:
     reader = _Reader()
     read = reader.read
     subject_name = read("subject", lambda: certificate.subject, x509.Name([]))
     issuer_name = read("issuer", lambda: certificate.issuer, x509.Name([]))
-    subject = read("subject", lambda: subject_name.rfc4514_string(_NAME_LABELS), UNREADABLE)
-    issuer = read("issuer", lambda: issuer_name.rfc4514_string(_NAME_LABELS), UNREADABLE)
+    unreadable_name = (UNREADABLE, UNREADABLE, UNREADABLE)
+    subject, subject_cn, subject_o = read(
+        "subject", lambda: _name_parts(subject_name), unreadable_name
+    )
+    issuer, issuer_cn, issuer_o = read("issuer", lambda: _name_parts(issuer_name), unreadable_name)
     not_before = read("validity", lambda: certificate.not_valid_before_utc, _EPOCH)
     not_after = read("validity", lambda: certificate.not_valid_after_utc, _EPOCH)
     facts = Facts(certificate, der, valid_dates="validity" not in reader.failed)
@@ -167,15 +212,8 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
     self_signed = bool(subject_name) and read(
         "issuer", lambda: _self_issued(subject_name, issuer_name, extensions), False
     )
-    unreadable_pair = (UNREADABLE, UNREADABLE)
-    subject_cn, subject_o = read(
-        "subject", lambda: _common_name_and_organization(subject_name), unreadable_pair
-    )
-    issuer_cn, issuer_o = read(
-        "issuer", lambda: _common_name_and_organization(issuer_name), unreadable_pair
-    )
     role: Role = "end-entity" if not is_ca else ("root" if self_signed else "intermediate")
-    info = CertificateInfo(
+    fields: dict[str, Any] = dict(
         subject=subject,
         subject_common_name=subject_cn,
         subject_organization=subject_o,
@@ -187,7 +225,6 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
         ),
         not_before=not_before,
         not_after=not_after,
-        days_left=(not_after - now).days,
         key_description=_key_description(facts),
         signature_algorithm=SIGNATURE_NAMES.get(facts.signature_oid, facts.signature_oid)
         or UNREADABLE,
@@ -195,26 +232,16 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
         sha1=fingerprint(der, "sha1"),
         emails=emails,
         sans=sans,
-        key_usage=read("key usage", lambda: _key_usage(extensions), ()),
+        key_usage=read("key usage", lambda: _key_usage(extensions), _NO_TEXT),
         extended_key_usage=tuple(EKU_NAMES.get(o, o) for o in facts.eku_oids or ()),
         is_ca=is_ca,
         path_length=constraints.path_length if constraints else None,
         self_signed=self_signed,
-        aia_urls=read("authority information access", lambda: _aia(extensions), ()),
-        crl_urls=read("CRL distribution points", lambda: _crl_urls(extensions), ()),
+        aia_urls=read("authority information access", lambda: _aia(extensions), _NO_TEXT),
+        crl_urls=read("CRL distribution points", lambda: _crl_urls(extensions), _NO_TEXT),
         role=role,
     )
-    described = Described(info, facts)
-    if reader.failed:
-        unique = ", ".join(dict.fromkeys(reader.failed))
-        described.findings.append(
-            finding(
-                "unreadable_field",
-                f"Certificate {number} has fields that cannot be read: {unique}.",
-                "The certificate is malformed; ask your provider for a new one.",
-            )
-        )
-    return described
+    return fields, facts, tuple(dict.fromkeys(reader.failed))
 
 
 def _read_key(certificate: x509.Certificate, facts: Facts, reader: _Reader) -> None:
@@ -338,7 +365,7 @@ def _crl_urls(extensions: Extensions) -> tuple[str, ...]:
 
 def _serial_hex(serial: int) -> str:
     sign = "-" if serial < 0 else ""
-    digits = f"{abs(serial):X}"
-    if len(digits) % 2:
-        digits = "0" + digits
-    return sign + ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+    magnitude = abs(serial)
+    return (
+        sign + magnitude.to_bytes(max(1, (magnitude.bit_length() + 7) // 8), "big").hex(":").upper()
+    )
