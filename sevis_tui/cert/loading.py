@@ -326,6 +326,17 @@ def _load_der_leftovers(data: bytes) -> Loaded:
             )
         )
         return loaded
+    other = _other_der_kind(data)
+    if other is not None:
+        loaded.findings.append(
+            finding(
+                "not_a_certificate",
+                f"This file holds {other}, not a certificate.",
+                "Choose the certificate file your provider sent once the request was approved "
+                "(usually .cer or .pem).",
+            )
+        )
+        return loaded
     try:
         serialization.load_der_private_key(data, None, unsafe_skip_rsa_key_validation=True)
     except Exception:  # not a key either
@@ -342,6 +353,21 @@ def _load_der_leftovers(data: bytes) -> Loaded:
         )
     )
     return loaded
+
+
+def _other_der_kind(data: bytes) -> str | None:
+    """What a DER file that is not a certificate holds, when it is a CSR or a CRL."""
+    try:
+        x509.load_der_x509_csr(data)
+    except Exception:  # not a CSR
+        pass
+    else:
+        return "a certificate signing request (CSR)"
+    try:
+        x509.load_der_x509_crl(data)
+    except Exception:  # not a CRL
+        return None
+    return "a certificate revocation list (CRL)"
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:

@@ -29,6 +29,8 @@ def files(tmp_path: Path, pki: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "README.txt").write_text("not a certificate\n")
     (folder / "sub" / "nochain.cer").write_bytes(der(person.certificate))
     os.mkfifo(folder / "pipe")
+    with open(os.fsencode(folder / "sub") + b"/caf\xe9.pem", "wb") as handle:
+        handle.write(b"-----BEGIN CERTIFICATE-----\nbroken\n")
     return folder
 
 
@@ -64,17 +66,18 @@ def test_folder_walk_by_content(files: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, "--recursive", str(files))
     assert code == 1
     assert "nochain.cer" in out and "[missing_intermediate]" in out
+    assert "caf\\udce9.pem" in out  # a non-UTF-8 name, shown escaped
 
 
 def test_json_lines(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--json", "-r", str(files))
     assert code == 1
     objects = [json.loads(line) for line in out.splitlines()]
-    assert [Path(o["name"]).name for o in objects] == ["good.pem", "nochain.cer"]
+    assert [Path(o["name"]).name for o in objects] == ["good.pem", "caf\udce9.pem", "nochain.cer"]
     assert objects[0]["ok"] is True and objects[1]["ok"] is False
-    assert objects[1]["findings"][0]["code"] == "missing_intermediate"
+    assert objects[2]["findings"][0]["code"] == "missing_intermediate"
     assert objects[0]["subject"]["subject_common_name"] == "jsmith6544"
-    assert "2 files checked" in err
+    assert "3 files checked" in err
 
 
 def test_key_option(
@@ -158,7 +161,7 @@ def test_as_a_process(files: Path, tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     done = _subprocess("--json", "-r", str(files), env=env)
     assert done.returncode == 1, done.stderr
-    assert len(done.stdout.splitlines()) == 2
+    assert len(done.stdout.splitlines()) == 3
     # cryptography's parse warnings (BER fallback, odd attributes) must not reach stderr.
     vectors = Path(cryptography_vectors.__path__[0])
     noisy = [

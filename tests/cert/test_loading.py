@@ -86,6 +86,9 @@ def test_skipped_blocks_are_reported(pki: Any) -> None:
     assert report.ok and len(report.certificates) == 2
     only_csr = inspect_bytes(csr.public_bytes(serialization.Encoding.PEM), pki.policy)
     assert codes(only_csr) == {"skipped_block", "not_a_certificate"}
+    for item, what in ((csr, "signing request"), (crl, "revocation list")):
+        report = inspect_bytes(item.public_bytes(serialization.Encoding.DER), pki.policy)
+        assert codes(report) == {"not_a_certificate"} and what in report.findings[0].message
 
 
 def test_trailing_bytes_after_der(pki: Any) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
+
+import pytest
 
 from sevis_tui.cert import inspect_bytes
 from sevis_tui.cert.factory import pem
@@ -64,3 +67,28 @@ def test_tally_line(pki: Any) -> None:
         "2 files checked: 1 OK, 0 with warnings, 1 with errors; "
         "3 other files skipped (not certificate files)"
     )
+
+
+_COLOUR = re.compile(r"\x1b\[[0-9;]*?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    pki: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = inspect_bytes(pem(pki.person().certificate), pki.policy, name="x.pem")
+    for stream, no_color, coloured in (
+        (io.StringIO(), None, False),
+        (_Terminal(), None, True),
+        (_Terminal(), "1", False),
+    ):
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", no_color)
+        monkeypatch.delenv("TERM", raising=False)
+        render_report(report, make_console(stream))
+        # NO_COLOR (no-color.org) removes colour; bold and italic may stay.
+        assert bool(_COLOUR.search(stream.getvalue())) is coloured
