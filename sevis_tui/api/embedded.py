@@ -13,7 +13,9 @@ import asyncio
 import logging
 import socket
 import ssl
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,16 +32,16 @@ async def open_client(settings: Settings) -> SevisClient:
         return await open_embedded_client(settings)
     base = api_base_url(settings.server.url)
     verify = tls_context(settings)
-    # TCP_NODELAY: without it a small request waits ~40 ms on delayed ACKs.
-    transport = httpx.AsyncHTTPTransport(
-        verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-    )
-    http = httpx.AsyncClient(
-        base_url=base,
-        timeout=httpx.Timeout(settings.server.timeout),
-        transport=transport,
-        follow_redirects=False,
-    )
+    timeout = httpx.Timeout(settings.server.timeout)
+    if _proxied(base):
+        # httpx reads HTTPS_PROXY & co. itself, but only with its default transport.
+        http = httpx.AsyncClient(base_url=base, timeout=timeout, verify=verify)
+    else:
+        # TCP_NODELAY: an upload's body is not held back waiting for the headers' ACK.
+        transport = httpx.AsyncHTTPTransport(
+            verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        )
+        http = httpx.AsyncClient(base_url=base, timeout=timeout, transport=transport)
     return SevisClient(http, server_label=settings.server.url)
 
 
@@ -63,6 +65,12 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
         transport=transport, base_url=EMBEDDED_BASE_URL, timeout=settings.server.timeout
     )
     return SevisClient(http, retries=0, server_label="the embedded demo service")
+
+
+def _proxied(url: str) -> bool:
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    return bool(proxies.get(parts.scheme)) and not urllib.request.proxy_bypass(parts.netloc)
 
 
 def _log_to_file(path: Path) -> None:
