@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import Finding
+from sevis_tui.cert.why import why
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
@@ -191,6 +192,10 @@ def findings_text(findings: list[Finding], *, refused: bool) -> Text:
         style = {"error": "bold red", "warning": "bold yellow"}.get(finding.severity, "bold")
         text.append(f"\n{mark} {finding.severity.upper()}  ", style=style)
         text.append(f"{finding.message}\n")
+        reason = why(finding.code)
+        if reason:
+            text.append("  Why it matters: ", style="bold")
+            text.append(f"{reason}\n")
         if finding.remedy:
             text.append("  What to do: ", style="bold")
             text.append(f"{finding.remedy}\n")
