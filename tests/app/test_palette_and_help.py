@@ -1,0 +1,111 @@
+"""Ctrl+P offers the current screen's commands; F1 explains the current screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from sevis_tui.app import SevisApp
+from sevis_tui.config import Settings
+from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.screens.help import HelpScreen
+from sevis_tui.screens.login import LoginScreen
+from sevis_tui.screens.programs import ProgramsScreen
+
+from .test_walk import log_in, settle
+
+
+async def test_palette_runs_a_screen_command(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+        programs = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"sort programs")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is programs
+        assert programs.sort_index == 1  # sorted by name now
+
+
+async def test_palette_offers_log_out_only_where_it_applies(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = (
+            [title for title, _, _ in app.screen.palette_commands()]
+            if hasattr(app.screen, "palette_commands")
+            else []
+        )
+        assert "Log out" not in titles
+        await log_in(pilot)
+        titles = [title for title, _, _ in app.screen.palette_commands()]  # type: ignore[attr-defined]
+        assert "Log out" in titles
+
+
+async def test_f1_explains_each_screen_and_escape_closes(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.help_title == "Log in"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Listing of Programs" in app.screen.help_title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgramsScreen)
+
+
+async def test_filter_sort_and_log_out(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        table = app.screen.query_one(DataTable)
+        await pilot.press(*"chicago")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("S")
+        await pilot.pause()
+        first = table.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value
+        assert first == "P-1-00003"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.login is None
+
+
+async def test_unwritable_state_is_said_once_and_app_runs(
+    plain_settings: Settings, home: Path
+) -> None:
+    blocker = home / "xdg_state_home"
+    blocker.write_text("a file where the state folder should be")
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+        said = [n for n in app._notifications if "state will not be kept" in n.message]
+        assert len(said) == 1
