@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Static
 
-from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.errors import SevisError, StaleAgreement
 from sevis_tui.api.models import Acceptance, Agreement
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
@@ -42,7 +39,6 @@ After you accept, the next step is choosing and uploading your certificate file.
         Binding("y", "accept", "Accept", id="agreement.accept"),
         Binding("d", "back", "Decline", id="agreement.decline"),
         Binding("p", "print", "Print", id="agreement.print"),
-        Binding("r", "retry", "Retry", id="agreement.retry", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -52,29 +48,12 @@ After you accept, the next step is choosing and uploading your certificate file.
     AgreementScreen #progress { padding: 0 1; color: $text-muted; }
     """
 
-    class Loaded(Message):
-        def __init__(self, agreement: Agreement) -> None:
-            super().__init__()
-            self.agreement = agreement
-
-    class Accepted(Message):
-        def __init__(self, acceptance: Acceptance) -> None:
-            super().__init__()
-            self.acceptance = acceptance
-
-    class Failed(Message):
-        def __init__(self, error: SevisError, step: str) -> None:
-            super().__init__()
-            self.error = error
-            self.step = step
-
     def __init__(self, number: str, program_name: str) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
         self.agreement: Agreement | None = None
         self.read_to_end = False
-        self._retry: Callable[[], object] | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -85,7 +64,9 @@ After you accept, the next step is choosing and uploading your certificate file.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#agreement-text").focus()
+        box = self.query_one("#agreement-text", VerticalScroll)
+        box.focus()
+        self.watch(box, "scroll_y", lambda _: self._check_progress(), init=False)
         self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -97,27 +78,18 @@ After you accept, the next step is choosing and uploading your certificate file.
 
     # ------------------------------------------------------------------ loading and reading
 
-    @work(exclusive=True, group="agreement")
-    async def load(self) -> None:
-        try:
-            client = await self.sevis.get_client()
-            agreement = await client.agreement()
-        except SevisError as error:
-            self.post_message(self.Failed(error, "load"))
-        else:
-            self.post_message(self.Loaded(agreement))
+    def load(self) -> None:
+        self.request(lambda c: c.agreement(), self.show, group="agreement", retry=self.load)
 
-    def on_agreement_screen_loaded(self, event: Loaded) -> None:
-        self.sevis.touch()
+    def show(self, agreement: Agreement) -> None:
         self.message.clear()
-        self.agreement = event.agreement
+        self.agreement = agreement
         self.read_to_end = False
         box = self.query_one("#agreement-text", VerticalScroll)
-        box.border_title = f"{event.agreement.title} · version {event.agreement.version}"
+        box.border_title = f"{agreement.title} · version {agreement.version}"
         self._show_text()
         box.scroll_home(animate=False)
         self.call_after_refresh(self._check_progress)
-        self.watch(box, "scroll_y", lambda _: self._check_progress(), init=False)
 
     def _show_text(self) -> None:
         if self.agreement is None:
@@ -160,42 +132,27 @@ After you accept, the next step is choosing and uploading your certificate file.
         if self.agreement is None or not self.read_to_end:
             return
         self.message.show("Recording your acceptance…", tone="working")
-        self.accept(self.agreement.version)
+        number, version = self.number, self.agreement.version
+        self.request(
+            lambda c: c.accept_agreement(number, version),
+            self.accepted,
+            group="accept",
+            retry=self.action_accept,
+        )
 
-    @work(exclusive=True, group="accept")
-    async def accept(self, version: int) -> None:
-        try:
-            client = await self.sevis.get_client()
-            acceptance = await client.accept_agreement(self.number, version)
-        except SevisError as error:
-            self.post_message(self.Failed(error, "accept"))
-        else:
-            self.post_message(self.Accepted(acceptance))
-
-    def on_agreement_screen_accepted(self, event: Accepted) -> None:
+    def accepted(self, acceptance: Acceptance) -> None:
         from sevis_tui.screens.upload import UploadScreen
 
-        self.sevis.touch()
+        del acceptance  # the service keeps it; the upload checks it
         self.message.clear()
         self.app.push_screen(UploadScreen(self.number, self.program_name))
 
-    def on_agreement_screen_failed(self, event: Failed) -> None:
-        retry = self.load if event.step == "load" else self.action_accept
-        if isinstance(event.error, SessionExpired):
-            self.sevis.session_expired(retry)
-            return
-        if event.error.code == "stale_agreement":
-            self.message.show(
-                event.error.message, "The new version is shown: read it, then accept."
-            )
+    def request_failed(self, error: SevisError) -> None:
+        if isinstance(error, StaleAgreement):
+            self.message.show(error.message, "The new version is shown: read it, then accept.")
             self.load()
             return
-        self._retry = retry
-        self.show_error(event.error, retry=True)
-
-    def action_retry(self) -> None:
-        if self._retry is not None:
-            self._retry()
+        super().request_failed(error)
 
     def action_print(self) -> None:
         agreement = self.agreement

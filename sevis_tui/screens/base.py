@@ -1,19 +1,33 @@
-"""What every workflow screen shares: the top bar, the message line, F1 help and Escape back."""
+"""What every workflow screen shares: the top bar, the message line, F1 help, Escape back, and
+one way to ask the service for something.
+
+`request()` runs the call in a worker; the worker only posts a message, and the handler here
+delivers the answer to the screen (or shows the failure with a retry key). A session that ended
+sends the officer to log in again, then repeats the request, so nothing is lost.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
+from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from sevis_tui.api.errors import SevisError
+    from sevis_tui.api.client import SevisClient
     from sevis_tui.app import SevisApp
+
+Answer = TypeVar("Answer")
+Retry = Callable[[], object]
 
 
 class SevisScreen(Screen[bool]):
@@ -25,7 +39,27 @@ class SevisScreen(Screen[bool]):
     BINDINGS = [
         Binding("f1", "help", "Help", id="screen.help"),
         Binding("escape", "back", "Back", id="screen.back"),
+        Binding("r", "retry", "Try again", id="screen.retry", show=False),
     ]
+
+    class Answered(Message):
+        """The service answered; `deliver` hands the answer to the screen."""
+
+        def __init__(self, deliver: Callable[[], None]) -> None:
+            super().__init__()
+            self.deliver = deliver
+
+    class Failed(Message):
+        """A request failed; `retry` repeats it."""
+
+        def __init__(self, error: SevisError, retry: Retry) -> None:
+            super().__init__()
+            self.error = error
+            self.retry = retry
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._retry: Retry | None = None
 
     @property
     def sevis(self) -> SevisApp:
@@ -41,6 +75,57 @@ class SevisScreen(Screen[bool]):
 
     def show_error(self, error: SevisError, *, retry: bool = False) -> None:
         self.message.show(error.message, error.remedy, key_hint="r: try again" if retry else "")
+
+    # ------------------------------------------------------------------ talking to the service
+
+    def request(
+        self,
+        call: Callable[[SevisClient], Awaitable[Answer]],
+        deliver: Callable[[Answer], None],
+        *,
+        group: str,
+        retry: Retry,
+    ) -> Worker[None]:
+        """Run `call` with the client in a worker; `deliver` gets the answer on the UI side."""
+        return self.run_worker(self._ask(call, deliver, retry), group=group, exclusive=True)
+
+    async def _ask(
+        self,
+        call: Callable[[SevisClient], Awaitable[Answer]],
+        deliver: Callable[[Answer], None],
+        retry: Retry,
+    ) -> None:
+        try:
+            client = await self.sevis.get_client()
+            answer = await call(client)
+        except SevisError as error:
+            self.post_message(self.Failed(error, retry))
+        else:
+            self.post_message(self.Answered(partial(deliver, answer)))
+
+    def on_sevis_screen_answered(self, event: Answered) -> None:
+        self.sevis.touch()
+        self._retry = None
+        event.deliver()
+
+    def on_sevis_screen_failed(self, event: Failed) -> None:
+        if isinstance(event.error, SessionExpired):
+            self.sevis.session_expired(event.retry)
+            return
+        self._retry = event.retry
+        self.request_failed(event.error)
+
+    def request_failed(self, error: SevisError) -> None:
+        """Show a failure; screens override this for failures they handle themselves."""
+        self.show_error(error, retry=True)
+
+    def action_retry(self) -> None:
+        retry, self._retry = self._retry, None
+        if retry is not None:
+            self.message.show("Trying again…", tone="working")
+            retry()
+
+    # ------------------------------------------------------------------ keys everywhere
 
     def action_help(self) -> None:
         from sevis_tui.screens.help import HelpScreen

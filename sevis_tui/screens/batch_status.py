@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Static
 
-from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.models import BatchStatus
 from sevis_tui.screens.base import SevisScreen
 
@@ -33,16 +30,6 @@ earlier registrations (a new registration replaces the current one; the old one 
     BatchStatusScreen #status { height: 1fr; padding: 0 1; }
     """
 
-    class Loaded(Message):
-        def __init__(self, status: BatchStatus) -> None:
-            super().__init__()
-            self.status = status
-
-    class Failed(Message):
-        def __init__(self, error: SevisError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -58,26 +45,12 @@ earlier registrations (a new registration replaces the current one; the old one 
         self.query_one("#status").focus()
         self.load()
 
-    @work(exclusive=True, group="batch")
-    async def load(self) -> None:
-        try:
-            client = await self.sevis.get_client()
-            status = await client.batch_status(self.number)
-        except SevisError as error:
-            self.post_message(self.Failed(error))
-        else:
-            self.post_message(self.Loaded(status))
+    def load(self) -> None:
+        number = self.number
+        self.request(lambda c: c.batch_status(number), self.show, group="batch", retry=self.load)
 
-    def on_batch_status_screen_failed(self, event: Failed) -> None:
-        if isinstance(event.error, SessionExpired):
-            self.sevis.session_expired(self.load)
-            return
-        self.show_error(event.error, retry=True)
-
-    def on_batch_status_screen_loaded(self, event: Loaded) -> None:
-        self.sevis.touch()
+    def show(self, status: BatchStatus) -> None:
         self.message.clear()
-        status = event.status
         current = Text(f"{self.number}: current batch certificate\n", style="bold")
         if status.current is None:
             current.append("None registered.\n")
@@ -109,7 +82,4 @@ earlier registrations (a new registration replaces the current one; the old one 
         self.query_one("#history", Static).update(history)
 
     def action_reload(self) -> None:
-        self.load()
-
-    def action_retry(self) -> None:
         self.load()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from sevis_tui.api.errors import SevisError
@@ -58,16 +57,6 @@ Your password is sent to the service and never written to any file.
     LoginScreen #server-line { color: $text-muted; margin-bottom: 1; }
     LoginScreen #login-button { width: 100%; }
     """
-
-    class Succeeded(Message):
-        def __init__(self, result: LoginResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class Failed(Message):
-        def __init__(self, error: SevisError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, *, relogin: bool = False) -> None:
         super().__init__()
@@ -127,25 +116,24 @@ Your password is sent to the service and never written to any file.
         self.query_one("#login-button", Button).disabled = True
         self.log_in(user_id, password)
 
-    @work(exclusive=True, group="login")
-    async def log_in(self, user_id: str, password: str) -> None:
-        try:
-            client = await self.sevis.get_client()
-            result = await client.login(user_id, password)
-        except SevisError as error:
-            self.post_message(self.Failed(error))
-        else:
-            self.post_message(self.Succeeded(result))
+    def log_in(self, user_id: str, password: str) -> None:
+        self.request(
+            lambda client: client.login(user_id, password),
+            self.logged_in,
+            group="login",
+            retry=self._submit,
+        )
 
-    def on_login_screen_failed(self, event: Failed) -> None:
+    def request_failed(self, error: SevisError) -> None:
+        # The password is cleared: a retry means typing it again, so no retry key here.
         self.query_one("#login-button", Button).disabled = False
-        self.show_error(event.error)
+        self.show_error(error)
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
 
-    def on_login_screen_succeeded(self, event: Succeeded) -> None:
-        self.sevis.logged_in(event.result)
+    def logged_in(self, result: LoginResult) -> None:
+        self.sevis.logged_in(result)
         self.query_one("#password", Input).value = ""
         if self.relogin:
             self.dismiss(True)

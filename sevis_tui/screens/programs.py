@@ -10,10 +10,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
-from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import ProgramSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
@@ -77,16 +76,6 @@ before its first batch.
     ProgramsScreen DataTable { height: 1fr; }
     """
 
-    class Loaded(Message):
-        def __init__(self, programs: list[ProgramSummary]) -> None:
-            super().__init__()
-            self.programs = programs
-
-    class Failed(Message):
-        def __init__(self, error: SevisError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.programs: list[ProgramSummary] = []
@@ -120,19 +109,11 @@ before its first batch.
 
     # ------------------------------------------------------------------ loading
 
-    @work(exclusive=True, group="programs")
-    async def load(self) -> None:
-        try:
-            client = await self.sevis.get_client()
-            programs = await client.programs()
-        except SevisError as error:
-            self.post_message(self.Failed(error))
-        else:
-            self.post_message(self.Loaded(programs))
+    def load(self) -> None:
+        self.request(lambda client: client.programs(), self.show, group="programs", retry=self.load)
 
-    def on_programs_screen_loaded(self, event: Loaded) -> None:
-        self.sevis.touch()
-        self.programs = event.programs
+    def show(self, programs: list[ProgramSummary]) -> None:
+        self.programs = programs
         self.message.clear()
         if not self.programs:
             self.message.show(
@@ -141,12 +122,6 @@ before its first batch.
                 tone="info",
             )
         self.refill()
-
-    def on_programs_screen_failed(self, event: Failed) -> None:
-        if isinstance(event.error, SessionExpired):
-            self.sevis.session_expired(self.load)
-            return
-        self.show_error(event.error, retry=True)
 
     # ------------------------------------------------------------------ showing
 
@@ -274,9 +249,6 @@ before its first batch.
         # Coming back from a program: its batch registration may have changed.
         if self.programs:
             self.load()
-
-    def action_retry(self) -> None:
-        self.action_reload()
 
 
 def _haystack(program: ProgramSummary) -> str:

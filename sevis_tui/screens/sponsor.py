@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Static
 
-from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.models import ProgramDetail
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
@@ -49,16 +46,6 @@ SEVIS web interface for them.
     SponsorScreen .block { margin-bottom: 1; }
     """
 
-    class Loaded(Message):
-        def __init__(self, program: ProgramDetail) -> None:
-            super().__init__()
-            self.program = program
-
-    class Failed(Message):
-        def __init__(self, error: SevisError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -87,26 +74,13 @@ SEVIS web interface for them.
             (VIEW, "Current batch certificate and history", self.action_view_batch),
         ]
 
-    @work(exclusive=True, group="program")
-    async def load(self) -> None:
-        try:
-            client = await self.sevis.get_client()
-            program = await client.program(self.number)
-        except SevisError as error:
-            self.post_message(self.Failed(error))
-        else:
-            self.post_message(self.Loaded(program))
+    def load(self) -> None:
+        number = self.number
+        self.request(lambda c: c.program(number), self.show, group="program", retry=self.load)
 
-    def on_sponsor_screen_failed(self, event: Failed) -> None:
-        if isinstance(event.error, SessionExpired):
-            self.sevis.session_expired(self.load)
-            return
-        self.show_error(event.error, retry=True)
-
-    def on_sponsor_screen_loaded(self, event: Loaded) -> None:
-        self.sevis.touch()
+    def show(self, program: ProgramDetail) -> None:
         self.message.clear()
-        self.program = program = event.program
+        self.program = program
         self.refresh_bindings()
         summary = Table.grid(padding=(0, 2))
         summary.add_column(style="bold", no_wrap=True)
@@ -140,9 +114,6 @@ SEVIS web interface for them.
     def action_reload(self) -> None:
         self.message.show("Loading…", tone="working")
         self.load()
-
-    def action_retry(self) -> None:
-        self.action_reload()
 
     def action_actions(self) -> None:
         if self.program is None:

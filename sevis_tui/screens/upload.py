@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Footer, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import FileReport
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+
+if TYPE_CHECKING:
+    from sevis_tui.api.client import SevisClient
+
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class UploadScreen(SevisScreen):
@@ -44,7 +48,6 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
     BINDINGS = [
         Binding("u", "upload", "Upload", id="upload.upload"),
         Binding("b", "browse", "Choose another file", id="upload.browse"),
-        Binding("r", "retry", "Retry", id="upload.retry", show=False),
         Binding("escape", "back", "Back", id="screen.back"),
     ]
 
@@ -53,16 +56,6 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
     UploadScreen #uploading.-active { display: block; }
     UploadScreen #chosen-line { padding: 0 1; height: 1; color: $text-muted; }
     """
-
-    class Uploaded(Message):
-        def __init__(self, confirmation: Confirmation) -> None:
-            super().__init__()
-            self.confirmation = confirmation
-
-    class Failed(Message):
-        def __init__(self, error: SevisError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, number: str, program_name: str) -> None:
         super().__init__()
@@ -188,55 +181,43 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             return
         self.message.show("Uploading… Escape cancels.", tone="working")
         self.query_one("#uploading").add_class("-active")
-        self.upload_worker = self.upload(self.path)
+        self.upload_worker = self.request(
+            self._send, self.uploaded, group="upload", retry=self.start_upload
+        )
         self.refresh_bindings()
 
-    def action_retry(self) -> None:
-        if self.report is not None and self.report.ok and not self.uploading:
-            self.start_upload()
+    async def _send(self, client: SevisClient) -> Confirmation:
+        path = self.path or ""
+        if self.payload is None:
+            limit = self.sevis.settings.certificates.max_file_bytes
+            self.payload = await read_upload(path, limit)
+        return await client.upload_certificate(
+            self.number, self.payload, Path(path).name, self.idempotency_key
+        )
 
-    @work(exclusive=True, group="upload")
-    async def upload(self, path: str) -> None:
-        try:
-            if self.payload is None:
-                self.payload = await read_upload(
-                    path, self.sevis.settings.certificates.max_file_bytes
-                )
-            client = await self.sevis.get_client()
-            confirmation = await client.upload_certificate(
-                self.number, self.payload, Path(path).name, self.idempotency_key
-            )
-        except SevisError as error:
-            self.post_message(self.Failed(error))
-        else:
-            self.post_message(self.Uploaded(confirmation))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self.upload_worker and event.state in FINISHED:
+            self._upload_finished()
 
     def _upload_finished(self) -> None:
         self.query_one("#uploading").remove_class("-active")
         self.upload_worker = None
         self.refresh_bindings()
 
-    def on_upload_screen_uploaded(self, event: Uploaded) -> None:
+    def uploaded(self, confirmation: Confirmation) -> None:
         from sevis_tui.screens.result import ResultScreen
 
-        self._upload_finished()
-        self.sevis.touch()
         self.message.clear()
-        self.app.push_screen(ResultScreen.confirmed(event.confirmation), self._after_result)
+        self.app.push_screen(ResultScreen.confirmed(confirmation), self._after_result)
 
-    def on_upload_screen_failed(self, event: Failed) -> None:
+    def request_failed(self, error: SevisError) -> None:
         from sevis_tui.screens.result import ResultScreen
 
-        self._upload_finished()
-        error = event.error
-        if isinstance(error, SessionExpired):
-            self.sevis.session_expired(self.start_upload)
-            return
         if error.findings:
             self.message.clear()
             self.app.push_screen(ResultScreen.rejected(error), self._after_result)
             return
-        self.show_error(error, retry=True)
+        super().request_failed(error)
 
     def _after_result(self, choose_again: bool | None) -> None:
         if choose_again:
