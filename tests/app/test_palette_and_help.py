@@ -109,3 +109,17 @@ async def test_unwritable_state_is_said_once_and_app_runs(
         assert isinstance(app.screen, ProgramsScreen)
         said = [n for n in app._notifications if "state will not be kept" in n.message]
         assert len(said) == 1
+
+
+async def test_idle_warning_after_18_minutes(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        app._check_idle()
+        assert not [n for n in app._notifications if "20 idle minutes" in n.message]
+        app._last_activity -= 18 * 60 + 1
+        app._check_idle()
+        app._check_idle()
+        warned = [n for n in app._notifications if "20 idle minutes" in n.message]
+        assert len(warned) == 1
