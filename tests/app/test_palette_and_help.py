@@ -117,9 +117,11 @@ async def test_idle_warning_after_18_minutes(plain_settings: Settings) -> None:
         await settle(pilot)
         await log_in(pilot)
         app._check_idle()
+        await pilot.pause()
         assert not [n for n in app._notifications if "20 idle minutes" in n.message]
         app._last_activity -= 18 * 60 + 1
         app._check_idle()
         app._check_idle()
+        await pilot.pause()
         warned = [n for n in app._notifications if "20 idle minutes" in n.message]
         assert len(warned) == 1
