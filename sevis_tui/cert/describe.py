@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -153,8 +154,8 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
     if cached is None:
         cached = _read_fields(certificate, der)
         if len(_RECENT) >= _RECENT_SIZE:
-            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
-                del _RECENT[next(iter(_RECENT))]  # the oldest entry
+            with contextlib.suppress(KeyError):  # another thread got there first
+                _RECENT.popitem(last=False)  # the oldest entry
         _RECENT[der] = cached
     fields, facts, failed = cached
     info = CertificateInfo(**fields, days_left=(fields["not_after"] - now).days)
@@ -174,8 +175,8 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
 # certificate's fields is most of the engine's work, so the last few hundred are remembered,
 # by DER (hashing bytes is cheaper than hashing a Certificate object).
 _Fields = tuple[dict[str, Any], Facts, tuple[str, ...]]
-_RECENT: dict[bytes, _Fields] = {}
-_RECENT_SIZE = 512
+_RECENT: OrderedDict[bytes, _Fields] = OrderedDict()
+_RECENT_SIZE = 256
 
 
 def _read_fields(

@@ -60,11 +60,12 @@ def read_path(path: PathArg, max_bytes: int) -> ReadResult:
         chunks: list[bytes] = []
         remaining = max_bytes + 1
         while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1024 * 1024))
-            if not chunk:
-                break
+            wanted = min(remaining, 1024 * 1024)
+            chunk = os.read(descriptor, wanted)
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < wanted:
+                break  # a short read of a regular file: the end (saves one more read call)
     except OSError as error:
         return ReadResult(None, [_unreadable(name, error)])
     finally:
