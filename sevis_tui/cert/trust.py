@@ -92,19 +92,36 @@ def demo_issuers(settings: Settings) -> tuple[x509.Certificate, ...]:
         return ()
 
 
-@functools.lru_cache(maxsize=16)
-def store_for(issuers: tuple[x509.Certificate, ...]) -> Store | None:
-    """The path-validation store of a policy's issuers, built once per distinct list."""
-    return Store(list(issuers)) if issuers else None
+# Per issuer list: its verification Store and the DER of each issuer's subject name. Looked
+# up by identity (a policy keeps its tuple), because hashing a tuple of certificates costs
+# microseconds per certificate on every file; each entry holds its tuple, so the id stays
+# valid while the entry exists.
+_TrustEntry = tuple[tuple[x509.Certificate, ...], Store | None, frozenset[bytes]]
+_TRUST: dict[int, _TrustEntry] = {}
 
 
-@functools.lru_cache(maxsize=16)
-def subjects_of(issuers: tuple[x509.Certificate, ...]) -> frozenset[bytes]:
-    """DER of each accepted issuer's subject name, to tell "unknown issuer" quickly."""
+def _trust(issuers: tuple[x509.Certificate, ...]) -> _TrustEntry:
+    entry = _TRUST.get(id(issuers))
+    if entry is not None and entry[0] is issuers:
+        return entry
     names = set()
     for issuer in issuers:
         try:
             names.add(issuer.subject.public_bytes())
         except ValueError:
             continue
-    return frozenset(names)
+    entry = (issuers, Store(list(issuers)) if issuers else None, frozenset(names))
+    if len(_TRUST) >= 16:
+        _TRUST.clear()
+    _TRUST[id(issuers)] = entry
+    return entry
+
+
+def store_for(issuers: tuple[x509.Certificate, ...]) -> Store | None:
+    """The path-validation store of a policy's issuers, built once per issuer list."""
+    return _trust(issuers)[1]
+
+
+def subjects_of(issuers: tuple[x509.Certificate, ...]) -> frozenset[bytes]:
+    """DER of each accepted issuer's subject name, to tell "unknown issuer" quickly."""
+    return _trust(issuers)[2]
