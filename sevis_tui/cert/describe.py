@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import CertificateInfo, Role
@@ -99,6 +99,7 @@ class Facts:
     signature_hash: str | None = None  # "sha1", "md5", "sha256", ... when known
     eku_oids: tuple[str, ...] | None = None  # None: no EKU extension
     valid_dates: bool = True
+    ca_issuer_urls: tuple[str, ...] = ()  # where the issuer's certificate is published
 
 
 @dataclass
@@ -212,6 +213,9 @@ def _read_fields(
     )
     self_signed = bool(subject_name) and read(
         "issuer", lambda: _self_issued(subject_name, issuer_name, extensions), False
+    )
+    facts.ca_issuer_urls = read(
+        "authority information access", lambda: _aia(extensions, only_ca_issuers=True), _NO_TEXT
     )
     role: Role = "end-entity" if not is_ca else ("root" if self_signed else "intermediate")
     fields: dict[str, Any] = dict(
@@ -344,10 +348,15 @@ def _key_usage(extensions: Extensions) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _aia(extensions: Extensions) -> tuple[str, ...]:
+def _aia(extensions: Extensions, only_ca_issuers: bool = False) -> tuple[str, ...]:
     access = _extension(extensions, x509.AuthorityInformationAccess)
     urls = []
     for description in access or ():
+        if (
+            only_ca_issuers
+            and description.access_method != AuthorityInformationAccessOID.CA_ISSUERS
+        ):
+            continue
         location = description.access_location
         if isinstance(location, x509.UniformResourceIdentifier):
             urls.append(location.value)

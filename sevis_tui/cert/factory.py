@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7 as pkcs7_serialization
 from cryptography.hazmat.primitives.serialization import pkcs12 as pkcs12_serialization
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 PrivateKey = (
     rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey | (ed25519.Ed25519PrivateKey)
@@ -154,6 +154,7 @@ def make_personal(
     key: PrivateKey | None = None,
     common_name: str | None = None,
     organization: str | None = "Example University",
+    ca_issuers_url: str | None = None,
 ) -> Issued:
     """A personal (S/MIME-class) client-authentication certificate for a SEVIS user.
 
@@ -209,6 +210,11 @@ def make_personal(
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
         )
+    if ca_issuers_url:
+        access = x509.AccessDescription(
+            AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(ca_issuers_url)
+        )
+        builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
     certificate = builder.sign(signer_key, _hash(signer_key, hash_name))
     return Issued(certificate, own_key)
 

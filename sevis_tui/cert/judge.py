@@ -63,12 +63,15 @@ def choose_subject(described: Sequence[Described], key_certificate: int | None) 
     for index, item in enumerate(described):
         if item.info.role == "end-entity":
             return index
-    issuer_names = {
-        item.facts.certificate.issuer for item in described if not item.info.self_signed
-    }
-    for index, item in enumerate(described):
-        if item.facts.certificate.subject not in issuer_names:
-            return index
+    try:
+        issuer_names = {
+            item.facts.certificate.issuer for item in described if not item.info.self_signed
+        }
+        for index, item in enumerate(described):
+            if item.facts.certificate.subject not in issuer_names:
+                return index
+    except ValueError:  # an unreadable name: fall back to the first certificate
+        pass
     return 0
 
 
@@ -291,19 +294,17 @@ def _explain_failure(
 ) -> Finding:
     """Walk the file's own chain by name to say why no accepted issuer was reached."""
     accepted = subjects_of(policy.accepted_issuers)
-    by_subject: dict[bytes, x509.Certificate] = {}
+    by_subject: dict[bytes, Described] = {}
     for other in others:
         try:
-            by_subject.setdefault(
-                other.facts.certificate.subject.public_bytes(), other.facts.certificate
-            )
+            by_subject.setdefault(other.facts.certificate.subject.public_bytes(), other)
         except ValueError:
             continue
-    current = subject.facts.certificate
+    current = subject
     seen: set[bytes] = set()
     while True:
         try:
-            issuer_name = current.issuer.public_bytes()
+            issuer_name = current.facts.certificate.issuer.public_bytes()
         except ValueError:
             break
         if issuer_name in accepted:
@@ -318,38 +319,37 @@ def _explain_failure(
         if parent is None or issuer_name in seen:
             break
         seen.add(issuer_name)
-        if parent.issuer == parent.subject:
+        if parent.info.self_signed:
             return finding(
                 "untrusted_issuer",
-                f"The certificate chains up to «{_display(parent)}», which is not an "
-                "accepted issuer.",
+                f"The certificate chains up to «{_display(parent.facts.certificate)}», which is "
+                "not an accepted issuer.",
                 _NEW_CERTIFICATE,
             )
         current = parent
     return _missing(subject, current)
 
 
-def _missing(subject: Described, top: x509.Certificate) -> Finding:
-    try:
-        issuer = top.issuer
-        names = issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        issuer_text = str(names[0].value) if names else issuer.rfc4514_string()
-    except ValueError:
-        issuer_text = "(unreadable name)"
-    urls = [u for u in subject.info.aia_urls if not _looks_like_ocsp(u)]
-    where = f" (your provider publishes it at {urls[0]})" if urls else ""
+def _missing(subject: Described, top: Described) -> Finding:
+    """No issuer for `top` (the leaf, or the last certificate of the file's chain)."""
+    issuer_text = top.info.issuer_common_name or top.info.issuer
+    if top is subject:
+        said = f"Issued by «{issuer_text}», which is"
+    else:
+        said = (
+            f"The file's chain ends at «{top.info.display_name}», issued by «{issuer_text}», "
+            "which is"
+        )
+    urls = top.facts.ca_issuer_urls
+    where = f" (its issuer publishes it at {urls[0]})" if urls else ""
     return finding(
         "missing_intermediate",
-        f"Issued by «{issuer_text}», which is neither in this file nor an accepted issuer. "
-        "Offline, no chain to an accepted issuer can be built: either an intermediate "
-        "certificate is missing from the file, or the issuer is not one SEVIS accepts.",
+        f"{said} neither in this file nor an accepted issuer. Offline, no chain to an accepted "
+        "issuer can be built: either an intermediate certificate is missing from the file, or "
+        "the issuer is not one SEVIS accepts.",
         f"If the issuer belongs to {_VENDORS}, add its intermediate certificate to the file"
         f"{where} or ask for the full chain (.p7b). Otherwise get a certificate from one of them.",
     )
-
-
-def _looks_like_ocsp(url: str) -> bool:
-    return "ocsp" in url.lower()
 
 
 _PROCESSING = re.compile(r"\s*\(encountered processing .*\)\s*$", re.DOTALL)

@@ -71,6 +71,22 @@ def test_unaccepted_root_in_file_is_untrusted(pki: Any) -> None:
     assert "Foreign Root" in only(report, "untrusted_issuer").message
 
 
+def test_missing_intermediate_points_to_where_the_issuer_is_published(pki: Any) -> None:
+    url = "http://crt.example.org/client-ca.crt"
+    report = inspect_bytes(pem(pki.person(ca_issuers_url=url).certificate), pki.policy)
+    assert f"publishes it at {url}" in only(report, "missing_intermediate").remedy
+    assert report.subject is not None and report.subject.aia_urls == (url,)
+
+
+def test_partial_chain_in_file_names_where_it_ends(pki: Any) -> None:
+    person = pki.person(issuer=pki.foreign_intermediate)
+    data = pem(person.certificate) + pem(pki.foreign_intermediate.certificate)
+    found = only(inspect_bytes(data, pki.policy), "missing_intermediate")
+    assert found.message.startswith(
+        "The file's chain ends at «Foreign Client CA», issued by «Foreign Root»"
+    )
+
+
 def test_unaccepted_issuer_not_in_file_is_reported_as_missing_chain(pki: Any) -> None:
     report = inspect_bytes(pem(pki.person(issuer=pki.foreign_root).certificate), pki.policy)
     assert "Foreign Root" in only(report, "missing_intermediate").message
