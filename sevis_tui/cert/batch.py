@@ -2,14 +2,15 @@
 
 Reports are streamed: at most a few chunks are in flight, so memory stays bounded however
 many files there are. Workers are forked (they inherit the imported engine and the policy,
-so nothing but paths goes out and reports come back). With few files, or one core, or no
-fork on this platform, everything runs in this process.
+so nothing but paths goes out and reports come back). With few files, jobs=1 (the default),
+or no fork on this platform, everything runs in this process. Forking is for single-threaded
+callers such as the `inspect` command: do not ask for jobs > 1 from the app or the service,
+whose threads a fork would copy in an unknown state.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,7 +60,7 @@ def inspect_many(
     *,
     key_path: PathArg | None = None,
     password: bytes | None = None,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> Iterator[FileReport | None]:
     """One report per item, in the items' order (None: a folder's non-certificate file)."""
     return map_reports(items, policy, _same, key_path=key_path, password=password, jobs=jobs)
@@ -76,7 +77,7 @@ def map_reports(
     *,
     key_path: PathArg | None = None,
     password: bytes | None = None,
-    jobs: int | None = None,
+    jobs: int = 1,
     chunk: int = 128,
 ) -> Iterator[T | None]:
     """transform(report) for each item, in order; transform runs in the worker processes.
@@ -84,7 +85,7 @@ def map_reports(
     Turning reports into what the caller needs there (a JSON line, say) keeps the main
     process from decoding and re-encoding every report.
     """
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    workers = jobs or 1
     iterator = iter(items)
     first = list(islice(iterator, chunk))
     forking = "fork" in multiprocessing.get_all_start_methods()

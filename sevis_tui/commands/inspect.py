@@ -115,6 +115,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
     out: IO[str] = sys.stdout
     console = make_console(out)
     tally = Tally()
+    jobs = args.jobs or os.cpu_count() or 1
 
     def items() -> Iterator[Item]:
         for path in args.paths:
@@ -127,7 +128,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
     if args.json:
         # Workers turn each report into its JSON line and its verdict: only text comes back.
         for line in map_reports(
-            items(), policy, _json_result, key_path=args.key, password=password, jobs=args.jobs
+            items(), policy, _json_result, key_path=args.key, password=password, jobs=jobs
         ):
             if line is None:
                 tally.skipped += 1
@@ -136,9 +137,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
             tally.count(errors, warnings)
             out.write(text)
     else:
-        reports = inspect_many(
-            items(), policy, key_path=args.key, password=password, jobs=args.jobs
-        )
+        reports = inspect_many(items(), policy, key_path=args.key, password=password, jobs=jobs)
         for report in reports:
             if report is None:
                 tally.skipped += 1
