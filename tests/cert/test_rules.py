@@ -286,3 +286,11 @@ def test_finding_round_trips_through_dict() -> None:
     found = Finding("expired", "error", "m", "r")
     assert Finding.from_dict(found.to_dict()) == found
     assert Finding.from_dict({"code": "x", "severity": "bogus"}).severity == "error"
+
+
+def test_every_code_is_documented_with_its_severity() -> None:
+    import sevis_tui.cert.findings as findings_module
+
+    documented = findings_module.__doc__ or ""
+    for code, severity in CODES.items():
+        assert f"    {code:<20} {severity}" in documented, code
