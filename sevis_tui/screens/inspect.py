@@ -8,7 +8,6 @@ from textual.widgets import Footer
 
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
-from sevis_tui.screens.upload import start_folder
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
 
 
@@ -40,11 +39,8 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
     def compose(self) -> ComposeResult:
         settings = self.sevis.settings
         yield from self.compose_top()
-        yield CertificateChooser(
-            start_folder=start_folder(settings.browser.start_folder, self.sevis.state.last_folder),
-            extensions=settings.browser.extensions,
-            show_hidden=settings.browser.show_hidden,
-            policy=self.sevis.get_policy,
+        yield CertificateChooser.for_app(
+            settings, self.sevis.state.last_folder, self.sevis.get_policy
         )
         yield Footer()
 

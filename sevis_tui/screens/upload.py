@@ -72,12 +72,8 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
         settings = self.sevis.settings
         yield from self.compose_top()
         yield Static(f"{self.number} · {self.program_name}", id="chosen-line", markup=False)
-        yield CertificateChooser(
-            start_folder=start_folder(settings.browser.start_folder, self.sevis.state.last_folder),
-            extensions=settings.browser.extensions,
-            show_hidden=settings.browser.show_hidden,
-            policy=self.sevis.get_policy,
-            id="chooser",
+        yield CertificateChooser.for_app(
+            settings, self.sevis.state.last_folder, self.sevis.get_policy
         )
         yield LoadingIndicator(id="uploading")
         yield Footer()
@@ -226,15 +222,6 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             # Done: return to Program Sponsor Information, past the accepted agreement.
             self.app.pop_screen()
             self.app.pop_screen()
-
-
-def start_folder(configured: str, remembered: str) -> Path:
-    for candidate in (configured, remembered):
-        if candidate:
-            path = Path(candidate).expanduser()
-            if path.is_dir():
-                return path
-    return Path.home()
 
 
 async def read_upload(path: str, limit: int) -> bytes:

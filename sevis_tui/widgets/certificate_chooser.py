@@ -9,18 +9,33 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from sevis_tui.cert import FileReport, Policy, inspect_path
-from sevis_tui.widgets.browser_with_preview import BrowserWithPreview
-from sevis_tui.widgets.cert_report import CertReport
+from sevis_tui.config import Settings
 from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.widgets.file_preview import FilePreview
+from sevis_tui.widgets.report_view import ReportView, safe
+
+
+def start_folder(configured: str, remembered: str) -> Path:
+    for candidate in (configured, remembered):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if path.is_dir():
+                return path
+    return Path.home()
+
+
+# Under this width the preview goes below the list instead of beside it.
+SIDE_BY_SIDE_FROM = 100
 
 
 class CertificateChooser(Widget):
@@ -29,6 +44,15 @@ class CertificateChooser(Widget):
     DEFAULT_CSS = """
     CertificateChooser { height: 1fr; }
     CertificateChooser ContentSwitcher { height: 1fr; }
+    CertificateChooser #browse-view { layout: horizontal; height: 1fr; }
+    CertificateChooser #browse-view FileBrowser { width: 1fr; height: 1fr; }
+    CertificateChooser #preview-box {
+        width: 46; height: 1fr; border-left: tall $primary; overflow-y: auto;
+    }
+    CertificateChooser #browse-view.-narrow { layout: vertical; }
+    CertificateChooser #browse-view.-narrow #preview-box {
+        width: 1fr; height: 9; border-left: none; border-top: tall $primary;
+    }
     CertificateChooser #report-view { height: 1fr; border: round $primary; padding: 0 1; }
     CertificateChooser #report-view:focus { border: round $accent; }
     """
@@ -63,16 +87,36 @@ class CertificateChooser(Widget):
 
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial="browse-view"):
-            yield BrowserWithPreview(
-                start_folder=self.start_folder,
-                extensions=self.extensions,
-                show_hidden=self.show_hidden,
-                policy=self.policy,
-                id="browse-view",
-            )
+            with Container(id="browse-view"):
+                yield FileBrowser(
+                    self.start_folder,
+                    extensions=self.extensions,
+                    show_hidden=self.show_hidden,
+                )
+                with VerticalScroll(id="preview-box"):
+                    yield FilePreview(self.policy, id="preview")
             with VerticalScroll(id="report-view"):
-                yield Static("", id="report-heading", markup=False)
-                yield CertReport(id="report")
+                yield Static("", id="report-heading")
+                yield ReportView(id="report")
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < SIDE_BY_SIDE_FROM
+        self.query_one("#browse-view").set_class(narrow, "-narrow")
+
+    def on_file_browser_highlighted(self, event: FileBrowser.Highlighted) -> None:
+        self.query_one(FilePreview).preview(event.path, event.kind)
+
+    @classmethod
+    def for_app(cls, settings: Settings, last_folder: str, policy: Callable[[], Policy]) -> Self:
+        """The configured start folder, else the remembered one, else home."""
+        browser = settings.browser
+        return cls(
+            start_folder=start_folder(browser.start_folder, last_folder),
+            extensions=browser.extensions,
+            show_hidden=browser.show_hidden,
+            policy=policy,
+            id="chooser",
+        )
 
     @property
     def showing_report(self) -> bool:
@@ -85,21 +129,21 @@ class CertificateChooser(Widget):
     def on_file_browser_file_chosen(self, event: FileBrowser.FileChosen) -> None:
         event.stop()
         self.chosen = os.fsdecode(event.path)
-        self.query_one("#report-heading", Static).update(f"Checking {self.chosen}…")
+        self.query_one("#report-heading", Static).update(safe(f"Checking {self.chosen}…"))
         self.inspect(event.path)
 
     def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
         self.post_message(self.FolderChanged(os.fsdecode(event.path)))
 
     @work(thread=True, exclusive=True, group="inspect-chosen")
-    def inspect(self, path: str | bytes) -> None:
+    def inspect(self, path: Path) -> None:
         report = inspect_path(path, self.policy())
         self.post_message(self.Inspected(os.fsdecode(path), report))
 
     def on_certificate_chooser_inspected(self, event: Inspected) -> None:
         # Show the report here, then let the event bubble on to the screen.
         self.report = event.report
-        self.query_one("#report-heading", Static).update(f"File: {event.path}")
-        self.query_one(CertReport).show(event.report)
+        self.query_one("#report-heading", Static).update(safe(f"File: {event.path}"))
+        self.query_one(ReportView).show(event.report)
         self.query_one(ContentSwitcher).current = "report-view"
         self.query_one("#report-view").focus()

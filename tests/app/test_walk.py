@@ -85,3 +85,114 @@ async def test_wrong_password_says_attempts_left(plain_settings: Settings) -> No
         assert "locked" in text.lower(), text
         await log_in(pilot)
         assert isinstance(app.screen, LoginScreen)
+
+
+async def choose_file(pilot: Pilot[None], name: str) -> None:
+    """In the browser: type the name to filter, then Enter on the only match."""
+    await settle(pilot)
+    await pilot.press(*name)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def to_upload(pilot: Pilot[None]) -> None:
+    await log_in(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("a", "enter")
+    await settle(pilot)
+    await pilot.press("end")
+    await settle(pilot)
+
+
+async def test_whole_walk_to_confirmation_and_receipt(settings: Settings, home: Path) -> None:
+    from sevis_tui.screens.result import ResultScreen
+    from sevis_tui.screens.upload import UploadScreen
+
+    app = SevisApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await to_upload(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        printed = list((home / "prints").glob("batch-agreement-P-1-00001-v1.txt"))
+        assert printed and "Batch Processing Agreement" in printed[0].read_text()
+        # Printing again asks before replacing the file.
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "already exists" in str(app.screen.query_one("#save-problem").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, UploadScreen)
+        upload = app.screen
+        await choose_file(pilot, "jsmith6544.pem")
+        assert upload.report is not None and upload.report.ok
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        confirmation = app.screen.confirmation
+        assert confirmation is not None and confirmation.number.startswith("SBR-")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        receipt = (home / "prints" / f"batch-registration-{confirmation.number}.txt").read_text()
+        assert confirmation.number in receipt and confirmation.certificate.sha256 in receipt
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SponsorScreen)
+        assert app.screen.program is not None and app.screen.program.batch.registered
+        # The folder is remembered for next time.
+        assert app.state.last_folder == str(settings.browser.start_folder)
+
+
+async def test_refused_files_explain_and_choose_again(settings: Settings) -> None:
+    from sevis_tui.screens.result import ResultScreen
+    from sevis_tui.screens.upload import UploadScreen
+
+    app = SevisApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await to_upload(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        upload = app.screen
+        assert isinstance(upload, UploadScreen)
+        issuer_codes = {"untrusted_issuer", "missing_intermediate"}
+        for name, codes in (("expired.pem", {"expired"}), ("unaccepted", issuer_codes)):
+            await choose_file(pilot, name)
+            assert upload.report is not None and not upload.report.ok
+            assert codes & {f.code for f in upload.report.errors}
+            # Upload is refused offline, with the findings on screen.
+            assert upload.check_action("upload", ()) is None
+            await pilot.press("b")
+            await settle(pilot)
+            await pilot.press("escape")  # clear the browser's filter
+            await settle(pilot)
+        # The service's own check refuses what slips past the offline one: a file changed
+        # after it was checked. Choose the good file, then swap its bytes before uploading.
+        await choose_file(pilot, "jsmith6544.pem")
+        folder = Path(settings.browser.start_folder)
+        good = folder / "jsmith6544.pem"
+        good.write_bytes((folder / "expired.pem").read_bytes())
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.confirmation is None
+        assert "expired" in {f.code for f in app.screen.findings}
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is upload  # the agreement is not asked again
+        assert not upload.query_one("CertificateChooser").showing_report  # type: ignore[attr-defined]

@@ -1,0 +1,100 @@
+"""Preview beside the file list: as the cursor rests on a file, say what the certificate is.
+
+The check runs in a thread worker (the newest request wins: older ones are cancelled), and
+results are cached by path, modification time and size, so moving back and forth is instant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+
+from sevis_tui.cert import FileReport, Policy, inspect_path
+from sevis_tui.cert.text_report import printable, verdict
+
+CacheKey = tuple[bytes, int, int]
+CACHE_SIZE = 256
+
+
+def preview_text(report: FileReport) -> Text:
+    text = Text.assemble(("Verdict  ", "bold"), verdict(report), "\n")
+    subject = report.subject
+    if subject is not None:
+        day = "%Y-%m-%d"
+        left = f"{subject.days_left} days left" if subject.days_left >= 0 else "expired"
+        for label, value in (
+            ("Subject", subject.display_name),
+            ("Issuer", subject.issuer_common_name or subject.issuer),
+            ("Valid", f"{subject.not_before:{day}} to {subject.not_after:{day}} ({left})"),
+            ("Key", subject.key_description),
+        ):
+            text.append(f"{label:<9}", style="bold")
+            text.append(printable(value) + "\n")
+    shown = [f for f in report.findings if f.severity != "info"] or list(report.findings)
+    for found in shown[:6]:
+        mark = {"error": "✗ ", "warning": "! "}.get(found.severity, "i ")
+        style = {"error": "red", "warning": "yellow"}.get(found.severity, "")
+        text.append(mark, style=f"bold {style}")
+        text.append(printable(found.message) + "\n")
+    if len(shown) > 6:
+        text.append(f"… and {len(shown) - 6} more: Enter shows the full report\n", style="dim")
+    else:
+        text.append("Enter shows the full report\n", style="dim")
+    return text
+
+
+class FilePreview(Static):
+    """Call `preview(path)` as the cursor moves; `preview(None)` clears it."""
+
+    DEFAULT_CSS = """
+    FilePreview { height: auto; padding: 0 1; }
+    """
+
+    class Ready(Message):
+        def __init__(self, path: Path, key: CacheKey, report: FileReport) -> None:
+            super().__init__()
+            self.path = path
+            self.key = key
+            self.report = report
+
+    def __init__(self, policy: Callable[[], Policy], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.policy = policy
+        self.cache: OrderedDict[CacheKey, FileReport] = OrderedDict()
+        self.current: Path | None = None
+
+    def preview(self, path: Path | None, kind: str = "file") -> None:
+        self.current = path
+        if path is None or kind != "file":
+            self.update(Text("Move to a file to see what it holds.", style="dim"))
+            self.workers.cancel_group(self, "preview")
+            return
+        self.update(Text(f"Checking {printable(path.name)}…", style="dim"))
+        self.check(path)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def check(self, path: Path) -> None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            key: CacheKey = (os.fsencode(path), 0, 0)
+        else:
+            key = (os.fsencode(path), status.st_mtime_ns, status.st_size)
+        report = self.cache.get(key) or inspect_path(path, self.policy())
+        self.post_message(self.Ready(path, key, report))
+
+    def on_file_preview_ready(self, event: Ready) -> None:
+        event.stop()
+        self.cache[event.key] = event.report
+        self.cache.move_to_end(event.key)
+        while len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
+        if event.path == self.current:
+            self.update(preview_text(event.report))
