@@ -90,6 +90,7 @@ def make_ca(
     not_after: dt.datetime | None = None,
     issuer: Issued | None = None,
     key: PrivateKey | None = None,
+    serial: int | None = None,
 ) -> Issued:
     """A CA certificate: a root when `issuer` is None, else an intermediate signed by `issuer`."""
     ca_key = key or new_key("rsa", key_size)
@@ -108,7 +109,7 @@ def make_ca(
         .subject_name(subject)
         .issuer_name(issuer.certificate.subject if issuer else subject)
         .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -155,6 +156,7 @@ def make_personal(
     common_name: str | None = None,
     organization: str | None = "Example University",
     ca_issuers_url: str | None = None,
+    serial: int | None = None,
 ) -> Issued:
     """A personal (S/MIME-class) client-authentication certificate for a SEVIS user.
 
@@ -181,7 +183,7 @@ def make_personal(
         .subject_name(subject)
         .issuer_name(subject if self_signed else issuer.certificate.subject)
         .public_key(own_key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)

@@ -125,8 +125,8 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
         else:
             count = len(event.report.errors)
             self.message.show(
-                f"{name} cannot be registered: {count} problem{'s' * (count != 1)} below.",
-                "Fix them or press b to choose another file.",
+                f"{name} cannot be registered: see the {count} error{'s' * (count != 1)} below.",
+                "Fix the file, or press b to choose another one.",
             )
         self.refresh_bindings()
 

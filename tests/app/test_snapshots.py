@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sevis_tui.config import Settings
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
-from .snapshot_support import freeze, snapshot_app
+from .snapshot_support import fixed_certificate_folder, fixed_policy_app, freeze, snapshot_app
 
 SnapCompare = Callable[..., bool]
 
@@ -72,3 +76,78 @@ def test_help_on_programs(snap_compare: SnapCompare, plain_settings: Settings, h
 
 def test_logout_question(snap_compare: SnapCompare, plain_settings: Settings, home: Path) -> None:
     assert snap_compare(snapshot_app(plain_settings, home), run_before=walk("escape"))
+
+
+@pytest.fixture
+def fixed_settings(plain_settings: Settings, home: Path) -> Settings:
+    # A fixed path: the browser shows it on screen.
+    folder = Path(tempfile.gettempdir()) / "sevis-tui-snapshot-certs"
+    shutil.rmtree(folder, ignore_errors=True)
+    fixed_certificate_folder(folder)
+    return dataclasses.replace(
+        plain_settings,
+        browser=dataclasses.replace(plain_settings.browser, start_folder=str(folder)),
+    )
+
+
+@pytest.fixture
+def fixed_confirmation_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The only random text on the Confirmation page; fixed so the picture is stable.
+    monkeypatch.setattr(
+        "sevis_tui.service.registrations.new_confirmation_number",
+        lambda tx, now: "SBR-2026-TEST-0001",
+    )
+
+
+UPLOAD = ("enter", "a", "enter", "end", "y")
+
+
+def test_upload_browser_with_preview(
+    snap_compare: SnapCompare, fixed_settings: Settings, home: Path
+) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+    assert snap_compare(app, run_before=walk(*UPLOAD, "down", "down"))
+
+
+def test_upload_report_of_a_good_file(
+    snap_compare: SnapCompare, fixed_settings: Settings, home: Path
+) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+    assert snap_compare(app, run_before=walk(*UPLOAD, *"jsmith", "enter"))
+
+
+def test_upload_confirm_question(
+    snap_compare: SnapCompare, fixed_settings: Settings, home: Path
+) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+    assert snap_compare(app, run_before=walk(*UPLOAD, *"jsmith", "enter", "u"))
+
+
+def test_confirmation(
+    snap_compare: SnapCompare,
+    fixed_settings: Settings,
+    home: Path,
+    fixed_confirmation_number: None,
+) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+    assert snap_compare(app, run_before=walk(*UPLOAD, *"jsmith", "enter", "u", "y"))
+
+
+def test_refused_offline(snap_compare: SnapCompare, fixed_settings: Settings, home: Path) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+    assert snap_compare(app, run_before=walk(*UPLOAD, *"expired", "enter"))
+
+
+def test_inspect_offline_wide(
+    snap_compare: SnapCompare, fixed_settings: Settings, home: Path
+) -> None:
+    app = fixed_policy_app(fixed_settings, home)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await freeze(pilot)
+        await pilot.press("ctrl+o")
+        await freeze(pilot)
+        await pilot.press("down", "down")
+        await freeze(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(120, 40))
