@@ -9,11 +9,13 @@ buy personal client-authentication certificates from (see DOMAIN.md). A configur
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import certifi
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import Store
 
@@ -43,9 +45,14 @@ def default_issuers() -> tuple[x509.Certificate, ...]:
     """The roots of the accepted vendors, taken from certifi's bundle by organization."""
     bundle = Path(certifi.where()).read_bytes()
     vendors = tuple(v.lower() for v in ACCEPTED_VENDORS)
+    with warnings.catch_warnings():
+        # An unrelated root in certifi's bundle has a non-positive serial; cryptography warns
+        # on parsing it. It is not one of ours, so the warning means nothing to an officer.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        certificates = x509.load_pem_x509_certificates(bundle)
     return tuple(
         certificate
-        for certificate in x509.load_pem_x509_certificates(bundle)
+        for certificate in certificates
         if any(vendor in _names(certificate).lower() for vendor in vendors)
     )
 
