@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,12 +15,14 @@ from textual.widgets import Footer, Static
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import Finding
+from sevis_tui.cert.text_report import printable
 from sevis_tui.cert.why import why
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.message_bar import MessageBar
+from sevis_tui.widgets.report_view import field_grid
 from sevis_tui.widgets.top_bar import TopBar
 
 HELP_CONFIRMED = """
@@ -173,14 +176,8 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def confirmation_table(confirmation: Confirmation) -> Text:
-    rows = receipt_rows(confirmation)
-    width = max(len(label) for label, _ in rows)
-    text = Text()
-    for label, value in rows:
-        text.append(f"{label:<{width}}  ", style="bold")
-        text.append(f"{value}\n")
-    return text
+def confirmation_table(confirmation: Confirmation) -> Table:
+    return field_grid(receipt_rows(confirmation))
 
 
 def findings_text(findings: list[Finding], *, refused: bool) -> Text:
@@ -191,13 +188,13 @@ def findings_text(findings: list[Finding], *, refused: bool) -> Text:
         mark = {"error": "✗", "warning": "!", "info": "i"}.get(finding.severity, "·")
         style = {"error": "bold red", "warning": "bold yellow"}.get(finding.severity, "bold")
         text.append(f"\n{mark} {finding.severity.upper()}  ", style=style)
-        text.append(f"{finding.message}\n")
+        text.append(f"{printable(finding.message)}\n")
         reason = why(finding.code)
         if reason:
             text.append("  Why it matters: ", style="bold")
             text.append(f"{reason}\n")
         if finding.remedy:
             text.append("  What to do: ", style="bold")
-            text.append(f"{finding.remedy}\n")
+            text.append(f"{printable(finding.remedy)}\n")
         text.append(f"  ({finding.code})\n", style="dim")
     return text

@@ -6,31 +6,69 @@ Reuses the engine's own text rendering (`cert.text_report`), so the screen shows
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from sevis_tui.cert import FileReport
-from sevis_tui.cert.text_report import certificate_lines, finding_lines, printable, verdict
+from sevis_tui.cert import CertificateInfo, FileReport
+from sevis_tui.cert.text_report import finding_lines, printable, verdict
 from sevis_tui.cert.why import why
 
 
-def report_text(report: FileReport) -> Text:
+def field_grid(rows: list[tuple[str, str]]) -> Table:
+    """Label and value columns: long values wrap under their value, not under the label."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, Text(printable(value)))
+    return grid
+
+
+def certificate_rows(info: CertificateInfo) -> list[tuple[str, str]]:
+    day = "%Y-%m-%d %H:%M UTC"
+    left = f"{info.days_left} days left" if info.days_left >= 0 else "expired"
+    rows = [
+        ("Subject", info.subject),
+        ("Issuer", info.issuer),
+        ("Valid", f"{info.not_before:{day}} to {info.not_after:{day}} ({left})"),
+        ("Key", info.key_description),
+        ("Signature", info.signature_algorithm),
+        ("E-mail", ", ".join(info.emails)),
+        ("Key usage", ", ".join(info.key_usage)),
+        ("Ext. key usage", ", ".join(info.extended_key_usage)),
+        ("CA", "yes" if info.is_ca else "no"),
+        ("Self-signed", "yes" if info.self_signed else "no"),
+        ("Serial", info.serial_hex),
+        ("SHA-256", info.sha256),
+        ("SHA-1", info.sha1),
+        ("Issuer info", ", ".join(info.aia_urls)),
+        ("CRL", ", ".join(info.crl_urls)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def report_renderable(report: FileReport) -> Group:
     count = len(report.certificates)
-    lines = [
+    parts: list[RenderableType] = [
         Text.assemble(("Verdict  ", "bold"), verdict(report)),
         Text(f"Format   {report.format}, {count} certificate{'s' * (count != 1)}"),
     ]
     if report.findings:
-        lines.append(Text("\nFindings", style="bold underline"))
+        parts.append(Text("\nFindings", style="bold underline"))
         for found in report.findings:
-            lines += finding_lines(found)
+            parts.extend(finding_lines(found))
             reason = why(found.code)
             if reason and found.severity != "info":
-                lines.append(Text("            why: " + reason, style="dim"))
+                parts.append(Text("            why: " + reason, style="dim"))
     for number, info in enumerate(report.certificates, start=1):
-        lines.append(Text(""))
-        lines += certificate_lines(info, number, info is report.subject)
-    return Text("\n").join(lines)
+        title = Text(f"\nCertificate {number} ({info.role})", style="bold underline")
+        if info is report.subject:
+            title.append("  <- would be registered", style="bold green")
+        parts.append(title)
+        parts.append(field_grid(certificate_rows(info)))
+    return Group(*parts)
 
 
 class ReportView(Static):
@@ -41,7 +79,7 @@ class ReportView(Static):
     """
 
     def show(self, report: FileReport) -> None:
-        self.update(report_text(report))
+        self.update(report_renderable(report))
 
 
 def safe(text: str) -> Text:
