@@ -258,7 +258,10 @@ class FileBrowser(Vertical):
         self.checking_contents = bool(self.entries)
         self._update_status()
         if self.entries:
-            self._read_details(self.folder, self.entries, message.generation)
+            # After the first paint: the details thread competes for the GIL.
+            self.call_after_refresh(
+                self._read_details, self.folder, self.entries, message.generation
+            )
 
     @work(thread=True, exclusive=True, group="file-browser-details")
     def _read_details(self, folder: str, entries: list[Entry], generation: int) -> None:

@@ -36,7 +36,7 @@ def format_mtime(mtime: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime))
 
 
-class FileList(ScrollView, can_focus=True):
+class FileList(ScrollView, can_focus=True, inherit_bindings=False):
     """A cursor over a list of entries. Keys are bound by the parent `FileBrowser`."""
 
     COMPONENT_CLASSES = {

@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter
 
 # How many bytes of a file we read to decide whether it holds a certificate.
 SNIFF_BYTES = 2048
@@ -52,6 +53,8 @@ def display_name(name: str) -> str:
     `os.scandir` gives undecodable bytes as lone surrogates (surrogateescape); the real bytes stay
     in `Entry.name`, so choosing the entry still opens the right file.
     """
+    if name.isascii() and name.isprintable():
+        return name  # the common case, checked in C
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -128,11 +131,6 @@ def _kind_of(entry: os.DirEntry[str]) -> tuple[Kind, bool]:
     return Kind.OTHER, is_link
 
 
-def _extension_mark(name: str, extensions: Sequence[str]) -> CertMark:
-    lowered = name.lower()
-    return CertMark.BY_NAME if lowered.endswith(tuple(extensions)) else CertMark.UNKNOWN
-
-
 def describe_error(error: OSError, folder: str) -> str:
     """One line saying what went wrong with a folder and what to do."""
     shown = display_name(folder)
@@ -148,36 +146,46 @@ def describe_error(error: OSError, folder: str) -> str:
     return f"Cannot read {shown}: {reason}. Press ctrl+r to retry or backspace for the parent."
 
 
-def sort_entries(entries: list[Entry]) -> None:
+def sort_entries(entries: list[Entry]) -> list[Entry]:
     """Folders first, then files; each by name ignoring case, then by exact name."""
-    entries.sort(key=lambda entry: (not entry.is_folder, entry.key, entry.name))
+    by_key = attrgetter("key")
+    if len({entry.key for entry in entries}) != len(entries):
+        # Names that differ only in case: order them by exact name (the sort below is stable).
+        entries = sorted(entries, key=attrgetter("name"))
+    folders = sorted((entry for entry in entries if entry.kind is Kind.FOLDER), key=by_key)
+    others = sorted((entry for entry in entries if entry.kind is not Kind.FOLDER), key=by_key)
+    return folders + others
 
 
-def scan_folder(
-    folder: str,
-    extensions: Sequence[str] = (),
-) -> Listing:
+def scan_folder(folder: str, extensions: Sequence[str] = ()) -> Listing:
     """Read `folder` with `os.scandir` and no per-entry `stat` (except for links and specials)."""
-    lowered_extensions = tuple(ext.lower() for ext in extensions)
-    listing = Listing(folder)
-    entries = listing.entries
+    suffixes = tuple(extension.lower() for extension in extensions)
+    entries: list[Entry] = []
+    error = ""
+    folder_kind, file_kind = Kind.FOLDER, Kind.FILE
+    by_name, unknown, no = CertMark.BY_NAME, CertMark.UNKNOWN, CertMark.NO
+    append = entries.append
     try:
         with os.scandir(folder) as iterator:
             for dir_entry in iterator:
                 name = dir_entry.name
                 label = display_name(name)
-                kind, is_link = _kind_of(dir_entry)
-                entry = Entry(name, label, label.casefold(), kind, is_link)
-                if kind is Kind.FILE and lowered_extensions:
-                    entry.cert = _extension_mark(name, lowered_extensions)
-                elif kind is not Kind.FILE:
-                    entry.cert = CertMark.NO
-                entries.append(entry)
-    except OSError as error:
-        listing.error = describe_error(error, folder)
+                # The fast path uses only the directory's type field: no system call.
+                if not dir_entry.is_symlink() and dir_entry.is_file():
+                    kind, is_link = file_kind, False
+                elif not dir_entry.is_symlink() and dir_entry.is_dir():
+                    kind, is_link = folder_kind, False
+                else:
+                    kind, is_link = _kind_of(dir_entry)
+                if kind is file_kind:
+                    mark = by_name if suffixes and name.lower().endswith(suffixes) else unknown
+                else:
+                    mark = no
+                append(Entry(name, label, label.casefold(), kind, is_link, mark))
+    except OSError as os_error:
         # Entries read before the folder vanished are still worth showing.
-    sort_entries(entries)
-    return listing
+        error = describe_error(os_error, folder)
+    return Listing(folder, sort_entries(entries), error)
 
 
 def looks_like_certificate(head: bytes, size: int) -> bool:
