@@ -175,6 +175,8 @@ class FileBrowser(Vertical):
         self._start = os.fspath(start_folder) if start_folder else ""
         self._generation = 0
         self._narrow_from: tuple[str, list[Entry]] | None = None
+        # Certificate files among the entries shown without a filter; None: count again.
+        self._certificate_count: int | None = None
 
     @classmethod
     def from_settings(
@@ -194,7 +196,7 @@ class FileBrowser(Vertical):
         yield Static(id="filter")
         yield Static(id="notice")
         yield FileList(id="list")
-        yield PathInput(id="goto")
+        yield PathInput(id="goto", select_on_focus=False)
         yield Static(id="status")
 
     @property
@@ -240,7 +242,7 @@ class FileBrowser(Vertical):
         listing = message.listing
         self.reading = False
         self.entries = listing.entries
-        self._narrow_from = None
+        self._narrow_from = self._certificate_count = None
         keep = next((entry for entry in self.entries if entry.name == message.select), None)
         if keep is not None and keep.name.startswith(".") and not self.show_hidden:
             self.show_hidden = True  # the officer asked for this entry; show it
@@ -284,7 +286,7 @@ class FileBrowser(Vertical):
         if message.generation != self._generation:
             return
         self.checking_contents = not message.finished
-        self._narrow_from = None  # certificate marks may have changed
+        self._narrow_from = self._certificate_count = None  # marks may have changed
         if self.certificates_only:
             self._refilter(keep=self.file_list.highlighted)
         else:
@@ -325,7 +327,14 @@ class FileBrowser(Vertical):
             return
         shown, total = len(self.file_list.rows), len(self.entries)
         parts = [f"{shown:,} of {total:,} shown"]
-        certificates = sum(1 for entry in self.entries if entry.cert_like)
+        if self._certificate_count is None:
+            show_hidden = self.show_hidden
+            self._certificate_count = sum(
+                1
+                for entry in self.entries
+                if entry.cert_like and (show_hidden or not entry.name.startswith("."))
+            )
+        certificates = self._certificate_count
         parts.append(f"{certificates:,} certificate file{'s' if certificates != 1 else ''}")
         if self.certificates_only:
             parts.append("certificates only (a: all)")
@@ -453,12 +462,12 @@ class FileBrowser(Vertical):
 
     def action_toggle_hidden(self) -> None:
         self.show_hidden = not self.show_hidden
-        self._narrow_from = None
+        self._narrow_from = self._certificate_count = None
         self._refilter(keep=self.file_list.highlighted)
 
     def action_toggle_certificates(self) -> None:
         self.certificates_only = not self.certificates_only
-        self._narrow_from = None
+        self._narrow_from = self._certificate_count = None
         self._refilter(keep=self.file_list.highlighted)
 
     def action_goto(self) -> None:

@@ -1,0 +1,62 @@
+"""A small app around FileBrowser that records the messages it posts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Footer
+
+from sevis_tui.widgets.file_browser import FileBrowser
+
+
+class BrowserApp(App[None]):
+    """FileBrowser with a footer; escape that reaches the app is counted as "back"."""
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, folder: str | os.PathLike[str], **options: Any) -> None:
+        super().__init__()
+        self.folder = folder
+        self.options = options
+        self.messages: list[Message] = []
+        self.backs = 0
+
+    def compose(self) -> ComposeResult:
+        yield FileBrowser(self.folder, **self.options)
+        yield Footer()
+
+    @property
+    def browser(self) -> FileBrowser:
+        return self.query_one(FileBrowser)
+
+    def action_back(self) -> None:
+        self.backs += 1
+
+    def on_file_browser_file_chosen(self, message: FileBrowser.FileChosen) -> None:
+        self.messages.append(message)
+
+    def on_file_browser_highlighted(self, message: FileBrowser.Highlighted) -> None:
+        self.messages.append(message)
+
+    def on_file_browser_folder_changed(self, message: FileBrowser.FolderChanged) -> None:
+        self.messages.append(message)
+
+    def chosen(self) -> list[Path]:
+        return [m.path for m in self.messages if isinstance(m, FileBrowser.FileChosen)]
+
+    def folders(self) -> list[Path]:
+        return [m.path for m in self.messages if isinstance(m, FileBrowser.FolderChanged)]
+
+    def highlighted(self) -> list[Path | None]:
+        return [m.path for m in self.messages if isinstance(m, FileBrowser.Highlighted)]
+
+    def screen_text(self) -> str:
+        return "\n".join(strip.text for strip in self.screen._compositor.render_strips())
+
+    def row_labels(self) -> list[str]:
+        return [entry.label for entry in self.browser.file_list.rows]
