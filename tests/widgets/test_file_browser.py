@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.path_input import PathInput
 
-from .conftest import BrowserApp
+from .browser_app import BrowserApp
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 

@@ -17,7 +17,7 @@ from sevis_tui.widgets.file_browser import FileBrowser
 class BrowserApp(App[None]):
     """FileBrowser with a footer; escape that reaches the app is counted as "back"."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "go_back", "Back")]
 
     def __init__(self, folder: str | os.PathLike[str], **options: Any) -> None:
         super().__init__()
@@ -34,7 +34,7 @@ class BrowserApp(App[None]):
     def browser(self) -> FileBrowser:
         return self.query_one(FileBrowser)
 
-    def action_back(self) -> None:
+    def action_go_back(self) -> None:
         self.backs += 1
 
     def on_file_browser_file_chosen(self, message: FileBrowser.FileChosen) -> None:
