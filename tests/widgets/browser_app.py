@@ -58,5 +58,9 @@ class BrowserApp(App[None]):
     def screen_text(self) -> str:
         return "\n".join(strip.text for strip in self.screen._compositor.render_strips())
 
+    def screen_words(self) -> str:
+        """The screen with all runs of whitespace made one space (messages may wrap)."""
+        return " ".join(self.screen_text().split())
+
     def row_labels(self) -> list[str]:
         return [entry.label for entry in self.browser.file_list.rows]
