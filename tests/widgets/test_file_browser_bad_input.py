@@ -133,7 +133,7 @@ async def test_permission_denied_is_explained(
                 raise PermissionError(13, "Permission denied", str(locked))
             return real_scandir(path)
 
-        monkeypatch.setattr(file_listing.os, "scandir", refusing_scandir)
+        monkeypatch.setattr(os, "scandir", refusing_scandir)
     try:
         app = BrowserApp(locked)
         async with app.run_test(size=(100, 24)) as pilot:
