@@ -140,11 +140,14 @@ class FileBrowser(Vertical):
             return self.browser
 
     class _ListingRead(Message):
-        def __init__(self, generation: int, listing: Listing, select: str) -> None:
+        def __init__(
+            self, generation: int, listing: Listing, select: str, complete: bool = True
+        ) -> None:
             super().__init__()
             self.generation = generation
             self.listing = listing
             self.select = select
+            self.complete = complete
 
     class _DetailsRead(Message):
         def __init__(self, generation: int, finished: bool) -> None:
@@ -222,6 +225,8 @@ class FileBrowser(Vertical):
         self._generation += 1
         self.folder = target
         self.reading = True
+        self.entries = []
+        self.file_list.set_rows([], empty_text="Reading…")
         self.filter_text, self.filter_open = "", False
         self.query_one(PathBar).show(display_name(target))
         self._show_filter()
@@ -230,7 +235,11 @@ class FileBrowser(Vertical):
 
     @work(thread=True, exclusive=True, group="file-browser-listing")
     def _read_folder(self, folder: str, generation: int, select: str) -> None:
-        listing = scan_folder(folder, self.extensions)
+        def first_batch(entries: list[Entry]) -> None:
+            partial = Listing(folder, entries)
+            self.post_message(self._ListingRead(generation, partial, select, complete=False))
+
+        listing = scan_folder(folder, self.extensions, first_batch=first_batch)
         if not get_current_worker().is_cancelled:
             self.post_message(self._ListingRead(generation, listing, select))
 
@@ -240,10 +249,16 @@ class FileBrowser(Vertical):
         if message.generation != self._generation:
             return
         listing = message.listing
-        self.reading = False
         self.entries = listing.entries
         self._narrow_from = self._certificate_count = None
-        keep = next((entry for entry in self.entries if entry.name == message.select), None)
+        if not message.complete:
+            # The first rows of a large folder: show them, keep the cursor's entry, read on.
+            self._refilter(keep=self.file_list.highlighted)
+            return
+        self.reading = False
+        highlighted = self.file_list.highlighted
+        select = message.select or (highlighted.name if highlighted else "")
+        keep = next((entry for entry in self.entries if entry.name == select), None)
         if keep is not None and keep.name.startswith(".") and not self.show_hidden:
             self.show_hidden = True  # the officer asked for this entry; show it
         self._refilter(keep=keep)
@@ -323,7 +338,8 @@ class FileBrowser(Vertical):
 
     def _update_status(self) -> None:
         if self.reading:
-            self.query_one("#status", Static).update(Text("Reading…"))
+            read = f" {len(self.entries):,} entries so far" if self.entries else ""
+            self.query_one("#status", Static).update(Text(f"Reading…{read}"))
             return
         shown, total = len(self.file_list.rows), len(self.entries)
         parts = [f"{shown:,} of {total:,} shown"]

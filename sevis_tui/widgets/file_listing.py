@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
@@ -157,8 +157,18 @@ def sort_entries(entries: list[Entry]) -> list[Entry]:
     return folders + others
 
 
-def scan_folder(folder: str, extensions: Sequence[str] = ()) -> Listing:
-    """Read `folder` with `os.scandir` and no per-entry `stat` (except for links and specials)."""
+def scan_folder(
+    folder: str,
+    extensions: Sequence[str] = (),
+    *,
+    first_batch: Callable[[list[Entry]], None] | None = None,
+    first_batch_size: int = 1000,
+) -> Listing:
+    """Read `folder` with `os.scandir` and no per-entry `stat` (except for links and specials).
+
+    In a large folder `first_batch` gets the first `first_batch_size` entries, sorted, so
+    something is on screen while the rest is read.
+    """
     suffixes = tuple(extension.lower() for extension in extensions)
     entries: list[Entry] = []
     error = ""
@@ -182,6 +192,8 @@ def scan_folder(folder: str, extensions: Sequence[str] = ()) -> Listing:
                 else:
                     mark = no
                 append(Entry(name, label, label.casefold(), kind, is_link, mark))
+                if first_batch is not None and len(entries) == first_batch_size:
+                    first_batch(sort_entries(entries))
     except OSError as os_error:
         # Entries read before the folder vanished are still worth showing.
         error = describe_error(os_error, folder)

@@ -118,3 +118,17 @@ def test_format_size() -> None:
     assert format_size(1023) == "1023 B"
     assert format_size(1536) == "1.5 KB"
     assert format_size(5 * 1024 * 1024) == "5.0 MB"
+
+
+def test_a_large_folder_sends_a_first_sorted_batch(tmp_path: Path) -> None:
+    for index in range(30):
+        (tmp_path / f"n{index:02d}").write_text("x")
+    batches: list[list[str]] = []
+    listing = scan_folder(
+        str(tmp_path),
+        first_batch=lambda entries: batches.append([entry.name for entry in entries]),
+        first_batch_size=10,
+    )
+    [batch] = batches
+    assert len(batch) == 10 and batch == sorted(batch)
+    assert len(listing.entries) == 30
