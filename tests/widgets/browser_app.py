@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer
+from textual.worker import WorkerCancelled
 
 from sevis_tui.widgets.file_browser import FileBrowser
 
@@ -64,3 +65,13 @@ class BrowserApp(App[None]):
 
     def row_labels(self) -> list[str]:
         return [entry.label for entry in self.browser.file_list.rows]
+
+
+async def wait_for_workers(app: App[Any]) -> None:
+    """Wait for every worker; a cancelled one (stale work replaced by newer) is not a failure."""
+    for _ in range(100):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        return

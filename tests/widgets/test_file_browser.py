@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.path_input import PathInput
 
-from .browser_app import BrowserApp
+from .browser_app import BrowserApp, wait_for_workers
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 
@@ -19,11 +19,11 @@ PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 async def settle(app: BrowserApp, pilot: Pilot[None]) -> None:
     """Wait until the listing and its details have been read and drawn."""
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         browser = app.browser
         if not browser.reading and not browser.checking_contents:
-            await app.workers.wait_for_complete()
+            await wait_for_workers(app)
             await pilot.pause()
             if not browser.reading and not browser.checking_contents:
                 return
@@ -227,7 +227,7 @@ async def test_g_goes_to_a_typed_path_with_tab_completion(folder: Path) -> None:
         assert path_input.has_focus
         assert path_input.value == str(folder) + os.sep
         await pilot.press("a", "l", "tab")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert path_input.value == str(folder / "alpha") + os.sep
         await pilot.press("enter")
