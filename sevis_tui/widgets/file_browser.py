@@ -233,7 +233,12 @@ class FileBrowser(Vertical):
         self._update_status()
         self._read_folder(target, self._generation, select)
 
-    @work(thread=True, exclusive=True, group="file-browser-listing")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="file-browser-listing",
+        description="file browser: read folder",
+    )
     def _read_folder(self, folder: str, generation: int, select: str) -> None:
         def first_batch(entries: list[Entry]) -> None:
             partial = Listing(folder, entries)
@@ -280,7 +285,13 @@ class FileBrowser(Vertical):
                 self._read_details, self.folder, self.entries, message.generation
             )
 
-    @work(thread=True, exclusive=True, group="file-browser-details")
+    # A fixed description: by default Textual would repr() every argument, all 200,000 entries.
+    @work(
+        thread=True,
+        exclusive=True,
+        group="file-browser-details",
+        description="file browser: sizes, dates, certificate marks",
+    )
     def _read_details(self, folder: str, entries: list[Entry], generation: int) -> None:
         worker = get_current_worker()
         published = time.monotonic()
