@@ -305,3 +305,15 @@ def test_from_settings_uses_the_browser_settings(tmp_path: Path) -> None:
     assert browser.extensions == (".x",)
     assert browser.show_hidden
     assert browser._start == str(tmp_path)
+
+
+async def test_mouse_click_moves_and_double_click_opens(folder: Path) -> None:
+    app = BrowserApp(folder)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(app, pilot)
+        file_list = app.browser.file_list
+        await pilot.click(file_list, offset=(5, 3))
+        assert file_list.cursor == 3
+        await pilot.double_click(file_list, offset=(5, 1))
+        await settle(app, pilot)
+        assert app.browser.folder == str(folder / "Beta")
