@@ -14,7 +14,6 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +136,8 @@ def defaults_file() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
     if checkout.is_file():
         return checkout
-    return Path(str(resources.files("sevis_tui") / "defaults.toml"))
+    # Installed from a wheel, the file sits beside this module (no importlib.resources needed).
+    return Path(__file__).with_name("defaults.toml")
 
 
 def paths(environ: Mapping[str, str] | None = None) -> Paths:

@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from sevis_tui.widgets.key_line import KeyLine
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class ActionsMenu(ModalScreen[str | None]):
             yield Static(self.menu_title, id="menu-title", markup=False)
             yield OptionList(*options, id="menu")
             yield Static("", id="menu-reason", markup=False)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         menu = self.query_one(OptionList)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sevis_tui.api.errors import SevisError, StaleAgreement
 from sevis_tui.api.models import Acceptance, Agreement
@@ -16,6 +16,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.save_dialog import SaveDialog
+from sevis_tui.widgets.key_line import KeyLine
 
 HEADING = "Acceptance of DHS Regulations and SEVIS Batch Interface Security Requirements"
 
@@ -61,7 +62,7 @@ After you accept, the next step is choosing and uploading your certificate file.
         with VerticalScroll(id="agreement-text"):
             yield Static("Loading the agreement…", id="agreement-body", markup=False)
         yield Static("", id="progress")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)

@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sevis_tui.api.models import BatchStatus
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.widgets.key_line import KeyLine
 
 
 class BatchStatusScreen(SevisScreen):
@@ -39,7 +40,7 @@ earlier registrations (a new registration replaces the current one; the old one 
         with VerticalScroll(id="status", classes="pane"):
             yield Static(Text(f"Loading {self.number}…"), id="current")
             yield Static(id="history")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#status").focus()

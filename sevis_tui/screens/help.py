@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from sevis_tui.widgets.key_line import KeyLine
 
 GLOBAL_KEYS = """
 ## Keys that work everywhere
@@ -51,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
             yield Markdown(self.body.strip() + "\n" + GLOBAL_KEYS)
-        yield Footer()
+        yield KeyLine()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

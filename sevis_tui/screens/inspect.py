@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.widgets.key_line import KeyLine
 
 
 class InspectScreen(SevisScreen):
@@ -42,7 +42,7 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
         yield CertificateChooser.for_app(
             settings, self.sevis.state.last_folder, self.sevis.get_policy
         )
-        yield Footer()
+        yield KeyLine()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [("Back to the file list", "Choose another file to inspect", self.action_browse)]

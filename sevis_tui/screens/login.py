@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from sevis_tui.api.models import LoginResult
@@ -55,7 +56,7 @@ Your password is sent to the service and never written to any file.
     LoginScreen Input { margin-bottom: 1; }
     LoginScreen #demo-hint { color: $warning; margin-bottom: 1; }
     LoginScreen #server-line { color: $text-muted; margin-bottom: 1; }
-    LoginScreen #login-button { width: 100%; }
+    LoginScreen #login-hint { color: $text-muted; }
     """
 
     def __init__(self, *, relogin: bool = False) -> None:
@@ -82,8 +83,8 @@ Your password is sent to the service and never written to any file.
             )
             yield Label("Password")
             yield Input(placeholder="12 to 64 characters", password=True, id="password")
-            yield Button("Log in", id="login-button", variant="primary")
-        yield Footer()
+            yield Static("Enter logs in · Tab moves between the fields", id="login-hint")
+        yield KeyLine()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing lies behind the login screen: no Back key here.
@@ -100,7 +101,6 @@ Your password is sent to the service and never written to any file.
         self.query_one(target, Input).focus()
 
     @on(Input.Submitted, "#password")
-    @on(Button.Pressed, "#login-button")
     def _submit(self) -> None:
         user_id = self.query_one("#user-id", Input).value.strip()
         password = self.query_one("#password", Input).value
@@ -113,7 +113,7 @@ Your password is sent to the service and never written to any file.
             self.query_one("#password", Input).focus()
             return
         self.message.show("Logging in…", tone="working")
-        self.query_one("#login-button", Button).disabled = True
+        self.query_one("#password", Input).disabled = True
         self.log_in(user_id, password)
 
     def log_in(self, user_id: str, password: str) -> None:
@@ -126,7 +126,7 @@ Your password is sent to the service and never written to any file.
 
     def request_failed(self, error: SevisError) -> None:
         # The password is cleared: a retry means typing it again, so no retry key here.
-        self.query_one("#login-button", Button).disabled = False
+        self.query_one("#password", Input).disabled = False
         self.show_error(error)
         password = self.query_one("#password", Input)
         password.value = ""
@@ -141,7 +141,7 @@ Your password is sent to the service and never written to any file.
         from sevis_tui.screens.programs import ProgramsScreen
 
         self.message.clear()
-        self.query_one("#login-button", Button).disabled = False
+        self.query_one("#password", Input).disabled = False
         self.app.push_screen(ProgramsScreen())
 
 

@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import ProgramSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.widgets.key_line import KeyLine
 
 # Each program takes two lines so that every column fits in 80 columns: number over role,
 # name over city and state. Sorting still goes by each of the seven fields.
@@ -90,7 +91,7 @@ before its first batch.
         )
         yield table
         yield Static("", id="counts", classes="hint")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import Confirmation
@@ -21,6 +21,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
 from sevis_tui.screens.save_dialog import SaveDialog
+from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.report_view import field_grid
 from sevis_tui.widgets.top_bar import TopBar
@@ -106,7 +107,7 @@ class ResultScreen(Screen[bool]):
                 yield Static(Text(f"✗ {message}"), id="headline", classes="-refused")
             if self.findings:
                 yield Static(findings_text(self.findings, refused=self.confirmation is None))
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#outcome").focus()

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from sevis_tui.printouts import write_text_file
+from sevis_tui.widgets.key_line import KeyLine
 
 
 class SaveDialog(ModalScreen[Path | None]):
@@ -42,7 +43,7 @@ class SaveDialog(ModalScreen[Path | None]):
             yield Input(str(self.suggested), id="save-path")
             yield Static("", id="save-problem", markup=False)
             yield Static("Enter saves · Escape cancels", id="save-hint")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sevis_tui.api.models import ProgramDetail
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.widgets.key_line import KeyLine
 
 REGISTER = "Register for Batch Processing"
 VIEW = "View Batch Registration"
@@ -57,7 +58,7 @@ SEVIS web interface for them.
             yield Static(Text(f"Loading {self.number}…"), id="summary", classes="block")
             yield Static(id="officials", classes="block")
             yield Static(id="batch", classes="block")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#details").focus()

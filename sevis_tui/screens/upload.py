@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from sevis_tui.api.errors import SevisError
@@ -18,6 +18,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
@@ -76,7 +77,7 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             settings, self.sevis.state.last_folder, self.sevis.get_policy
         )
         yield LoadingIndicator(id="uploading")
-        yield Footer()
+        yield KeyLine()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sevis_tui.service.store import stamp
-
 if TYPE_CHECKING:
+    import sqlite3
+
     from sevis_tui.cert.factory import Issued
 
 DEMO_USER_ID = "jsmith6544"
@@ -118,7 +117,9 @@ DEMO_OFFICIALS: tuple[tuple[str, str, str], ...] = (
 
 def seed(tx: sqlite3.Connection, now: dt.datetime) -> None:
     """Add the demo data that is missing; make the demo user usable again."""
+    # Imported here: the login screen reads this module's constants without the store.
     from sevis_tui.service import accounts, programs
+    from sevis_tui.service.store import stamp
 
     for user_id, name, email in DEMO_PEOPLE:
         if tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():

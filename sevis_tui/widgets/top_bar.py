@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 
-class TopBar(Vertical):
-    """`sevis-tui › Listing of Programs`, then the logged-in user's 45-day reminder."""
+class TopBar(Static):
+    """`sevis-tui › Listing of Programs`, then the logged-in user's 45-day reminder.
+
+    One widget for both lines: it is on every screen, so it should cost little to mount.
+    """
 
     DEFAULT_CSS = """
     TopBar {
         dock: top;
         height: auto;
         background: $primary-background;
-    }
-    TopBar > #where {
-        width: 1fr;
-        height: 1;
-        text-style: bold;
-        color: $text;
-        background: $primary;
-        padding: 0 1;
-    }
-    TopBar > #who {
-        height: 1;
-        padding: 0 1;
         color: $text-muted;
     }
     """
@@ -36,16 +25,18 @@ class TopBar(Vertical):
         super().__init__()
         self.location = location
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="where")
-        yield Static(id="who")
-
     def on_mount(self) -> None:
-        self.watch(self.app, "session_line", self._show_session, init=True)
+        self.watch(self.app, "session_line", self._show, init=True)
+        self.watch(self.app, "theme", lambda _: self._show(self.app.session_line), init=False)
 
-    def _show_session(self, line: str) -> None:
-        where = Text.assemble(("sevis-tui", "bold"), " › ", self.location)
-        self.query_one("#where", Static).update(where)
-        who = self.query_one("#who", Static)
-        who.update(Text(line))
-        who.display = bool(line)
+    def _show(self, line: str) -> None:
+        primary = self.app.theme_variables.get("primary", "")
+        bar = f"bold on {primary}" if primary.startswith("#") else "reverse"
+        where = Text.assemble(" ", ("sevis-tui", "bold"), " › ", (self.location, "bold"))
+        where.append(" " * 200)  # fill the line; the widget crops it
+        where.stylize(bar)
+        text = Text(no_wrap=True, overflow="crop")
+        text.append_text(where)
+        if line:
+            text.append("\n " + line)
+        self.update(text)
