@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -30,9 +29,10 @@ from sevis_tui.widgets.file_listing import (
     Listing,
     display_name,
     fill_details,
-    filter_entries,
     scan_folder,
 )
+from sevis_tui.widgets.folder_view import FolderView
+from sevis_tui.widgets.path_bar import PathBar
 from sevis_tui.widgets.path_input import PathInput
 
 if TYPE_CHECKING:
@@ -44,29 +44,6 @@ LARGE_FOLDER_ENTRIES = 50_000
 # Details (size, date, content mark) are published to the UI at most this often.
 DETAILS_PUBLISH_SECONDS = 0.15
 DETAILS_CHUNK = 256
-
-
-class PathBar(Widget):
-    """The folder being shown; long paths lose their beginning, never their end."""
-
-    DEFAULT_CSS = """
-    PathBar { height: 1; padding: 0 1; background: $primary-muted; color: $text; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.path_label = ""
-
-    def show(self, label: str) -> None:
-        self.path_label = label
-        self.refresh()
-
-    def render(self) -> Text:
-        width = max(1, self.content_region.width)
-        label = self.path_label
-        if len(label) > width:
-            label = "…" + label[-(width - 1) :]
-        return Text(label, no_wrap=True, overflow="crop")
 
 
 class FileBrowser(Vertical):
@@ -167,19 +144,38 @@ class FileBrowser(Vertical):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.extensions = tuple(extension.lower() for extension in extensions)
-        self.show_hidden = show_hidden
-        self.certificates_only = certificates_only
+        self.view = FolderView(show_hidden=show_hidden, certificates_only=certificates_only)
         self.folder = ""
-        self.entries: list[Entry] = []
-        self.filter_text = ""
         self.filter_open = False
-        self.reading = False
-        self.checking_contents = False
         self._start = os.fspath(start_folder) if start_folder else ""
         self._generation = 0
-        self._narrow_from: tuple[str, list[Entry]] | None = None
-        # Certificate files among the entries shown without a filter; None: count again.
-        self._certificate_count: int | None = None
+
+    # Read-only views of the state, for screens and tests.
+    @property
+    def entries(self) -> list[Entry]:
+        return self.view.entries
+
+    @property
+    def filter_text(self) -> str:
+        return self.view.filter_text
+
+    @property
+    def show_hidden(self) -> bool:
+        return self.view.show_hidden
+
+    @property
+    def certificates_only(self) -> bool:
+        return self.view.certificates_only
+
+    @property
+    def reading(self) -> bool:
+        """True until the whole folder has been read."""
+        return self.view.reading
+
+    @property
+    def checking_contents(self) -> bool:
+        """True while sizes, dates and certificate marks are still being read."""
+        return self.view.checking_contents
 
     @classmethod
     def from_settings(
@@ -224,10 +220,10 @@ class FileBrowser(Vertical):
             target, select = os.path.split(target)
         self._generation += 1
         self.folder = target
-        self.reading = True
-        self.entries = []
+        self.view.reading = True
+        self.view.set_entries([])
         self.file_list.set_rows([], empty_text="Reading…")
-        self.filter_text, self.filter_open = "", False
+        self.view.filter_text, self.filter_open = "", False
         self.query_one(PathBar).show(display_name(target))
         self._show_filter()
         self._update_status()
@@ -254,35 +250,35 @@ class FileBrowser(Vertical):
         if message.generation != self._generation:
             return
         listing = message.listing
-        self.entries = listing.entries
-        self._narrow_from = self._certificate_count = None
+        self.view.set_entries(listing.entries)
+        self.view.invalidate()
         if not message.complete:
             # The first rows of a large folder: show them, keep the cursor's entry, read on.
             self._refilter(keep=self.file_list.highlighted)
             return
-        self.reading = False
+        self.view.reading = False
         highlighted = self.file_list.highlighted
         select = message.select or (highlighted.name if highlighted else "")
-        keep = next((entry for entry in self.entries if entry.name == select), None)
-        if keep is not None and keep.name.startswith(".") and not self.show_hidden:
-            self.show_hidden = True  # the officer asked for this entry; show it
+        keep = next((entry for entry in self.view.entries if entry.name == select), None)
+        if keep is not None and keep.name.startswith(".") and not self.view.show_hidden:
+            self.view.show_hidden = True  # the officer asked for this entry; show it
         self._refilter(keep=keep)
         if listing.error:
             self.notify_inline(listing.error, error=True)
-        elif len(self.entries) >= LARGE_FOLDER_ENTRIES:
+        elif len(self.view.entries) >= LARGE_FOLDER_ENTRIES:
             self.notify_inline(
-                f"Large folder: {len(self.entries):,} entries. Type to filter by name.",
+                f"Large folder: {len(self.view.entries):,} entries. Type to filter by name.",
             )
         else:
             self.notify_inline("")
         if not listing.error:
             self.post_message(self.FolderChanged(self, Path(self.folder)))
-        self.checking_contents = bool(self.entries)
+        self.view.checking_contents = bool(self.view.entries)
         self._update_status()
-        if self.entries:
+        if self.view.entries:
             # After the first paint: the details thread competes for the GIL.
             self.call_after_refresh(
-                self._read_details, self.folder, self.entries, message.generation
+                self._read_details, self.folder, self.view.entries, message.generation
             )
 
     # A fixed description: by default Textual would repr() every argument, all 200,000 entries.
@@ -311,9 +307,9 @@ class FileBrowser(Vertical):
         message.stop()
         if message.generation != self._generation:
             return
-        self.checking_contents = not message.finished
-        self._narrow_from = self._certificate_count = None  # marks may have changed
-        if self.certificates_only:
+        self.view.checking_contents = not message.finished
+        self.view.invalidate()  # certificate marks may have changed
+        if self.view.certificates_only:
             self._refilter(keep=self.file_list.highlighted)
         else:
             self.file_list.refresh()
@@ -321,62 +317,19 @@ class FileBrowser(Vertical):
 
     # ------------------------------------------------------------------ showing
     def _refilter(self, keep: Entry | None = None) -> None:
-        query = self.filter_text
-        source: Sequence[Entry] = self.entries
-        narrow = self._narrow_from
-        if narrow is not None and query and narrow[0] in query.casefold():
-            source = narrow[1]  # a longer filter only removes rows: filter what is shown
-        rows = filter_entries(
-            source,
-            query,
-            show_hidden=self.show_hidden,
-            certificates_only=self.certificates_only,
-        )
-        self._narrow_from = (query.casefold(), rows)
-        self.file_list.set_rows(rows, keep=keep, empty_text=self._empty_text())
+        rows = self.view.apply()
+        self.file_list.set_rows(rows, keep=keep, empty_text=self.view.empty_text())
         self._update_status()
 
-    def _empty_text(self) -> str:
-        if self.reading:
-            return "Reading…"
-        if not self.entries:
-            return "This folder is empty."
-        if self.filter_text:
-            return f"Nothing matches “{self.filter_text}”. Press escape to clear the filter."
-        if self.certificates_only:
-            return "No certificate files here. Press a to show all files."
-        return "Only hidden entries here. Press . to show them."
-
     def _update_status(self) -> None:
-        if self.reading:
-            read = f" {len(self.entries):,} entries so far" if self.entries else ""
-            self.query_one("#status", Static).update(Text(f"Reading…{read}"))
-            return
-        shown, total = len(self.file_list.rows), len(self.entries)
-        parts = [f"{shown:,} of {total:,} shown"]
-        if self._certificate_count is None:
-            show_hidden = self.show_hidden
-            self._certificate_count = sum(
-                1
-                for entry in self.entries
-                if entry.cert_like and (show_hidden or not entry.name.startswith("."))
-            )
-        certificates = self._certificate_count
-        parts.append(f"{certificates:,} certificate file{'s' if certificates != 1 else ''}")
-        if self.certificates_only:
-            parts.append("certificates only (a: all)")
-        if self.show_hidden:
-            parts.append("hidden shown")
-        if self.checking_contents:
-            parts.append("checking contents…")
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#status", Static).update(Text(self.view.status_text()))
 
     def _show_filter(self) -> None:
         line = self.query_one("#filter", Static)
         line.display = self.filter_open
         if self.filter_open:
             text = Text("Filter: ", style="bold")
-            text.append(display_name(self.filter_text))
+            text.append(display_name(self.view.filter_text))
             text.append("▏", style="blink")
             text.append("  escape clears", style="dim")
             line.update(text)
@@ -397,13 +350,13 @@ class FileBrowser(Vertical):
         printable = bool(event.is_printable and character)
         if self.filter_open:
             if event.key == "backspace":
-                if self.filter_text:
-                    self._set_filter(self.filter_text[:-1])
+                if self.view.filter_text:
+                    self._set_filter(self.view.filter_text[:-1])
                 else:
                     self.action_clear_filter()
                 return True
             if printable and character is not None:
-                self._set_filter(self.filter_text + character)
+                self._set_filter(self.view.filter_text + character)
                 return True
             return False
         if printable and character not in (None, " ") and not self._is_bound(event.key):
@@ -416,7 +369,7 @@ class FileBrowser(Vertical):
         return key in self.screen.active_bindings
 
     def _set_filter(self, text: str) -> None:
-        self.filter_text = text
+        self.view.filter_text = text
         self._show_filter()
         self._refilter(keep=self.file_list.highlighted)
 
@@ -488,13 +441,13 @@ class FileBrowser(Vertical):
         self._set_filter("")
 
     def action_toggle_hidden(self) -> None:
-        self.show_hidden = not self.show_hidden
-        self._narrow_from = self._certificate_count = None
+        self.view.show_hidden = not self.view.show_hidden
+        self.view.invalidate()
         self._refilter(keep=self.file_list.highlighted)
 
     def action_toggle_certificates(self) -> None:
-        self.certificates_only = not self.certificates_only
-        self._narrow_from = self._certificate_count = None
+        self.view.certificates_only = not self.view.certificates_only
+        self.view.invalidate()
         self._refilter(keep=self.file_list.highlighted)
 
     def action_goto(self) -> None:
