@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -45,6 +46,7 @@ class CertMark(Enum):
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 _CONTROL_PICTURES[0x7F] = "\u2421"
 _CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp", "Cs"})
 
 
 def display_name(name: str) -> str:
@@ -59,7 +61,12 @@ def display_name(name: str) -> str:
         name.encode("utf-8")
     except UnicodeEncodeError:
         name = os.fsencode(name).decode("utf-8", "replace")
-    return name.translate(_CONTROL_PICTURES)
+    name = name.translate(_CONTROL_PICTURES)
+    # Format characters (bidi overrides, zero-width joiners) and line separators could make a
+    # name look like another; show them as U+FFFD.
+    return "".join(
+        "\ufffd" if unicodedata.category(char) in _INVISIBLE_CATEGORIES else char for char in name
+    )
 
 
 @dataclass(slots=True, eq=False)

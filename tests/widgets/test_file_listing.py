@@ -25,7 +25,8 @@ def test_display_name_replaces_bad_bytes_and_control_characters() -> None:
     assert display_name(os.fsdecode(b"caf\xe9")) == "caf\ufffd"
     assert display_name("a\x1b[2Jb\x07\x7f") == "a␛[2Jb␇␡"
     assert display_name("\u0085x") == "\ufffdx"
-    assert display_name("naïve [b]x[/b]") == "naïve [b]x[/b]"
+    assert display_name("naïve [b]x[/b] 証明書") == "naïve [b]x[/b] 証明書"
+    assert display_name("cert\u202etxt.pem\u2028") == "cert\ufffdtxt.pem\ufffd"
 
 
 def test_certificate_files_are_recognised_by_content(tmp_path: Path) -> None:
