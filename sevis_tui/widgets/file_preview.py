@@ -7,6 +7,7 @@ results are cached by path, modification time and size, so moving back and forth
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +16,14 @@ from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from sevis_tui.cert import FileReport, Policy, inspect_path
 from sevis_tui.cert.text_report import printable, verdict
 
 CacheKey = tuple[bytes, int, int]
 CACHE_SIZE = 256
+SETTLE_SECONDS = 0.08
 
 
 def preview_text(report: FileReport) -> Text:
@@ -81,6 +84,11 @@ class FilePreview(Static):
 
     @work(thread=True, exclusive=True, group="preview")
     def check(self, path: Path) -> None:
+        # Holding an arrow key moves the cursor many rows a second: wait a moment, and check
+        # only if the cursor is still here (a newer request cancels this worker).
+        time.sleep(SETTLE_SECONDS)
+        if get_current_worker().is_cancelled:
+            return
         try:
             status = os.stat(path)
         except OSError:
