@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
     from sevis_tui.api.models import LoginResult
     from sevis_tui.cert import Policy
+    from sevis_tui.widgets.file_browser import FileBrowser
 
 ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
 
@@ -122,6 +124,10 @@ class SevisApp(App[None]):
         if not self.state_store.save(self.state) and not self._state_problem_said:
             self._state_problem_said = True
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
+
+    def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
+        # Whichever screen browses, the folder is remembered for next time.
+        self.remember(last_folder=os.fsdecode(event.path))
 
     # ------------------------------------------------------------------ the session
 

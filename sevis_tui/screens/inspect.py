@@ -52,11 +52,6 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             return self.query_one(CertificateChooser).showing_report
         return True
 
-    def on_certificate_chooser_folder_changed(
-        self, event: CertificateChooser.FolderChanged
-    ) -> None:
-        self.sevis.remember(last_folder=event.folder)
-
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
         report = event.report
         if report.ok:

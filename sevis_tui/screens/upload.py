@@ -108,11 +108,6 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
 
     # ------------------------------------------------------------------ choosing
 
-    def on_certificate_chooser_folder_changed(
-        self, event: CertificateChooser.FolderChanged
-    ) -> None:
-        self.sevis.remember(last_folder=event.folder)
-
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
         self.report = event.report
         self.path = event.path

@@ -63,11 +63,6 @@ class CertificateChooser(Widget):
             self.path = path
             self.report = report
 
-    class FolderChanged(Message):
-        def __init__(self, folder: str) -> None:
-            super().__init__()
-            self.folder = folder
-
     def __init__(
         self,
         *,
@@ -131,9 +126,6 @@ class CertificateChooser(Widget):
         self.chosen = os.fsdecode(event.path)
         self.query_one("#report-heading", Static).update(safe(f"Checking {self.chosen}…"))
         self.inspect(event.path)
-
-    def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
-        self.post_message(self.FolderChanged(os.fsdecode(event.path)))
 
     @work(thread=True, exclusive=True, group="inspect-chosen")
     def inspect(self, path: Path) -> None:

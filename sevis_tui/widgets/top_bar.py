@@ -27,7 +27,10 @@ class TopBar(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "session_line", self._show, init=True)
-        self.watch(self.app, "theme", lambda _: self._show(self.app.session_line), init=False)
+        self.watch(self.app, "theme", lambda _: self._show(self._session_line()), init=False)
+
+    def _session_line(self) -> str:
+        return str(getattr(self.app, "session_line", ""))
 
     def _show(self, line: str) -> None:
         primary = self.app.theme_variables.get("primary", "")
