@@ -53,6 +53,11 @@ def session_ended(request: httpx.Request) -> httpx.Response:
     return httpx.Response(401, json=body, request=request)
 
 
+def answer_lost(request: httpx.Request) -> httpx.Response:
+    """Marker: the request reaches the service, then the answer is lost on the way back."""
+    raise AssertionError("handled by FaultyTransport")
+
+
 @dataclass
 class FaultyTransport(httpx.AsyncBaseTransport):
     """Passes requests to the real service unless a fault is armed for that path."""
@@ -68,7 +73,11 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.seen.append(f"{request.method} {request.url.path}")
         for part, pending in self.faults.items():
             if pending and part in f"{request.method} {request.url.path}":
-                return pending.pop(0)(request)
+                fault = pending.pop(0)
+                if fault is answer_lost:
+                    await self.inner.handle_async_request(request)
+                    raise httpx.ReadTimeout("the answer was lost", request=request)
+                return fault(request)
         return await self.inner.handle_async_request(request)
 
 

@@ -15,6 +15,7 @@ from sevis_tui.screens.sponsor import SponsorScreen
 from sevis_tui.widgets.message_bar import MessageBar
 
 from .faults import (
+    answer_lost,
     faulty_factory,
     malformed,
     refused,
@@ -110,3 +111,36 @@ async def test_session_expiry_mid_flow_returns_to_where_it_was(
         # Logged in again, the acceptance that failed was sent again, and the flow went on.
         assert type(app.screen).__name__ == "UploadScreen", app.screen
         assert agreement_screen in app.screen_stack
+
+
+async def test_retried_upload_after_a_lost_answer_registers_once(
+    settings: Settings, home: Path
+) -> None:
+    from sevis_tui.screens.result import ResultScreen
+
+    from .test_walk import choose_file, to_upload
+
+    transport, factory = faulty_factory(home / "faults.db")
+    app = SevisApp(settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await to_upload(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await choose_file(pilot, "jsmith6544.pem")
+        transport.arm("POST /api/v1/programs/P-1-00001/batch/certificate", answer_lost)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "r: try again" in message_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen) and app.screen.confirmation is not None
+        client = await app.get_client()
+        status = await client.batch_status("P-1-00001")
+        assert len(status.history) == 1, status.history
+        assert status.current is not None
+        assert status.current.confirmation == app.screen.confirmation.number
+        uploads = [line for line in transport.seen if line.endswith("/batch/certificate")]
+        assert len(uploads) == 2
