@@ -97,7 +97,7 @@ SEVIS web interface for them.
             summary.add_row(label, Text(value))
         self.query_one("#summary", Static).update(summary)
 
-        officials = Table(title="Officials", title_justify="left", expand=True, box=None)
+        officials = Table(title="Officials", title_justify="left", box=None, padding=(0, 2, 0, 0))
         officials.add_column("Role", no_wrap=True)
         officials.add_column("Name")
         officials.add_column("User ID", no_wrap=True)
