@@ -13,7 +13,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -294,11 +294,6 @@ def _parse_bool(raw: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ValueError(raw)
-
-
-def with_overrides(settings: Settings, **changes: Any) -> Settings:
-    """A copy of settings with top-level sections replaced (used by tests and the CLI)."""
-    return replace(settings, **changes)
 
 
 # --------------------------------------------------------------------------- writing

@@ -34,8 +34,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo_login_rows() -> list[tuple[str, str]]:
-    try:
-        from sevis_tui.service import demo
-    except ImportError:  # the service is optional for locate
-        return []
+    from sevis_tui.service import demo
+
     return [("demo user ID", demo.DEMO_USER_ID), ("demo password", demo.DEMO_PASSWORD)]

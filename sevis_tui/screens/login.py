@@ -67,8 +67,8 @@ Your password is sent to the service and never written to any file.
         yield from self.compose_top()
         with Vertical(id="login-form"):
             yield Static(f"Server: {self.sevis.server_label}", id="server-line", markup=False)
-            demo = demo_credentials() if self.sevis.settings.embedded else None
-            if demo:
+            if self.sevis.settings.embedded:
+                demo = demo_credentials()
                 yield Static(
                     f"Demo mode: user ID {demo[0]}, password {demo[1]}",
                     id="demo-hint",
@@ -145,10 +145,8 @@ Your password is sent to the service and never written to any file.
         self.app.push_screen(ProgramsScreen())
 
 
-def demo_credentials() -> tuple[str, str] | None:
+def demo_credentials() -> tuple[str, str]:
     """The demo user's ID and password, shown only when the app runs its embedded demo."""
-    try:
-        from sevis_tui.service import demo
-    except ImportError:
-        return None
+    from sevis_tui.service import demo
+
     return demo.DEMO_USER_ID, demo.DEMO_PASSWORD
