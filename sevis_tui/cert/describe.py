@@ -143,6 +143,11 @@ def _name_parts(name: x509.Name) -> tuple[str, str, str]:
     return ",".join(reversed(parts)), ", ".join(common), ", ".join(organization)
 
 
+def name_text(name: x509.Name) -> str:
+    """The RFC 4514 text `_name_parts` gives for a name (equal names give equal texts)."""
+    return name.rfc4514_string(_NAME_LABELS)
+
+
 def fingerprint(der: bytes, algorithm: str) -> str:
     """Colon-separated upper-case hex of the hash of the DER bytes, as browsers show it."""
     digest = hashlib.sha256(der) if algorithm == "sha256" else hashlib.sha1(der)

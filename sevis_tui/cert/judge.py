@@ -24,7 +24,7 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from sevis_tui.cert.describe import Described
+from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import Policy
 from sevis_tui.cert.trust import store_for, subjects_of
@@ -63,16 +63,16 @@ def choose_subject(described: Sequence[Described], key_certificate: int | None) 
     for index, item in enumerate(described):
         if item.info.role == "end-entity":
             return index
-    try:
-        issuer_names = {
-            item.facts.certificate.issuer for item in described if not item.info.self_signed
-        }
-        for index, item in enumerate(described):
-            if item.facts.certificate.subject not in issuer_names:
-                return index
-    except ValueError:  # an unreadable name: fall back to the first certificate
-        pass
-    return 0
+    # By RFC 4514 text: equal names give equal texts (unreadable ones are left out).
+    issuer_names = {
+        item.info.issuer
+        for item in described
+        if not item.info.self_signed and item.info.issuer != UNREADABLE
+    }
+    for index, item in enumerate(described):
+        if item.info.subject != UNREADABLE and item.info.subject not in issuer_names:
+            return index
+    return 0  # unreadable names: fall back to the first certificate
 
 
 def judge(
@@ -246,6 +246,10 @@ def check_chain(
         ]
     leaf = subject.facts.certificate
     info = subject.info
+    if not _issuer_candidates(subject, others, policy):
+        # No accepted issuer and no certificate in the file has the leaf's issuer name, so
+        # the verifier could only say "candidates exhausted" (it matches issuers by name).
+        return [_explain_failure(subject, others, policy, "no issuer was found")]
     # Judge the chain as of a moment the leaf is valid: its own dates have their own finding.
     moment = min(max(now, info.not_before), info.not_after) if subject.facts.valid_dates else now
     ca_policy, ee_policy = _extension_policies()
@@ -276,6 +280,22 @@ def check_chain(
     ]
 
 
+def _issuer_candidates(subject: Described, others: Sequence[Described], policy: Policy) -> bool:
+    """False only when no certificate could have issued the leaf; True when unsure.
+
+    Names are compared as RFC 4514 text: different texts mean different names, and the
+    verifier only takes an issuer whose subject is exactly the leaf's issuer name.
+    """
+    issuer = subject.info.issuer
+    if issuer == UNREADABLE or issuer in subjects_of(policy.accepted_issuers):
+        return True
+    if any(other.info.subject in (issuer, UNREADABLE) for other in others):
+        return True
+    # The verifier trusts a leaf that is itself an accepted issuer, whoever issued it.
+    return subject.facts.certificate in policy.accepted_issuers
+
+
+@functools.lru_cache(maxsize=64)  # accepted roots recur on every file
 def _display(certificate: x509.Certificate) -> str:
     try:
         names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
@@ -294,18 +314,15 @@ def _explain_failure(
 ) -> Finding:
     """Walk the file's own chain by name to say why no accepted issuer was reached."""
     accepted = subjects_of(policy.accepted_issuers)
-    by_subject: dict[bytes, Described] = {}
+    by_subject: dict[str, Described] = {}
     for other in others:
-        try:
-            by_subject.setdefault(other.facts.certificate.subject.public_bytes(), other)
-        except ValueError:
-            continue
+        if other.info.subject != UNREADABLE:
+            by_subject.setdefault(other.info.subject, other)
     current = subject
-    seen: set[bytes] = set()
+    seen: set[str] = set()
     while True:
-        try:
-            issuer_name = current.facts.certificate.issuer.public_bytes()
-        except ValueError:
+        issuer_name = current.info.issuer
+        if issuer_name == UNREADABLE:
             break
         if issuer_name in accepted:
             return finding(

@@ -59,13 +59,17 @@ def read_path(path: PathArg, max_bytes: int) -> ReadResult:
             return ReadResult(None, [problem])
         chunks: list[bytes] = []
         remaining = max_bytes + 1
+        # Ask for the size fstat reports (plus one byte, to notice a file still growing):
+        # asking for the whole cap would allocate and free a cap-sized buffer for every
+        # small file, and that cost more than the rest of the read.
+        wanted = min(remaining, opened.st_size + 1)
         while remaining > 0:
-            wanted = min(remaining, 1024 * 1024)
             chunk = os.read(descriptor, wanted)
             chunks.append(chunk)
             remaining -= len(chunk)
             if len(chunk) < wanted:
                 break  # a short read of a regular file: the end (saves one more read call)
+            wanted = min(remaining, 64 * 1024)
     except OSError as error:
         return ReadResult(None, [_unreadable(name, error)])
     finally:

@@ -19,6 +19,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import Store
 
+from sevis_tui.cert.describe import name_text
 from sevis_tui.cert.model import Policy
 from sevis_tui.config import ConfigError, Settings, paths
 
@@ -99,11 +100,11 @@ def demo_issuers(settings: Settings) -> tuple[x509.Certificate, ...]:
         return ()
 
 
-# Per issuer list: its verification Store and the DER of each issuer's subject name. Looked
+# Per issuer list: its verification Store and each issuer's subject (RFC 4514 text). Looked
 # up by identity (a policy keeps its tuple), because hashing a tuple of certificates costs
 # microseconds per certificate on every file; each entry holds its tuple, so the id stays
 # valid while the entry exists.
-_TrustEntry = tuple[tuple[x509.Certificate, ...], Store | None, frozenset[bytes]]
+_TrustEntry = tuple[tuple[x509.Certificate, ...], Store | None, frozenset[str]]
 _TRUST: dict[int, _TrustEntry] = {}
 
 
@@ -114,7 +115,7 @@ def _trust(issuers: tuple[x509.Certificate, ...]) -> _TrustEntry:
     names = set()
     for issuer in issuers:
         try:
-            names.add(issuer.subject.public_bytes())
+            names.add(name_text(issuer.subject))
         except ValueError:
             continue
     entry = (issuers, Store(list(issuers)) if issuers else None, frozenset(names))
@@ -129,6 +130,11 @@ def store_for(issuers: tuple[x509.Certificate, ...]) -> Store | None:
     return _trust(issuers)[1]
 
 
-def subjects_of(issuers: tuple[x509.Certificate, ...]) -> frozenset[bytes]:
-    """DER of each accepted issuer's subject name, to tell "unknown issuer" quickly."""
+def subjects_of(issuers: tuple[x509.Certificate, ...]) -> frozenset[str]:
+    """Each accepted issuer's subject as RFC 4514 text, to tell "unknown issuer" quickly.
+
+    Text is compared instead of `x509.Name` objects because hashing and comparing those runs
+    Python code for every attribute. Equal names give equal texts, so different texts mean
+    different names; the verifier matches issuers by exact name, so it would not match either.
+    """
     return _trust(issuers)[2]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sevis_tui.cert import FileReport, Policy, inspect_path, scan_file
+from sevis_tui.cert import FileReport, Policy, inspect_path, reading, scan_file
 from sevis_tui.cert.factory import der, pem
 
 
@@ -128,3 +128,36 @@ def test_map_reports_in_workers_matches_serial(tmp_path: Path, pki: Any) -> None
     parallel = list(map_reports(items, pki.policy, verdict, jobs=2, chunk=3))
     assert serial == parallel
     assert serial[0] == ("00.pem", False) and serial[2] is None and serial[1] == ("01.pem", False)
+
+
+def _stale_size(monkeypatch: pytest.MonkeyPatch, reported_size: int) -> None:
+    """stat and fstat report an old size, as for a file still being written (or in /proc)."""
+    real_stat, real_fstat = os.stat, os.fstat
+
+    def stale(result: os.stat_result) -> os.stat_result:
+        fields = list(result)
+        fields[6] = reported_size  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(reading.os, "stat", lambda path: stale(real_stat(path)))
+    monkeypatch.setattr(reading.os, "fstat", lambda descriptor: stale(real_fstat(descriptor)))
+
+
+def test_file_longer_than_its_reported_size_is_read_whole(
+    tmp_path: Path, pki: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.pem"
+    data = pem(pki.person().certificate) + pem(pki.intermediate.certificate)
+    path.write_bytes(data)
+    _stale_size(monkeypatch, 10)
+    assert reading.read_path(path, 1024 * 1024).data == data
+
+
+def test_file_grown_past_the_cap_after_stat_is_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grown.cer"
+    path.write_bytes(b"\x30" * 200_000)
+    _stale_size(monkeypatch, 100)
+    result = reading.read_path(path, 150_000)
+    assert result.data is None and [f.code for f in result.findings] == ["too_large"]
