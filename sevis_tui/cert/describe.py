@@ -157,7 +157,10 @@ def fingerprint(der: bytes, algorithm: str) -> str:
 def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number: int) -> Described:
     """Describe one certificate as of `now`; `number` is its position, for messages."""
     cached = _RECENT.get(der)
-    if cached is None:
+    if cached is not None:
+        with contextlib.suppress(KeyError):  # keep the recurring ones (intermediates) longest
+            _RECENT.move_to_end(der)
+    else:
         cached = _read_fields(certificate, der)
         if len(_RECENT) >= _RECENT_SIZE:
             with contextlib.suppress(KeyError):  # another thread got there first
