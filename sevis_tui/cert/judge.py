@@ -4,7 +4,10 @@ Picks the certificate that would be registered, checks its own rules (validity, 
 extended key usage, CA flag, self-signed), then validates its path to an accepted issuer with
 `cryptography.x509.verification.ClientVerifier`. The verifier's end-entity extension policy is
 relaxed (`permit_all`) because the leaf rules are checked here, each with its own finding; the
-issuers still get the full web-PKI CA checks. Finding codes: see `sevis_tui.cert.findings`.
+issuers still get the full web-PKI CA checks. When no accepted issuer and no certificate in the
+file bears the leaf's issuer name, the verifier could only fail ("candidates exhausted"), so it
+is not called (tests/cert/test_chain_shortcut.py checks both ways agree). Finding codes: see
+`sevis_tui.cert.findings`.
 """
 
 from __future__ import annotations
