@@ -17,9 +17,7 @@ from starlette.applications import Starlette
 from sevis_tui.service import programs, registrations
 from sevis_tui.service.app import create_app
 
-
-def code(response: httpx.Response) -> str:
-    return str(response.json()["error"]["code"])
+from .support import code
 
 
 async def test_a_locked_database_is_503(

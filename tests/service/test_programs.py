@@ -16,9 +16,7 @@ from sevis_tui.service.agreement import AGREEMENT_VERSION
 from sevis_tui.service.programs import publish_agreement
 from sevis_tui.service.store import Store
 
-
-def code(response: httpx.Response) -> str:
-    return str(response.json()["error"]["code"])
+from .support import code
 
 
 async def test_listing_shows_only_the_users_programs(

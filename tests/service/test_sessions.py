@@ -14,12 +14,7 @@ import pytest
 
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
-
-def code(response: httpx.Response) -> str:
-    body = response.json()
-    assert set(body["error"]) >= {"code", "message", "remedy"}
-    assert body["error"]["message"] and body["error"]["remedy"]
-    return str(body["error"]["code"])
+from .support import code
 
 
 async def attempt(http: httpx.AsyncClient, password: str) -> httpx.Response:

@@ -15,15 +15,13 @@ from sevis_tui.api.models import BatchStatus, Confirmation, from_json
 from sevis_tui.cert import factory
 from sevis_tui.service.registrations import CONFIRMATION_ALPHABET
 
+from .support import code
+
 PROGRAM = "P-1-00001"
 UPLOAD = f"programs/{PROGRAM}/batch/certificate"
 CONFIRMATION = re.compile(
     rf"SBR-2026-[{CONFIRMATION_ALPHABET}]{{4}}-[{CONFIRMATION_ALPHABET}]{{4}}"
 )
-
-
-def code(response: httpx.Response) -> str:
-    return str(response.json()["error"]["code"])
 
 
 async def accept(http: httpx.AsyncClient, auth: dict[str, str], program: str = PROGRAM) -> None:
