@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,15 +12,10 @@ from sevis_tui.config import Settings, load_settings
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    (tmp_path / "home").mkdir()
-    for name in list(os.environ):
-        if name.startswith("SEVIS_TUI_"):
-            monkeypatch.delenv(name)
-    return tmp_path
+def home(isolated_home: Path) -> Path:
+    """tests/conftest.py's per-test folder, with the HOME folder it names made."""
+    (isolated_home / "home").mkdir()
+    return isolated_home
 
 
 @pytest.fixture

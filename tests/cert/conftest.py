@@ -1,15 +1,12 @@
-"""Shared test PKI for the certificate engine tests, and isolation from the officer's files.
+"""Shared test PKI for the certificate engine tests.
 
 Keys are the slow part of making certificates, so the session makes a few and reuses them.
 """
 
 from __future__ import annotations
 
-import os
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -56,14 +53,3 @@ def pki() -> Pki:
 def quiet_parser_warnings() -> None:
     """The engine silences cryptography's parse warnings; pytest resets filters per test."""
     warnings.filterwarnings("ignore", module=r"sevis_tui\.cert\.")
-
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    for name in list(os.environ):
-        if name.startswith("SEVIS_TUI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    yield tmp_path

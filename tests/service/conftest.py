@@ -56,15 +56,15 @@ def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_home: Path) -> Path:
-    shutil.copytree(template_home / "data", tmp_path / "data")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    for name in list(os.environ):
-        if name.startswith("SEVIS_TUI_"):
-            monkeypatch.delenv(name)
-    return tmp_path
+def isolated_home(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, template_home: Path
+) -> Path:
+    """Extends tests/conftest.py's isolation: the data folder starts as a copy of the template."""
+    shutil.copytree(template_home / "data", isolated_home / "data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(isolated_home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(isolated_home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(isolated_home / "state"))
+    return isolated_home
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Isolate the client tests from the officer's real config, state and data."""
+"""Isolate every test from the officer's real config, state, data, home and environment."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """XDG folders and HOME under tmp_path; no SEVIS_TUI_* setting or NO_COLOR leaks in.
+
+    Subprocesses given `{**os.environ, ...}` inherit this isolation too.
+    """
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    # Named, not made: the tests that use a home folder make it (and fill it) themselves.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for name in list(os.environ):
         if name.startswith("SEVIS_TUI_"):
             monkeypatch.delenv(name)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     return tmp_path
