@@ -66,8 +66,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)
 
-    def arm(self, path_part: str, fault: Fault, times: int = 1) -> None:
-        self.faults.setdefault(path_part, []).extend([fault] * times)
+    def arm(self, path_part: str, fault: Fault) -> None:
+        self.faults.setdefault(path_part, []).append(fault)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.seen.append(f"{request.method} {request.url.path}")

@@ -12,7 +12,6 @@ from sevis_tui.screens.agreement import AgreementScreen
 from sevis_tui.screens.login import LoginScreen
 from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.widgets.message_bar import MessageBar
 
 from .faults import (
     answer_lost,
@@ -24,12 +23,7 @@ from .faults import (
     timed_out,
     tls_failure,
 )
-from .test_walk import log_in, settle
-
-
-def message_text(app: SevisApp) -> str:
-    bar = app.screen.query_one("#message", MessageBar)
-    return str(bar.render()) if bar.display else ""
+from .pilot_support import choose_file, log_in, message_text, settle, to_upload
 
 
 async def test_server_down_at_login_then_retry(plain_settings: Settings, home: Path) -> None:
@@ -94,15 +88,9 @@ async def test_session_expiry_mid_flow_returns_to_where_it_was(
     app = SevisApp(plain_settings, client_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await log_in(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a", "enter")
-        await settle(pilot)
+        await to_upload(pilot)
         assert isinstance(app.screen, AgreementScreen)
         agreement_screen = app.screen
-        await pilot.press("end")
-        await settle(pilot)
         transport.arm("POST /api/v1/programs/P-1-00001/batch/acceptance", session_ended)
         await pilot.press("y")
         await settle(pilot)
@@ -117,8 +105,6 @@ async def test_retried_upload_after_a_lost_answer_registers_once(
     settings: Settings, home: Path
 ) -> None:
     from sevis_tui.screens.result import ResultScreen
-
-    from .test_walk import choose_file, to_upload
 
     transport, factory = faulty_factory(home / "faults.db")
     app = SevisApp(settings, client_factory=factory)

@@ -15,7 +15,7 @@ from sevis_tui.screens.help import HelpScreen
 from sevis_tui.screens.login import LoginScreen
 from sevis_tui.screens.programs import ProgramsScreen
 
-from .test_walk import log_in, settle
+from .pilot_support import log_in, settle
 
 
 async def test_palette_runs_a_screen_command(plain_settings: Settings) -> None:

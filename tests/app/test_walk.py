@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from sevis_tui.app import SevisApp
@@ -16,24 +15,10 @@ from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.screens.sponsor import SponsorScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from .pilot_support import choose_file, log_in, message_text, settle, to_upload
 
 
-async def log_in(pilot: Pilot[None], password: str = DEMO_PASSWORD) -> None:
-    app = pilot.app
-    assert isinstance(app.screen, LoginScreen)
-    app.screen.query_one("#user-id", Input).value = DEMO_USER_ID
-    app.screen.query_one("#password", Input).focus()
-    await pilot.press(*password, "enter")
-    await settle(pilot)
-
-
-async def test_login_to_agreement(plain_settings: Settings, home: Path) -> None:
+async def test_login_to_agreement(plain_settings: Settings) -> None:
     app = SevisApp(plain_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -50,7 +35,6 @@ async def test_login_to_agreement(plain_settings: Settings, home: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AgreementScreen)
-        app.save_screenshot(str(home / "agreement.svg"))
 
 
 async def test_password_is_never_written(plain_settings: Settings, home: Path) -> None:
@@ -73,37 +57,17 @@ async def test_wrong_password_says_attempts_left(plain_settings: Settings) -> No
         await settle(pilot)
         await log_in(pilot, password="not-the-password-1")
         assert isinstance(app.screen, LoginScreen)
-        bar = app.screen.query_one("#message")
-        text = str(bar.render())
+        text = message_text(app)
         assert "2" in text and "attempt" in text.lower(), text
         # The user ID stays, the password is cleared for the next try.
         assert app.screen.query_one("#user-id", Input).value == DEMO_USER_ID
         assert app.screen.query_one("#password", Input).value == ""
         await log_in(pilot, password="not-the-password-2")
         await log_in(pilot, password="not-the-password-3")
-        text = str(app.screen.query_one("#message").render())
+        text = message_text(app)
         assert "locked" in text.lower(), text
         await log_in(pilot)
         assert isinstance(app.screen, LoginScreen)
-
-
-async def choose_file(pilot: Pilot[None], name: str) -> None:
-    """In the browser: type the name to filter, then Enter on the only match."""
-    await settle(pilot)
-    await pilot.press(*name)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def to_upload(pilot: Pilot[None]) -> None:
-    await log_in(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    await pilot.press("a", "enter")
-    await settle(pilot)
-    await pilot.press("end")
-    await settle(pilot)
 
 
 async def test_whole_walk_to_confirmation_and_receipt(settings: Settings, home: Path) -> None:
