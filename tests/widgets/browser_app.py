@@ -1,4 +1,4 @@
-"""A small app around FileBrowser that records the messages it posts."""
+"""A small app around FileBrowser that records the messages it posts, and helpers for it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.worker import WorkerCancelled
 
 from sevis_tui.widgets.file_browser import FileBrowser
+
+PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 
 
 class BrowserApp(App[None]):
@@ -57,11 +60,10 @@ class BrowserApp(App[None]):
         return [m.path for m in self.messages if isinstance(m, FileBrowser.Highlighted)]
 
     def screen_text(self) -> str:
-        return "\n".join(strip.text for strip in self.screen._compositor.render_strips())
+        return screen_text(self)
 
     def screen_words(self) -> str:
-        """The screen with all runs of whitespace made one space (messages may wrap)."""
-        return " ".join(self.screen_text().split())
+        return screen_words(self)
 
     def row_labels(self) -> list[str]:
         return [entry.label for entry in self.browser.file_list.rows]
@@ -75,3 +77,26 @@ async def wait_for_workers(app: App[Any]) -> None:
         except WorkerCancelled:
             continue
         return
+
+
+async def settle(app: BrowserApp, pilot: Pilot[None]) -> None:
+    """Wait until the listing and its details have been read and drawn."""
+    for _ in range(50):
+        await wait_for_workers(app)
+        await pilot.pause()
+        browser = app.browser
+        if not browser.reading and not browser.checking_contents:
+            await wait_for_workers(app)
+            await pilot.pause()
+            if not browser.reading and not browser.checking_contents:
+                return
+    raise AssertionError("the browser did not settle")
+
+
+def screen_text(app: App[Any]) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def screen_words(app: App[Any]) -> str:
+    """The screen with all runs of whitespace made one space (messages may wrap)."""
+    return " ".join(screen_text(app).split())

@@ -6,28 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.path_input import PathInput
 
-from .browser_app import BrowserApp, wait_for_workers
-
-PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
-
-
-async def settle(app: BrowserApp, pilot: Pilot[None]) -> None:
-    """Wait until the listing and its details have been read and drawn."""
-    for _ in range(50):
-        await wait_for_workers(app)
-        await pilot.pause()
-        browser = app.browser
-        if not browser.reading and not browser.checking_contents:
-            await wait_for_workers(app)
-            await pilot.pause()
-            if not browser.reading and not browser.checking_contents:
-                return
-    raise AssertionError("the browser did not settle")
+from .browser_app import PEM, BrowserApp, settle, wait_for_workers
 
 
 @pytest.fixture

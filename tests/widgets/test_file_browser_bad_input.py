@@ -14,8 +14,7 @@ from sevis_tui.widgets import file_listing
 from sevis_tui.widgets.file_browser import LARGE_FOLDER_ENTRIES
 from sevis_tui.widgets.file_listing import Kind
 
-from .browser_app import BrowserApp
-from .test_file_browser import PEM, settle
+from .browser_app import PEM, BrowserApp, settle
 
 
 @pytest.fixture

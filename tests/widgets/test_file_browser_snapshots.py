@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from .browser_app import BrowserApp
-from .test_file_browser import PEM, settle
+from .browser_app import PEM, BrowserApp, settle
 
 # A fixed path: the path bar is part of the picture.
 SNAPSHOT_FOLDER = Path("/tmp/sevis-tui-widget-snapshots/Certificates")

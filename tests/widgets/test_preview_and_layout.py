@@ -21,7 +21,7 @@ from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.file_preview import FilePreview
 from sevis_tui.widgets.report_view import ReportView
 
-from .browser_app import wait_for_workers
+from .browser_app import screen_words, wait_for_workers
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 EVIL = "[bold red]Evil[/bold red]\x1b[2J"
@@ -55,11 +55,6 @@ class PreviewApp(App[None]):
         yield FilePreview(lambda: self.policy, id="preview")
         yield ReportView(id="report")
 
-    def text(self) -> str:
-        return " ".join(
-            "\n".join(strip.text for strip in self.screen._compositor.render_strips()).split()
-        )
-
 
 async def test_preview_describes_caches_and_ignores_stale_results(
     certificates: Path, issuer: Issued
@@ -71,13 +66,13 @@ async def test_preview_describes_caches_and_ignores_stale_results(
         preview.preview(certificates / "good.pem")  # the cursor moved on at once
         await wait_for_workers(app)
         await pilot.pause()
-        text = app.text()
+        text = screen_words(app)
         assert "jsmith6544" in text and "Preview Test CA" in text
         assert "Evil" not in text  # the stale answer was not shown
         preview.preview(certificates / "evil.pem")
         await wait_for_workers(app)
         await pilot.pause()
-        assert "Evil" in app.text()
+        assert "Evil" in screen_words(app)
         cached = len(preview.cache)
         # Same path, mtime and size: served from the cache; a rewritten file is checked again.
         preview.preview(certificates / "good.pem")
@@ -89,10 +84,10 @@ async def test_preview_describes_caches_and_ignores_stale_results(
         await wait_for_workers(app)
         await pilot.pause()
         assert len(preview.cache) == cached + 1
-        assert "jsmith6544" not in app.text()
+        assert "jsmith6544" not in screen_words(app)
         preview.preview(certificates / "folder", "folder")
         await pilot.pause()
-        assert "Move to a file" in app.text()
+        assert "Move to a file" in screen_words(app)
 
 
 async def test_untrusted_text_is_shown_literally(certificates: Path, issuer: Issued) -> None:
@@ -103,7 +98,7 @@ async def test_untrusted_text_is_shown_literally(certificates: Path, issuer: Iss
         app.query_one(ReportView).show(inspect_path(certificates / "evil.pem", policy))
         await wait_for_workers(app)
         await pilot.pause()
-        text = app.text()
+        text = screen_words(app)
         assert "[bold red]Evil[/bold red]" in text  # markup not interpreted
         assert "\x1b" not in text
         assert "Certificate 1" in text  # the full report lists every certificate
