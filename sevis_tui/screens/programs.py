@@ -82,6 +82,8 @@ before its first batch.
         self.programs: list[ProgramSummary] = []
         self.sort_index = 0
         self.sort_reverse = False
+        # Set when a screen that may change a program's registration is opened over this one.
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -218,6 +220,7 @@ before its first batch.
             return
         from sevis_tui.screens.sponsor import SponsorScreen
 
+        self._stale = True
         self.app.push_screen(SponsorScreen(number))
 
     @on(DataTable.RowSelected)
@@ -247,8 +250,10 @@ before its first batch.
         self.app.pop_screen()
 
     def on_screen_resume(self) -> None:
-        # Coming back from a program: its batch registration may have changed.
-        if self.programs:
+        # Coming back from a program: its batch registration may have changed. Help, the palette
+        # or a question closing changed nothing, so they cost no round trip.
+        if self._stale and self.is_active:
+            self._stale = False
             self.load()
 
 

@@ -51,6 +51,8 @@ SEVIS web interface for them.
         super().__init__()
         self.number = number
         self.program: ProgramDetail | None = None
+        # Set when the registration flow is opened: coming back, the registration may be new.
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -65,7 +67,10 @@ SEVIS web interface for them.
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.program is not None:
+        # Only after the registration flow: help, the palette or the Actions menu closing
+        # changed nothing, so they cost no round trip.
+        if self._stale and self.is_active:
+            self._stale = False
             self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -137,6 +142,7 @@ SEVIS web interface for them.
             return
         from sevis_tui.screens.agreement import AgreementScreen
 
+        self._stale = True
         self.app.push_screen(AgreementScreen(self.program.number, self.program.name))
 
     def action_view_batch(self) -> None:
