@@ -192,9 +192,10 @@ before its first batch.
         self.query_one(DataTable).focus()
 
     def on_key(self, event: Key) -> None:
-        # Typing while the list has focus goes into the filter, as the issue asks.
+        # Typing while the list has focus goes into the filter, as the issue asks; bound keys
+        # (s, S, r, and any added later) keep their action.
         table = self.query_one(DataTable)
-        if table.has_focus and event.is_printable and event.character not in {"s", "S", "r"}:
+        if table.has_focus and event.is_printable and event.key not in self.active_bindings:
             field = self.query_one("#filter", Input)
             field.value += event.character or ""
             field.cursor_position = len(field.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings
@@ -57,6 +57,23 @@ async def test_help_palette_and_a_declined_log_out_do_not_reload_programs(
         await settle(pilot)
         assert isinstance(app.screen, ProgramsScreen)
         assert asked(transport, PROGRAMS) == before
+
+
+async def test_bound_keys_act_and_other_keys_filter(plain_settings: Settings, home: Path) -> None:
+    transport, factory = faulty_factory(home / "reload.db")
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProgramsScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert asked(transport, PROGRAMS) == 2
+        assert screen.query_one("#filter", Input).value == ""
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.query_one("#filter", Input).value == "x"
 
 
 async def test_actions_menu_help_and_batch_view_do_not_reload_the_program(
