@@ -10,14 +10,11 @@ import asyncio
 import contextlib
 import os
 import signal
-import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -84,11 +81,6 @@ class SevisApp(App[None]):
         self._last_activity = time.monotonic()
         self._idle_warned = False
         self._state_problem_said = False
-        # Writes may finish out of order (folder changes write in a thread): the lock and the
-        # version keep an older state from replacing a newer one on disk.
-        self._state_lock = threading.Lock()
-        self._state_version = 0
-        self._state_written = 0
         self.server_label = "demo service, in-process" if settings.embedded else settings.server.url
 
     # ------------------------------------------------------------------ start and stop
@@ -129,35 +121,13 @@ class SevisApp(App[None]):
         """Update the state file (last folder, last user ID, last login). Never a password."""
         for key, value in changes.items():
             setattr(self.state, key, value)
-        self._state_kept(self._write_state(*self._state_snapshot()))
-
-    def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
-        # Whichever screen browses, the folder is remembered for next time: written only when
-        # it changed, and in a thread (the write syncs to disk, slow on some home folders).
-        folder = os.fsdecode(event.path)
-        if folder != self.state.last_folder:
-            self.state.last_folder = folder
-            self._remember_in_background(*self._state_snapshot())
-
-    @work(group="state-file")
-    async def _remember_in_background(self, state: State, version: int) -> None:
-        self._state_kept(await asyncio.to_thread(self._write_state, state, version))
-
-    def _state_snapshot(self) -> tuple[State, int]:
-        self._state_version += 1
-        return replace(self.state, last_login=dict(self.state.last_login)), self._state_version
-
-    def _write_state(self, state: State, version: int) -> bool:
-        with self._state_lock:
-            if version < self._state_written:
-                return True  # a newer state is already on disk
-            self._state_written = version
-            return self.state_store.save(state)
-
-    def _state_kept(self, kept: bool) -> None:
-        if not kept and not self._state_problem_said:
+        if not self.state_store.save(self.state) and not self._state_problem_said:
             self._state_problem_said = True
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
+
+    def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
+        # Whichever screen browses, the folder is remembered for next time.
+        self.remember(last_folder=os.fsdecode(event.path))
 
     # ------------------------------------------------------------------ the session
 
