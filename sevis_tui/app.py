@@ -126,8 +126,11 @@ class SevisApp(App[None]):
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
 
     def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
-        # Whichever screen browses, the folder is remembered for next time.
-        self.remember(last_folder=os.fsdecode(event.path))
+        # Whichever screen browses, the folder is remembered for next time; the write syncs
+        # to disk (slow on some home folders), so only when the folder really changed.
+        folder = os.fsdecode(event.path)
+        if folder != self.state.last_folder:
+            self.remember(last_folder=folder)
 
     # ------------------------------------------------------------------ the session
 

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui.api.models import BatchStatus
+from sevis_tui.cert.text_report import printable
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -58,6 +59,7 @@ earlier registrations (a new registration replaces the current one; the old one 
         else:
             reg = status.current
             cert = reg.certificate
+            # Not field_grid: its wider label column would move these values one column right.
             for label, value in (
                 ("Certificate", cert.subject),
                 ("Issuer", cert.issuer),
@@ -67,7 +69,7 @@ earlier registrations (a new registration replaces the current one; the old one 
                 ("Confirmation", reg.confirmation),
             ):
                 current.append(f"{label:<13}", style="bold")
-                current.append(f"{value}\n")
+                current.append(f"{printable(value)}\n")
         self.query_one("#current", Static).update(current)
         history = Table(title="History", title_justify="left", expand=True, box=None)
         for column in ("Registered", "By", "Certificate", "Expires", "Confirmation"):

@@ -82,6 +82,8 @@ before its first batch.
         self.programs: list[ProgramSummary] = []
         self.sort_index = 0
         self.sort_reverse = False
+        # Set when a screen that may change a program's registration is opened over this one.
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -190,9 +192,10 @@ before its first batch.
         self.query_one(DataTable).focus()
 
     def on_key(self, event: Key) -> None:
-        # Typing while the list has focus goes into the filter, as the issue asks.
+        # Typing while the list has focus goes into the filter, as the issue asks; bound keys
+        # (s, S, r, and any added later) keep their action.
         table = self.query_one(DataTable)
-        if table.has_focus and event.is_printable and event.character not in {"s", "S", "r"}:
+        if table.has_focus and event.is_printable and event.key not in self.active_bindings:
             field = self.query_one("#filter", Input)
             field.value += event.character or ""
             field.cursor_position = len(field.value)
@@ -218,6 +221,7 @@ before its first batch.
             return
         from sevis_tui.screens.sponsor import SponsorScreen
 
+        self._stale = True
         self.app.push_screen(SponsorScreen(number))
 
     @on(DataTable.RowSelected)
@@ -247,8 +251,10 @@ before its first batch.
         self.app.pop_screen()
 
     def on_screen_resume(self) -> None:
-        # Coming back from a program: its batch registration may have changed.
-        if self.programs:
+        # Coming back from a program: its batch registration may have changed. Help, the palette
+        # or a question closing changed nothing, so they cost no round trip.
+        if self._stale and self.is_active:
+            self._stale = False
             self.load()
 
 

@@ -10,10 +10,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui.api.models import ProgramDetail
+from sevis_tui.cert.text_report import printable
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.report_view import field_grid
 
 REGISTER = "Register for Batch Processing"
 VIEW = "View Batch Registration"
@@ -51,6 +53,8 @@ SEVIS web interface for them.
         super().__init__()
         self.number = number
         self.program: ProgramDetail | None = None
+        # Set when the registration flow is opened: coming back, the registration may be new.
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -65,7 +69,10 @@ SEVIS web interface for them.
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.program is not None:
+        # Only after the registration flow: help, the palette or the Actions menu closing
+        # changed nothing, so they cost no round trip.
+        if self._stale and self.is_active:
+            self._stale = False
             self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -83,18 +90,16 @@ SEVIS web interface for them.
         self.message.clear()
         self.program = program
         self.refresh_bindings()
-        summary = Table.grid(padding=(0, 2))
-        summary.add_column(style="bold", no_wrap=True)
-        summary.add_column()
-        for label, value in (
-            ("Program", f"{program.number}  {program.name}"),
-            ("Sponsor", program.sponsor),
-            ("Address", program.address.one_line()),
-            ("Status", program.status),
-            ("Designation", designation_line(program)),
-            ("Your role", program.role),
-        ):
-            summary.add_row(label, Text(value))
+        summary = field_grid(
+            [
+                ("Program", f"{program.number}  {program.name}"),
+                ("Sponsor", program.sponsor),
+                ("Address", program.address.one_line()),
+                ("Status", program.status),
+                ("Designation", designation_line(program)),
+                ("Your role", program.role),
+            ]
+        )
         self.query_one("#summary", Static).update(summary)
 
         officials = Table(title="Officials", title_justify="left", box=None, padding=(0, 2, 0, 0))
@@ -137,6 +142,7 @@ SEVIS web interface for them.
             return
         from sevis_tui.screens.agreement import AgreementScreen
 
+        self._stale = True
         self.app.push_screen(AgreementScreen(self.program.number, self.program.name))
 
     def action_view_batch(self) -> None:
@@ -165,7 +171,8 @@ def batch_summary(program: ProgramDetail) -> Text:
         rows.append(("Registered", f"{current.registered_at:%Y-%m-%d %H:%M} UTC"))
     if current.confirmation:
         rows.append(("Confirmation", current.confirmation))
+    # Not field_grid: its wider label column would move these values one column right.
     for label, value in rows:
         text.append(f"{label:<13}", style="bold")
-        text.append(f"{value}\n")
+        text.append(f"{printable(value)}\n")
     return text

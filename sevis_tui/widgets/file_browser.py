@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -34,9 +33,6 @@ from sevis_tui.widgets.file_listing import (
 from sevis_tui.widgets.folder_view import FolderView
 from sevis_tui.widgets.path_bar import PathBar
 from sevis_tui.widgets.path_input import PathInput
-
-if TYPE_CHECKING:
-    from sevis_tui.config import Settings
 
 DEFAULT_EXTENSIONS = (".cer", ".pem", ".crt", ".der", ".p7b", ".p7c", ".p12", ".pfx")
 # Past this many entries, say so: the officer is better served by typing a filter.
@@ -160,14 +156,6 @@ class FileBrowser(Vertical):
         return self.view.filter_text
 
     @property
-    def show_hidden(self) -> bool:
-        return self.view.show_hidden
-
-    @property
-    def certificates_only(self) -> bool:
-        return self.view.certificates_only
-
-    @property
     def reading(self) -> bool:
         """True until the whole folder has been read."""
         return self.view.reading
@@ -176,19 +164,6 @@ class FileBrowser(Vertical):
     def checking_contents(self) -> bool:
         """True while sizes, dates and certificate marks are still being read."""
         return self.view.checking_contents
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, last_folder: str = "", *, id: str | None = None
-    ) -> FileBrowser:
-        """The configured start folder, else the remembered one, else home."""
-        browser = settings.browser
-        return cls(
-            browser.start_folder or last_folder or None,
-            extensions=browser.extensions,
-            show_hidden=browser.show_hidden,
-            id=id,
-        )
 
     def compose(self) -> ComposeResult:
         yield PathBar()
@@ -251,7 +226,6 @@ class FileBrowser(Vertical):
             return
         listing = message.listing
         self.view.set_entries(listing.entries)
-        self.view.invalidate()
         if not message.complete:
             # The first rows of a large folder: show them, keep the cursor's entry, read on.
             self._refilter(keep=self.file_list.highlighted)

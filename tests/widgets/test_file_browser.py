@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.path_input import PathInput
 
 from .browser_app import PEM, BrowserApp, settle, wait_for_workers
@@ -276,18 +275,6 @@ async def test_start_folder_that_is_a_file_selects_it(folder: Path) -> None:
         await settle(app, pilot)
         highlighted = app.browser.file_list.highlighted
         assert highlighted is not None and highlighted.name == "notes.txt"
-
-
-def test_from_settings_uses_the_browser_settings(tmp_path: Path) -> None:
-    from sevis_tui.config import BrowserSettings, Settings
-
-    settings = Settings(
-        browser=BrowserSettings(start_folder=str(tmp_path), extensions=(".X",), show_hidden=True)
-    )
-    browser = FileBrowser.from_settings(settings, last_folder="/nowhere")
-    assert browser.extensions == (".x",)
-    assert browser.show_hidden
-    assert browser._start == str(tmp_path)
 
 
 async def test_mouse_click_moves_and_double_click_opens(folder: Path) -> None:
