@@ -17,7 +17,7 @@ from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.screens.sponsor import SponsorScreen
 
 from .faults import FaultyTransport, faulty_factory
-from .test_walk import choose_file, log_in, settle, to_upload
+from .pilot_support import choose_file, log_in, settle, to_upload
 
 PROGRAMS = "GET /api/v1/programs"
 PROGRAM = "GET /api/v1/programs/P-1-00001"

@@ -10,7 +10,7 @@ from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings, State, StateStore
 from sevis_tui.widgets.file_browser import FileBrowser
 
-from .test_walk import settle
+from .pilot_support import settle
 
 
 async def test_folder_written_only_when_it_changes(
