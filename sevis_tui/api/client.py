@@ -134,19 +134,7 @@ class SevisClient:
     async def programs(self) -> list[ProgramSummary]:
         """GET /programs: the programs where the user is RO or ARO."""
         response = await self._send("GET", "programs", idempotent=True)
-        data = self._json(response, 200)
-        if not isinstance(data, list):
-            raise errors.MalformedResponse(
-                "The service's list of programs is malformed.",
-                "The service may be a different version; tell its administrator.",
-            )
-        try:
-            return [
-                from_json(ProgramSummary, item, f"programs[{i}]") for i, item in enumerate(data)
-            ]
-        except errors.MalformedResponse as error:
-            error.status = response.status_code
-            raise
+        return list(self._read(response, tuple[ProgramSummary, ...], 200, "programs"))
 
     async def program(self, number: str) -> ProgramDetail:
         """GET /programs/{number}: Program Sponsor Information."""
@@ -249,10 +237,13 @@ class SevisClient:
             "Check that the service is running and the server URL is right, then try again.",
         )
 
-    def _read(self, response: httpx.Response, model: type[Model], status: int) -> Model:
+    def _read(
+        self, response: httpx.Response, model: type[Model], status: int, where: str = "response"
+    ) -> Model:
+        """The body as `model`; `where` names it in a malformed-answer message."""
         data = self._json(response, status)
         try:
-            return from_json(model, data)
+            return from_json(model, data, where)
         except errors.MalformedResponse as error:
             error.status = response.status_code
             raise

@@ -122,7 +122,7 @@ def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
         failed_logins=row["failed_logins"],
         locked=row["locked_at"] is not None,
         last_login=parse_stamp(row["last_login"]),
-        active_since=parse_stamp(row["active_since"]) or dt.datetime.min.replace(tzinfo=dt.UTC),
+        active_since=dt.datetime.fromisoformat(row["active_since"]),  # NOT NULL
     )
 
 
@@ -141,7 +141,7 @@ def finish_login(
     account = find_account(tx, user_id)
     if account is None:
         audit(tx, now, user_id, "login", "invalid_credentials", detail="unknown user ID")
-        raise _invalid_credentials(None)
+        raise invalid_credentials(None)
     if account.locked:
         audit(tx, now, user_id, "login", "account_locked")
         raise _locked()
@@ -156,7 +156,7 @@ def finish_login(
             raise _locked()
         tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
         audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
-        raise _invalid_credentials(MAX_FAILURES - failures)
+        raise invalid_credentials(MAX_FAILURES - failures)
     if now - inactive_since(account) > INACTIVE_AFTER:
         audit(tx, now, user_id, "login", "account_inactive")
         raise ApiError(
@@ -187,7 +187,8 @@ def finish_login(
     return LoginResult(token=token, user=user)
 
 
-def _invalid_credentials(attempts_left: int | None) -> ApiError:
+def invalid_credentials(attempts_left: int | None) -> ApiError:
+    """401 for a wrong user ID or password; `attempts_left` when the user ID is known."""
     if attempts_left is None:
         remedy = "Check the user ID and password; both are case sensitive."
         extra = {}

@@ -14,10 +14,10 @@ certificate_rejected; 423 account_locked; 500 internal_error (never with a trace
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sevis_tui.api.models import to_json
+from sevis_tui.api.models import Trust, TrustedIssuer, to_json
 from sevis_tui.config import Settings
 from sevis_tui.service import accounts, programs, uploads
 from sevis_tui.service.errors import ApiError
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from sevis_tui.cert import Policy
 
 log = logging.getLogger("sevis_tui.service")
+
+# What a signed-in request answers, given its transaction, user ID and time (a model).
+Answer = Callable[[sqlite3.Connection, str, dt.datetime], Any]
 
 
 def create_app(
@@ -111,6 +114,8 @@ class Service:
         self.store = store
         self.clock = clock
         self.policy = policy
+        # The accepted issuers never change while the service runs: render GET /trust once.
+        self.trust_body = to_json(_trust(policy.accepted_issuers))
 
     # ------------------------------------------------------------------ sessions
 
@@ -122,7 +127,7 @@ class Service:
         user_id = field(body, "user_id", str, "a string")
         password = field(body, "password", str, "a string")
         if not 0 < len(user_id) <= 64 or len(password) > 1024:
-            raise accounts_invalid()
+            raise accounts.invalid_credentials(None)
         account = await run_in_threadpool(
             self.store.read, lambda tx: accounts.find_account(tx, user_id)
         )
@@ -143,52 +148,27 @@ class Service:
     # ------------------------------------------------------------------ reading
 
     async def programs(self, request: Request) -> Response:
-        token, now = bearer_token(request), self.clock()
-
-        def work(tx: sqlite3.Connection) -> Any:
-            return to_json(programs.list_programs(tx, accounts.authenticate(tx, token, now)))
-
-        return JSONResponse(await self.write(work))
+        return await self._as_user(
+            request, lambda tx, user_id, now: programs.list_programs(tx, user_id)
+        )
 
     async def program(self, request: Request) -> Response:
-        token, now, number = bearer_token(request), self.clock(), program_number(request)
-
-        def work(tx: sqlite3.Connection) -> Any:
-            user_id = accounts.authenticate(tx, token, now)
-            return to_json(programs.program_detail(tx, user_id, number))
-
-        return JSONResponse(await self.write(work))
+        number = program_number(request)
+        return await self._as_user(
+            request, lambda tx, user_id, now: programs.program_detail(tx, user_id, number)
+        )
 
     async def agreement(self, request: Request) -> Response:
-        token, now = bearer_token(request), self.clock()
-
-        def work(tx: sqlite3.Connection) -> Any:
-            accounts.authenticate(tx, token, now)
-            return to_json(programs.current_agreement(tx))
-
-        return JSONResponse(await self.write(work))
+        return await self._as_user(request, lambda tx, user_id, now: programs.current_agreement(tx))
 
     async def batch(self, request: Request) -> Response:
-        token, now, number = bearer_token(request), self.clock(), program_number(request)
-
-        def work(tx: sqlite3.Connection) -> Any:
-            user_id = accounts.authenticate(tx, token, now)
-            return to_json(programs.batch_status(tx, user_id, number))
-
-        return JSONResponse(await self.write(work))
+        number = program_number(request)
+        return await self._as_user(
+            request, lambda tx, user_id, now: programs.batch_status(tx, user_id, number)
+        )
 
     async def trust(self, request: Request) -> Response:
-        from sevis_tui.cert.factory import pem
-
-        issuers = [
-            {
-                "subject": issuer.subject.rfc4514_string(),
-                "sha256": _colon_hex(hashlib.sha256(_der(issuer)).hexdigest()),
-                "pem": pem(issuer).decode("ascii"),
-            }
-            for issuer in self.policy.accepted_issuers
-        ]
-        return JSONResponse({"issuers": issuers})
+        return JSONResponse(self.trust_body)
 
     # ------------------------------------------------------------------ acting
 
@@ -196,36 +176,44 @@ class Service:
         return await uploads.upload(self, request)
 
     async def accept(self, request: Request) -> Response:
-        token, now, number = bearer_token(request), self.clock(), program_number(request)
+        number = program_number(request)
         body = await json_object(request)
         version = field(body, "version", int, "a whole number")
-
-        def work(tx: sqlite3.Connection) -> Any:
-            user_id = accounts.authenticate(tx, token, now)
-            return to_json(programs.accept(tx, user_id, number, version, now))
-
-        return JSONResponse(await self.write(work), status_code=201)
+        return await self._as_user(
+            request,
+            lambda tx, user_id, now: programs.accept(tx, user_id, number, version, now),
+            status=201,
+        )
 
     async def write(self, work: Any) -> Any:
         """Run `work(connection)` in one write transaction, off the event loop."""
         return await run_in_threadpool(self.store.write, work)
 
+    async def _as_user(self, request: Request, answer: Answer, status: int = 200) -> Response:
+        """`answer(tx, user_id, now)` as JSON, for the bearer token's user.
 
-def accounts_invalid() -> ApiError:
-    return ApiError(
-        401,
-        "invalid_credentials",
-        "The user ID or password is wrong.",
-        "Check the user ID and password; both are case sensitive.",
+        Authentication (which restarts the session's idle clock) and the answer share one
+        write transaction.
+        """
+        token, now = bearer_token(request), self.clock()
+
+        def work(tx: sqlite3.Connection) -> Any:
+            return to_json(answer(tx, accounts.authenticate(tx, token, now), now))
+
+        return JSONResponse(await self.write(work), status_code=status)
+
+
+def _trust(issuers: Sequence[x509.Certificate]) -> Trust:
+    from sevis_tui.cert.describe import fingerprint, name_text
+    from sevis_tui.cert.factory import der, pem
+
+    return Trust(
+        tuple(
+            TrustedIssuer(
+                subject=name_text(issuer.subject),
+                sha256=fingerprint(der(issuer), "sha256"),
+                pem=pem(issuer).decode("ascii"),
+            )
+            for issuer in issuers
+        )
     )
-
-
-def _der(certificate: x509.Certificate) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return certificate.public_bytes(Encoding.DER)
-
-
-def _colon_hex(hexdigest: str) -> str:
-    upper = hexdigest.upper()
-    return ":".join(upper[i : i + 2] for i in range(0, len(upper), 2))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -70,11 +71,7 @@ class Store:
         (its writes then answer 503 store_unavailable). Raises ApiError if it cannot be used.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            connection = self.connect()
-        except sqlite3.Error as error:
-            raise _unavailable(error) from None
-        try:
+        with self._connection() as connection:
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
             if version < len(MIGRATIONS):
                 connection.execute("PRAGMA journal_mode = WAL")
@@ -86,12 +83,6 @@ class Store:
                     connection.execute(f"PRAGMA user_version = {number}")
                     version = number
                 connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            if connection.in_transaction:
-                connection.rollback()
-            raise _unavailable(error) from None
-        finally:
-            connection.close()
         self.keep_open()
         return version
 
@@ -102,11 +93,7 @@ class Store:
         return self._run(work, "BEGIN")
 
     def _run(self, work: Callable[[sqlite3.Connection], Result], begin: str) -> Result:
-        try:
-            connection = self.connect()
-        except sqlite3.Error as error:
-            raise _unavailable(error) from None
-        try:
+        with self._connection() as connection:
             connection.execute(begin)
             try:
                 result = work(connection)
@@ -118,6 +105,17 @@ class Store:
                 raise
             connection.execute("COMMIT")
             return result
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A new connection, closed after use. Any SQLite failure, opening it or inside the
+        block, rolls back what is open and becomes a 503 store_unavailable ApiError."""
+        try:
+            connection = self.connect()
+        except sqlite3.Error as error:
+            raise _unavailable(error) from None
+        try:
+            yield connection
         except sqlite3.Error as error:
             if connection.in_transaction:
                 connection.rollback()

@@ -71,6 +71,18 @@ async def test_idempotent_calls_are_retried_after_503() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "where"),
+    [({"programs": [PROGRAM]}, "programs "), ([PROGRAM, {"number": 7}], "programs[1]")],
+)
+async def test_a_malformed_list_of_programs_is_malformed_response(body: Any, where: str) -> None:
+    server = ScriptedServer((200, json.dumps(body).encode()))
+    async with server.client() as client:
+        with pytest.raises(errors.MalformedResponse) as caught:
+            await client.programs()
+    assert caught.value.status == 200 and where in caught.value.message
+
+
+@pytest.mark.parametrize(
     "call",
     [
         lambda c: c.login("jsmith6544", "password-here"),
