@@ -21,7 +21,13 @@ from sevis_tui.cert.findings import SEVERITIES, Finding, finding
 from sevis_tui.cert.judge import choose_subject, judge
 from sevis_tui.cert.loading import load, looks_like_certificate_file
 from sevis_tui.cert.model import FileReport, Policy
-from sevis_tui.cert.reading import PathArg, ReadResult, display_name, read_path
+from sevis_tui.cert.reading import (
+    PathArg,
+    ReadResult,
+    display_name,
+    read_path,
+    too_large_finding,
+)
 
 _PRIVATE_KEY_WARNING = (
     "This file contains a private key. Never upload or e-mail it: whoever has it can act as "
@@ -101,16 +107,7 @@ def _inspect(
         )
     if len(data) > policy.max_bytes:
         return FileReport(
-            name,
-            "unknown",
-            findings=(
-                finding(
-                    "too_large",
-                    f"The file is {len(data)} bytes, larger than the {policy.max_bytes}-byte "
-                    "limit; certificate files are a few kilobytes.",
-                    "Choose the certificate file itself.",
-                ),
-            ),
+            name, "unknown", findings=(too_large_finding(len(data), policy.max_bytes),)
         )
     loaded = load(data, password=password)
     now = policy.current_time()
