@@ -77,6 +77,7 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     import datetime as dt
 
     from sevis_tui.cert import factory
+    from sevis_tui.files import write_atomic
     from sevis_tui.service.demo import ensure_demo_issuer
 
     issuer = ensure_demo_issuer()
@@ -110,9 +111,9 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     written: list[Path] = []
     for name, data in contents.items():
         path = target / name
-        path.write_bytes(data)
-        # Files holding a private key are private to their owner.
-        path.chmod(0o600 if name.endswith(".p12") or "private-key" in name else 0o644)
+        # Files holding a private key are private to their owner from the first byte on.
+        private = name.endswith(".p12") or "private-key" in name
+        write_atomic(path, data, 0o600 if private else 0o644)
         written.append(path)
     readme = target / "README.txt"
     lines = [
