@@ -61,7 +61,7 @@ class Settings:
     browser: BrowserSettings = field(default_factory=BrowserSettings)
     certificates: CertificateSettings = field(default_factory=CertificateSettings)
     ui: UISettings = field(default_factory=UISettings)
-    # Where the values came from, for `sevis-tui locate`; not a setting itself.
+    # The layers that gave values, lowest first, for `sevis-tui locate`; not a setting itself.
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -212,7 +212,8 @@ def load_settings(
         for key, value in keys.items():
             if value is not None:
                 values[section][key] = value
-                sources.append(f"--{key.replace('_', '-')}")
+                # The flag's own name is cli's business; name the setting it sets.
+                sources.append(f"command line ({section}.{key})")
 
     built = {name: cls(**values[name]) for name, cls in _SECTIONS.items()}
     return Settings(**built, sources=tuple(sources), warnings=tuple(warnings))
