@@ -7,9 +7,9 @@ embedded demo service), so they register; each bad one shows one finding.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
 
 P12_PASSWORD = "demo"
@@ -48,12 +48,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         written = write_samples(target, DEMO_USER_ID)
     except OSError as error:
-        print(
-            f"sevis-tui: cannot write the demo certificates to {target}: "
-            f"{error.strerror or error}; choose a writable folder",
-            file=sys.stderr,
-        )
-        return 2
+        raise CommandError(
+            f"cannot write the demo certificates to {target}: "
+            f"{error.strerror or error}; choose a writable folder"
+        ) from None
     print(f"wrote {len(written)} sample files to {target} (see README.txt there)")
     return 0
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
+from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -64,11 +65,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _fail(message: str) -> int:
-    print(f"sevis-tui: {message}", file=sys.stderr)
-    return 2
-
-
 def _read_password(path: str) -> bytes | str:
     """The password (first line, without its line ending), or an error message."""
     try:
@@ -83,17 +79,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from sevis_tui.cert import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
-        return _fail("inspect needs at least one PATH (or --issuers); see sevis-tui inspect -h")
+        raise CommandError(
+            "inspect needs at least one PATH (or --issuers); see sevis-tui inspect -h"
+        )
     password: bytes | None = None
     if args.password_file:
         read = _read_password(args.password_file)
         if isinstance(read, str):
-            return _fail(read)
+            raise CommandError(read)
         password = read
     if args.jobs is not None and args.jobs < 1:
-        return _fail("--jobs must be 1 or more")
+        raise CommandError("--jobs must be 1 or more")
     if args.key and not os.path.exists(args.key):
-        return _fail(f"the key file {args.key} does not exist")
+        raise CommandError(f"the key file {args.key} does not exist")
     policy = load_policy(settings, extra_issuers=demo_issuers(settings))
     try:
         if args.issuers:
