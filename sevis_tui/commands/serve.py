@@ -169,7 +169,7 @@ def run_admin(args: argparse.Namespace) -> int:
 def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
     from sevis_tui.service import accounts, programs
 
-    now = dt.datetime.now(dt.UTC)
+    now = _now()
     command = args.admin_command
     if command == "add-user":
         accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
@@ -183,7 +183,7 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
         until = (
             dt.date.fromisoformat(args.designated_until)
             if args.designated_until
-            else now.date().replace(year=now.year + 5)
+            else years_later(now.date(), 5)
         )
         programs.add_program(
             tx,
@@ -229,6 +229,18 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
         ).fetchall()
         _print_rows(list(reversed(rows)))
     return 0
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _print_rows(rows: list[Any]) -> None:
