@@ -6,7 +6,6 @@ Keys are the slow part of making certificates, so the session makes a few and re
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +49,6 @@ def pki() -> Pki:
         person_key=new_key("rsa", 2048),
         other_key=new_key("ec"),
     )
-
-
-@pytest.fixture(autouse=True)
-def quiet_parser_warnings() -> None:
-    """The engine silences cryptography's parse warnings; pytest resets filters per test."""
-    warnings.filterwarnings("ignore", module=r"sevis_tui\.cert\.")
 
 
 @pytest.fixture(autouse=True)
