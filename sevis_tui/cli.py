@@ -4,6 +4,8 @@ Each subcommand lives in `sevis_tui/commands/NAME.py` with two functions:
 `add_arguments(parser)` and `run(args, settings) -> int`. Those modules keep
 their top-level imports light; heavy imports happen inside `run`, so that
 starting the app does not pay for the service or the certificate engine.
+A usage or setup problem is raised as `commands.CommandError`: main prints it as one
+line, "sevis-tui: ...", and exits with status 2 (as for a `ConfigError`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 from sevis_tui import __version__
+from sevis_tui.commands import CommandError
 from sevis_tui.config import ConfigError, Settings, load_settings
 
 # name -> (module, one-line help)
@@ -91,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _command(args.command).run(args, settings)
     except KeyboardInterrupt:
         return 130
-    except ConfigError as error:
+    except (ConfigError, CommandError) as error:
         print(f"sevis-tui: {error}", file=sys.stderr)
         return 2
 

@@ -7,10 +7,8 @@ Textual, and never stores a password.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -18,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from sevis_tui.files import write_atomic
 
 APP_NAME = "sevis-tui"
 ENV_PREFIX = "SEVIS_TUI_"
@@ -61,7 +61,7 @@ class Settings:
     browser: BrowserSettings = field(default_factory=BrowserSettings)
     certificates: CertificateSettings = field(default_factory=CertificateSettings)
     ui: UISettings = field(default_factory=UISettings)
-    # Where the values came from, for `sevis-tui locate`; not a setting itself.
+    # The layers that gave values, lowest first, for `sevis-tui locate`; not a setting itself.
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -212,7 +212,8 @@ def load_settings(
         for key, value in keys.items():
             if value is not None:
                 values[section][key] = value
-                sources.append(f"--{key.replace('_', '-')}")
+                # The flag's own name is cli's business; name the setting it sets.
+                sources.append(f"command line ({section}.{key})")
 
     built = {name: cls(**values[name]) for name, cls in _SECTIONS.items()}
     return Settings(**built, sources=tuple(sources), warnings=tuple(warnings))
@@ -300,22 +301,10 @@ def _parse_bool(raw: str) -> bool:
 
 
 def write_toml_atomic(path: Path, data: Mapping[str, Any], mode: int = 0o600) -> None:
-    """Write TOML to a temp file beside `path`, fsync, then rename over it (mode 0600)."""
+    """Write TOML atomically (see `files.write_atomic`), mode 0600 by default."""
     import tomli_w  # only needed when writing
 
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as handle:
-            tomli_w.dump(dict(data), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, tomli_w.dumps(dict(data)).encode("utf-8"), mode)
 
 
 # --------------------------------------------------------------------------- state

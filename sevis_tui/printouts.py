@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+
+from sevis_tui.files import write_atomic
 
 WIDTH = 78
 
 
 def write_text_file(path: Path, content: str) -> None:
     """Write via a temp file and rename, so a failure never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    # A printout is for reading and sharing: mode 0644, folders made with the usual umask.
+    write_atomic(path, content.encode("utf-8"), 0o644, folder_mode=0o777)
 
 
 def safe_file_part(text: str) -> str:

@@ -9,7 +9,15 @@ Finding codes are listed in `sevis_tui.cert.findings`.
 
 from __future__ import annotations
 
-from sevis_tui.cert.engine import inspect_bytes, inspect_path, load_key, scan_file, walk
+from sevis_tui.cert.engine import (
+    KeyFile,
+    inspect_bytes,
+    inspect_path,
+    load_key,
+    read_key_file,
+    scan_file,
+    walk,
+)
 from sevis_tui.cert.findings import CODES, Finding, Severity
 from sevis_tui.cert.model import CertificateInfo, FileReport, Policy
 from sevis_tui.cert.trust import default_issuers, demo_issuers, load_bundle, load_policy
@@ -19,6 +27,7 @@ __all__ = [
     "CertificateInfo",
     "FileReport",
     "Finding",
+    "KeyFile",
     "Policy",
     "Severity",
     "default_issuers",
@@ -28,6 +37,7 @@ __all__ = [
     "load_bundle",
     "load_key",
     "load_policy",
+    "read_key_file",
     "scan_file",
     "walk",
 ]

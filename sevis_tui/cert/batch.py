@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import Any, TypeVar
 
-from sevis_tui.cert.engine import inspect_path, scan_file
+from sevis_tui.cert.engine import KeyFile, inspect_path, scan_file
 from sevis_tui.cert.model import FileReport, Policy
 from sevis_tui.cert.reading import PathArg
 
@@ -26,17 +26,17 @@ from sevis_tui.cert.reading import PathArg
 Item = tuple[PathArg, bool]
 T = TypeVar("T")
 
-_Setup = tuple[Policy, PathArg | None, bytes | None, Callable[[FileReport], Any]]
+_Setup = tuple[Policy, KeyFile | None, bytes | None, Callable[[FileReport], Any]]
 _worker_setup: _Setup | None = None
 
 
 def _inspect_one(
-    item: Item, policy: Policy, key_path: PathArg | None, password: bytes | None
+    item: Item, policy: Policy, key: KeyFile | None, password: bytes | None
 ) -> FileReport | None:
     path, explicit = item
     if explicit:
-        return inspect_path(path, policy, key_path=key_path, password=password)
-    return scan_file(path, policy, key_path=key_path, password=password)
+        return inspect_path(path, policy, key=key, password=password)
+    return scan_file(path, policy, key=key, password=password)
 
 
 def _init_worker(setup: _Setup) -> None:
@@ -46,10 +46,10 @@ def _init_worker(setup: _Setup) -> None:
 
 def _work(items: list[Item]) -> list[Any]:
     assert _worker_setup is not None
-    policy, key_path, password, transform = _worker_setup
+    policy, key, password, transform = _worker_setup
     results = []
     for item in items:
-        report = _inspect_one(item, policy, key_path, password)
+        report = _inspect_one(item, policy, key, password)
         results.append(None if report is None else transform(report))
     return results
 
@@ -58,12 +58,12 @@ def inspect_many(
     items: Iterable[Item],
     policy: Policy,
     *,
-    key_path: PathArg | None = None,
+    key: KeyFile | None = None,
     password: bytes | None = None,
     jobs: int = 1,
 ) -> Iterator[FileReport | None]:
     """One report per item, in the items' order (None: a folder's non-certificate file)."""
-    return map_reports(items, policy, _same, key_path=key_path, password=password, jobs=jobs)
+    return map_reports(items, policy, _same, key=key, password=password, jobs=jobs)
 
 
 def _same(report: FileReport) -> FileReport:
@@ -75,7 +75,7 @@ def map_reports(
     policy: Policy,
     transform: Callable[[FileReport], T],
     *,
-    key_path: PathArg | None = None,
+    key: KeyFile | None = None,
     password: bytes | None = None,
     jobs: int = 1,
     chunk: int = 128,
@@ -83,7 +83,8 @@ def map_reports(
     """transform(report) for each item, in order; transform runs in the worker processes.
 
     Turning reports into what the caller needs there (a JSON line, say) keeps the main
-    process from decoding and re-encoding every report.
+    process from decoding and re-encoding every report. key is the --key file read once
+    (`read_key_file`): every file is compared with it, and workers inherit it.
     """
     workers = jobs or 1
     iterator = iter(items)
@@ -91,11 +92,11 @@ def map_reports(
     forking = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(first) < chunk or not forking:
         for item in chain(first, iterator):
-            report = _inspect_one(item, policy, key_path, password)
+            report = _inspect_one(item, policy, key, password)
             yield None if report is None else transform(report)
         return
     chunks = chain([first], iter(lambda: list(islice(iterator, chunk)), []))
-    setup: _Setup = (policy, key_path, password, transform)
+    setup: _Setup = (policy, key, password, transform)
     # Forked workers receive the setup (and the transform) without pickling.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from sevis_tui.cert.findings import finding
-from sevis_tui.cert.loaded import Loaded, add_der_certificate, der_length
+from sevis_tui.cert.loaded import Loaded, add_certificates, add_der_certificate, der_length
 
 # PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo (OID pkcs7-data or signedData) }
 _PKCS12_VERSION = b"\x02\x01\x03\x30"
@@ -26,10 +26,9 @@ def load_binary(data: bytes, password: bytes | None) -> Loaded:
     length = der_length(data)
     if length is not None and length <= len(data):
         loaded = Loaded(format="DER")
-        probe = Loaded()
-        if add_der_certificate(probe, data, "The certificate"):
-            loaded.certificates = probe.certificates
-            loaded.findings = probe.findings
+        # When it is no certificate, what add_der_certificate found is dropped: other
+        # formats are tried next.
+        if add_der_certificate(loaded, data, "The certificate"):
             return loaded
     if _looks_like_pkcs12(data):
         return _load_pkcs12(data, password)
@@ -37,11 +36,8 @@ def load_binary(data: bytes, password: bytes | None) -> Loaded:
     try:
         certificates = pkcs7.load_der_pkcs7_certificates(data)
     except Exception:  # not PKCS#7 either
-        return _load_der_leftovers(data)
-    for certificate in certificates:
-        loaded.certificates.append(
-            (certificate, certificate.public_bytes(serialization.Encoding.DER))
-        )
+        return _load_der_leftovers(data, length)
+    add_certificates(loaded, certificates)
     if not certificates:
         loaded.findings.append(
             finding(
@@ -53,10 +49,12 @@ def load_binary(data: bytes, password: bytes | None) -> Loaded:
     return loaded
 
 
-def _load_der_leftovers(data: bytes) -> Loaded:
-    """A DER SEQUENCE that is neither certificate, PKCS#7 nor PKCS#12: say what it may be."""
+def _load_der_leftovers(data: bytes, length: int | None) -> Loaded:
+    """A DER SEQUENCE that is neither certificate, PKCS#7 nor PKCS#12: say what it may be.
+
+    length is der_length(data), already known to the caller.
+    """
     loaded = Loaded(format="DER")
-    length = der_length(data)
     if length is not None and length > len(data):
         loaded.findings.append(
             finding(
@@ -150,15 +148,8 @@ def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
         loaded.private_keys.append(bundle.key)
     if bundle.cert is not None:
         loaded.key_certificate = 0
-        certificate = bundle.cert.certificate
-        loaded.certificates.append(
-            (certificate, certificate.public_bytes(serialization.Encoding.DER))
-        )
-    for extra in bundle.additional_certs:
-        certificate = extra.certificate
-        loaded.certificates.append(
-            (certificate, certificate.public_bytes(serialization.Encoding.DER))
-        )
+        add_certificates(loaded, [bundle.cert.certificate])
+    add_certificates(loaded, (extra.certificate for extra in bundle.additional_certs))
     if not loaded.certificates:
         loaded.findings.append(
             finding(

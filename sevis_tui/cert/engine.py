@@ -21,12 +21,41 @@ from sevis_tui.cert.findings import SEVERITIES, Finding, finding
 from sevis_tui.cert.judge import choose_subject, judge
 from sevis_tui.cert.loading import load, looks_like_certificate_file
 from sevis_tui.cert.model import FileReport, Policy
-from sevis_tui.cert.reading import PathArg, ReadResult, display_name, read_path
+from sevis_tui.cert.reading import (
+    PathArg,
+    ReadResult,
+    display_name,
+    read_path,
+    too_large_finding,
+)
 
 _PRIVATE_KEY_WARNING = (
     "This file contains a private key. Never upload or e-mail it: whoever has it can act as "
     "you in SEVIS batch. Keep it only in the PKCS#12 (.p12/.pfx) file used by the batch client."
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyFile:
+    """A private key file given with --key, read and parsed once for a whole run.
+
+    readable False: the file itself could not be read, so there is no key to compare (and
+    no key_unreadable finding: `findings` says what is wrong with the file). readable True
+    and key None: the file holds no key that can be read.
+    """
+
+    readable: bool
+    key: PrivateKeyTypes | None = None
+    findings: tuple[Finding, ...] = ()  # about the key file itself, added to every report
+
+
+def read_key_file(path: PathArg, policy: Policy, password: bytes | None = None) -> KeyFile:
+    """Read and parse the key file once; pass the result to inspect_path or scan_file."""
+    read = read_path(path, policy.max_bytes)
+    if read.data is None:
+        return KeyFile(False, findings=tuple(_key_file_problem(f) for f in read.findings))
+    exposed = (_exposed(display_name(path), read.mode),) if read.mode & 0o077 else ()
+    return KeyFile(True, load_key(read.data, password), exposed)
 
 
 def inspect_bytes(
@@ -38,6 +67,13 @@ def inspect_bytes(
     password: bytes | None = None,
 ) -> FileReport:
     """Describe and judge every certificate in data (an uploaded or read file)."""
+    given = None if key is None else KeyFile(True, load_key(key, password))
+    return _inspect_guarded(data, policy, name, given, password)
+
+
+def _inspect_guarded(
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
+) -> FileReport:
     try:
         return _inspect(data, policy, name, key, password)
     except Exception as error:  # last resort: a parser bug must not become a crash
@@ -55,7 +91,7 @@ def inspect_bytes(
 
 
 def _inspect(
-    data: bytes, policy: Policy, name: str, key: bytes | None, password: bytes | None
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
 ) -> FileReport:
     if not data:
         return FileReport(
@@ -71,16 +107,7 @@ def _inspect(
         )
     if len(data) > policy.max_bytes:
         return FileReport(
-            name,
-            "unknown",
-            findings=(
-                finding(
-                    "too_large",
-                    f"The file is {len(data)} bytes, larger than the {policy.max_bytes}-byte "
-                    "limit; certificate files are a few kilobytes.",
-                    "Choose the certificate file itself.",
-                ),
-            ),
+            name, "unknown", findings=(too_large_finding(len(data), policy.max_bytes),)
         )
     loaded = load(data, password=password)
     now = policy.current_time()
@@ -92,9 +119,8 @@ def _inspect(
     for item in described:
         findings += item.findings
     keys = list(loaded.private_keys)
-    if key is not None:
-        given = load_key(key, password)
-        if given is None:
+    if key is not None and key.readable:
+        if key.key is None:
             findings.append(
                 finding(
                     "key_unreadable",
@@ -105,7 +131,7 @@ def _inspect(
                 )
             )
         else:
-            keys = [given]
+            keys = [key.key]
     subject_index = choose_subject(described, loaded.key_certificate)
     if subject_index is not None:
         findings += judge(described, subject_index, policy, now, keys)
@@ -161,11 +187,16 @@ def inspect_path(
     policy: Policy,
     *,
     key_path: PathArg | None = None,
+    key: KeyFile | None = None,
     password: bytes | None = None,
 ) -> FileReport:
-    """Read a file safely (see `reading`) and inspect it; special files become findings."""
+    """Read a file safely (see `reading`) and inspect it; special files become findings.
+
+    The key to compare comes from key_path or, when checking many files, from key: a
+    `read_key_file` result, so that the key file is read and parsed once per run.
+    """
     read = read_path(path, policy.max_bytes)
-    return _report_from_read(path, read, policy, key_path, password)
+    return _report_from_read(path, read, policy, key_path, key, password)
 
 
 def _report_from_read(
@@ -173,21 +204,18 @@ def _report_from_read(
     read: ReadResult,
     policy: Policy,
     key_path: PathArg | None,
+    key: KeyFile | None,
     password: bytes | None,
 ) -> FileReport:
     name = display_name(path)
     if read.data is None:
         return FileReport(name, "unknown", findings=_ordered(read.findings))
-    key_data: bytes | None = None
-    extra: list[Finding] = []
     if key_path is not None:
-        key_read = read_path(key_path, policy.max_bytes)
-        key_data = key_read.data
-        if key_data is None:
-            extra += [_key_file_problem(f) for f in key_read.findings]
-        elif key_read.mode & 0o077:
-            extra.append(_exposed(display_name(key_path), key_read.mode))
-    report = inspect_bytes(read.data, policy, name=name, key=key_data, password=password)
+        if key is not None:
+            raise TypeError("give key_path or key, not both")
+        key = read_key_file(key_path, policy, password)
+    extra = list(key.findings) if key is not None else []
+    report = _inspect_guarded(read.data, policy, name, key, password)
     if report.has_private_key and read.mode & 0o077:
         extra.append(_exposed(name, read.mode))
     if not extra:
@@ -213,6 +241,7 @@ def scan_file(
     policy: Policy,
     *,
     key_path: PathArg | None = None,
+    key: KeyFile | None = None,
     password: bytes | None = None,
 ) -> FileReport | None:
     """Like inspect_path for files met while walking a folder: None when not certificate-like.
@@ -223,7 +252,7 @@ def scan_file(
     read = read_path(path, policy.max_bytes)
     if read.data is None or not looks_like_certificate_file(read.data):
         return None
-    return _report_from_read(path, read, policy, key_path, password)
+    return _report_from_read(path, read, policy, key_path, key, password)
 
 
 def walk(folder: PathArg, recursive: bool) -> Iterator[bytes]:

@@ -229,28 +229,25 @@ def der(certificate: x509.Certificate) -> bytes:
     return certificate.public_bytes(serialization.Encoding.DER)
 
 
+def _encryption(password: bytes | None) -> serialization.KeySerializationEncryption:
+    """Encrypt with the best available scheme when a (non-empty) password is given."""
+    if password:
+        return serialization.BestAvailableEncryption(password)
+    return serialization.NoEncryption()
+
+
 def key_pem(key: PrivateKey, password: bytes | None = None) -> bytes:
     """The private key as PKCS#8 PEM, encrypted when a password is given."""
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password)
-        if password
-        else serialization.NoEncryption()
-    )
     return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(password)
     )
 
 
 def pkcs12(issued: Issued, password: bytes | None, chain: Sequence[x509.Certificate] = ()) -> bytes:
     """A PKCS#12 (.p12/.pfx) holding the key, the certificate and the chain."""
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password)
-        if password
-        else serialization.NoEncryption()
-    )
     name = issued.certificate.subject.rfc4514_string().encode("utf-8", "replace")[:64]
     return pkcs12_serialization.serialize_key_and_certificates(
-        name, issued.key, issued.certificate, list(chain) or None, encryption
+        name, issued.key, issued.certificate, list(chain) or None, _encryption(password)
     )
 
 

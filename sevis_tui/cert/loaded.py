@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -105,8 +106,13 @@ def add_pkcs7(loaded: Loaded, der: bytes, where: str) -> bool:
             )
         )
         return False
+    add_certificates(loaded, certificates)
+    return True
+
+
+def add_certificates(loaded: Loaded, certificates: Iterable[x509.Certificate]) -> None:
+    """Add parsed certificates (from PKCS#7 or PKCS#12) with their DER bytes."""
     for certificate in certificates:
         loaded.certificates.append(
             (certificate, certificate.public_bytes(serialization.Encoding.DER))
         )
-    return True

@@ -18,10 +18,10 @@ from sevis_tui.cert.findings import finding
 from sevis_tui.cert.loaded import Loaded, add_der_certificate, add_pkcs7, not_a_certificate
 
 # cryptography warns about tolerated defects (negative serials, BER instead of DER, odd
-# attribute lengths) while parsing for us. The report describes the certificate as it is,
-# so these warnings would only be noise on the officer's terminal: ignore the ones raised
-# from this package's parsing calls (and only those).
-warnings.filterwarnings("ignore", message=".*serial number which wasn't positive.*")
+# attribute lengths) while parsing for us, attributing each warning to our calling module.
+# The report describes the certificate as it is, so these warnings would only be noise on
+# the officer's terminal: ignore the ones raised from this package's calls (and only those:
+# other code keeps its warnings). This also covers trust.py's parse of certifi's bundle.
 warnings.filterwarnings("ignore", module=r"sevis_tui\.cert\.")
 
 # The body is "anything up to -----END", written unrolled ([^-]* runs) because the lazy

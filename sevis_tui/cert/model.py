@@ -103,10 +103,6 @@ class FileReport:
         return tuple(f for f in self.findings if f.severity == "warning")
 
     @property
-    def infos(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "info")
-
-    @property
     def ok(self) -> bool:
         """True when nothing blocks registration (no error finding)."""
         return not self.errors

@@ -46,7 +46,7 @@ def read_path(path: PathArg, max_bytes: int) -> ReadResult:
     if problem is not None:
         return ReadResult(None, [problem])
     if info.st_size > max_bytes:
-        return ReadResult(None, [_too_large(info.st_size, max_bytes)])
+        return ReadResult(None, [too_large_finding(info.st_size, max_bytes)])
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)
@@ -76,7 +76,7 @@ def read_path(path: PathArg, max_bytes: int) -> ReadResult:
         os.close(descriptor)
     data = b"".join(chunks)
     if len(data) > max_bytes:
-        return ReadResult(None, [_too_large(len(data), max_bytes)])
+        return ReadResult(None, [too_large_finding(len(data), max_bytes)])
     return ReadResult(data, [], stat.S_IMODE(opened.st_mode))
 
 
@@ -133,7 +133,8 @@ def _not_regular(mode: int, name: str) -> Finding | None:
     )
 
 
-def _too_large(size: int, max_bytes: int) -> Finding:
+def too_large_finding(size: int, max_bytes: int) -> Finding:
+    """The finding for a file (or uploaded bytes) over the size cap; shared with the engine."""
     return finding(
         "too_large",
         f"The file is {_size(size)}, larger than the {_size(max_bytes)} limit; certificate files "

@@ -9,13 +9,11 @@ buy personal client-authentication certificates from (see DOMAIN.md). A configur
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import certifi
 from cryptography import x509
-from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import Store
 
@@ -46,11 +44,9 @@ def default_issuers() -> tuple[x509.Certificate, ...]:
     """The roots of the accepted vendors, taken from certifi's bundle by organization."""
     bundle = Path(certifi.where()).read_bytes()
     vendors = tuple(v.lower() for v in ACCEPTED_VENDORS)
-    with warnings.catch_warnings():
-        # An unrelated root in certifi's bundle has a non-positive serial; cryptography warns
-        # on parsing it. It is not one of ours, so the warning means nothing to an officer.
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        certificates = x509.load_pem_x509_certificates(bundle)
+    # Some unrelated roots in certifi's bundle have non-positive serials and cryptography
+    # warns on parsing them; loading.py's filter for this package's modules silences that.
+    certificates = x509.load_pem_x509_certificates(bundle)
     return tuple(
         certificate
         for certificate in certificates

@@ -7,9 +7,9 @@ embedded demo service), so they register; each bad one shows one finding.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
 
 P12_PASSWORD = "demo"
@@ -48,12 +48,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         written = write_samples(target, DEMO_USER_ID)
     except OSError as error:
-        print(
-            f"sevis-tui: cannot write the demo certificates to {target}: "
-            f"{error.strerror or error}; choose a writable folder",
-            file=sys.stderr,
-        )
-        return 2
+        raise CommandError(
+            f"cannot write the demo certificates to {target}: "
+            f"{error.strerror or error}; choose a writable folder"
+        ) from None
     print(f"wrote {len(written)} sample files to {target} (see README.txt there)")
     return 0
 
@@ -77,6 +75,7 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     import datetime as dt
 
     from sevis_tui.cert import factory
+    from sevis_tui.files import write_atomic
     from sevis_tui.service.demo import ensure_demo_issuer
 
     issuer = ensure_demo_issuer()
@@ -110,9 +109,9 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     written: list[Path] = []
     for name, data in contents.items():
         path = target / name
-        path.write_bytes(data)
-        # Files holding a private key are private to their owner.
-        path.chmod(0o600 if name.endswith(".p12") or "private-key" in name else 0o644)
+        # Files holding a private key are private to their owner from the first byte on.
+        private = name.endswith(".p12") or "private-key" in name
+        write_atomic(path, data, 0o600 if private else 0o644)
         written.append(path)
     readme = target / "README.txt"
     lines = [

@@ -1,4 +1,4 @@
-"""`sevis-tui locate`: print every path in use, and the demo login when embedded."""
+"""`sevis-tui locate`: print the paths in use, where the settings came from, the demo login."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         ("defaults", str(where.defaults_file)),
         ("config file", f"{where.config_file}{'' if where.config_file.exists() else ' (absent)'}"),
+        # "a < b": b's values win, as in config.py's docstring.
+        ("settings from", " < ".join(settings.sources)),
         ("state file", str(where.state_file)),
         ("data folder", str(where.data_dir)),
         ("print folder", str(settings.print_folder)),

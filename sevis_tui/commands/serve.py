@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings, paths
 
 if TYPE_CHECKING:
@@ -94,15 +95,15 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
 
     problem = _tls_problem(args)
     if problem:
-        return _fail(problem)
+        raise CommandError(problem)
     tls = bool(args.tls_cert)
     if not tls and not is_loopback(args.host) and not args.insecure:
-        return _fail(
+        raise CommandError(
             f"refusing to serve plain HTTP on {args.host}: passwords would cross the network "
             "unencrypted; give --tls-cert and --tls-key (or --insecure if a proxy adds TLS)"
         )
     if not 0 < args.port < 65536:
-        return _fail(f"--port {args.port} is not a port number (1-65535)")
+        raise CommandError(f"--port {args.port} is not a port number (1-65535)")
     import uvicorn
 
     from sevis_tui.service.app import create_app
@@ -112,7 +113,7 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     try:
         app = create_app(database, settings=settings, demo=args.demo)
     except (OSError, ApiError) as error:
-        return _fail(f"cannot open the database {database}: {_reason(error)}")
+        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
     scheme = "https" if tls else "http"
     print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
     if args.demo:
@@ -158,17 +159,17 @@ def run_admin(args: argparse.Namespace) -> int:
             args.password = password
         return int(store.write(lambda tx: _admin_action(tx, args)))
     except ValueError as error:
-        return _fail(str(error))
+        raise CommandError(str(error)) from None
     except ApiError as error:
-        return _fail(error.message)
+        raise CommandError(error.message) from None
     except OSError as error:
-        return _fail(f"cannot open the database {database}: {_reason(error)}")
+        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
 
 
 def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
     from sevis_tui.service import accounts, programs
 
-    now = dt.datetime.now(dt.UTC)
+    now = _now()
     command = args.admin_command
     if command == "add-user":
         accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
@@ -182,7 +183,7 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
         until = (
             dt.date.fromisoformat(args.designated_until)
             if args.designated_until
-            else now.date().replace(year=now.year + 5)
+            else years_later(now.date(), 5)
         )
         programs.add_program(
             tx,
@@ -230,6 +231,18 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
     return 0
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _print_rows(rows: list[Any]) -> None:
     if not rows:
         print("(none)")
@@ -260,8 +273,3 @@ def read_password(password_file: str | None) -> str:
 
 def _reason(error: BaseException) -> str:
     return str(getattr(error, "strerror", None) or getattr(error, "message", None) or error)
-
-
-def _fail(message: str) -> int:
-    print(f"sevis-tui: {message}", file=sys.stderr)
-    return 2

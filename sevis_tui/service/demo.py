@@ -8,8 +8,6 @@ demo never starts locked out; within a run the lockout rules apply as usual.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,6 +179,7 @@ def ensure_demo_issuer(cert_path: Path | None = None, key_path: Path | None = No
 
     from sevis_tui.cert import factory
     from sevis_tui.config import paths
+    from sevis_tui.files import write_atomic
 
     where = paths()
     cert_path = cert_path or where.demo_issuer_cert
@@ -191,21 +190,6 @@ def ensure_demo_issuer(cert_path: Path | None = None, key_path: Path | None = No
         if isinstance(key, rsa.RSAPrivateKey):
             return factory.Issued(certificate, key)
     issued = factory.make_ca(DEMO_ISSUER_NAME, organization=DEMO_ISSUER_ORGANIZATION)
-    _write_private(key_path, factory.key_pem(issued.key), 0o600)
-    _write_private(cert_path, factory.pem(issued.certificate), 0o644)
+    write_atomic(key_path, factory.key_pem(issued.key), 0o600)
+    write_atomic(cert_path, factory.pem(issued.certificate), 0o644)
     return issued
-
-
-def _write_private(path: Path, data: bytes, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

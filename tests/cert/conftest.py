@@ -5,7 +5,6 @@ Keys are the slow part of making certificates, so the session makes a few and re
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -48,8 +47,3 @@ def pki() -> Pki:
         other_key=new_key("ec"),
     )
 
-
-@pytest.fixture(autouse=True)
-def quiet_parser_warnings() -> None:
-    """The engine silences cryptography's parse warnings; pytest resets filters per test."""
-    warnings.filterwarnings("ignore", module=r"sevis_tui\.cert\.")

@@ -94,6 +94,50 @@ def test_key_option(
     assert code == 2 and err.startswith("sevis-tui: the key file")
 
 
+def test_key_file_is_read_and_parsed_once_per_run(
+    files: Path,
+    pki: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sevis_tui.cert import engine
+
+    key = tmp_path / "key.p12"
+    key.write_bytes(pkcs12(pki.person(), b"pw"))
+    key.chmod(0o644)  # readable by others: every report says so
+    secret = tmp_path / "pw"
+    secret.write_bytes(b"pw\n")
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for index in range(3):
+        (copies / f"c{index}.pem").write_bytes((files / "good.pem").read_bytes())
+    reads: list[str] = []
+    loads: list[bytes] = []
+    real_read, real_load = engine.read_path, engine.load_key
+
+    def counting_read(path: Any, max_bytes: int) -> Any:
+        reads.append(os.fsdecode(path))
+        return real_read(path, max_bytes)
+
+    def counting_load(data: bytes, password: bytes | None) -> Any:
+        loads.append(data)
+        return real_load(data, password)
+
+    monkeypatch.setattr(engine, "read_path", counting_read)
+    monkeypatch.setattr(engine, "load_key", counting_load)
+    args = ["--json", "--jobs", "1", "--key", str(key), "--password-file", str(secret)]
+    code, out, _ = run(capsys, *args, str(files / "good.pem"), str(copies))
+    assert code == 1
+    reports = [json.loads(line) for line in out.splitlines()]
+    assert len(reports) == 4
+    for report in reports:
+        codes = [f["code"] for f in report["findings"]]
+        assert codes == ["private_key_exposed", "issuer_accepted"], codes
+        assert str(key) in report["findings"][0]["message"]
+    assert reads.count(str(key)) == 1 and len(loads) == 1
+
+
 def test_password_file(
     files: Path, pki: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

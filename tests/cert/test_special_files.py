@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sevis_tui.cert import FileReport, Policy, inspect_path, reading, scan_file
+from sevis_tui.cert import FileReport, Policy, inspect_bytes, inspect_path, reading, scan_file
 from sevis_tui.cert.factory import der, pem
 
 
@@ -92,8 +92,11 @@ def test_cap_is_configurable(tmp_path: Path, pki: Any) -> None:
     path = tmp_path / "c.der"
     data = der(pki.person().certificate)
     path.write_bytes(data)
-    assert codes(inspect_path(path, Policy(max_bytes=len(data) - 1))) == {"too_large"}
+    over = inspect_path(path, Policy(max_bytes=len(data) - 1))
+    assert codes(over) == {"too_large"}
     assert "too_large" not in codes(inspect_path(path, Policy(max_bytes=len(data))))
+    # The same bytes uploaded get the same finding, word for word.
+    assert inspect_bytes(data, Policy(max_bytes=len(data) - 1)).findings == over.findings
 
 
 def test_empty_file(tmp_path: Path) -> None:

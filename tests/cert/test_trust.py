@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import cryptography_vectors
 import pytest
 from cryptography.x509.oid import NameOID
 
@@ -73,3 +76,28 @@ def test_demo_issuer_only_when_embedded_and_present(
     assert demo_issuers(settings) == (pki.accepted_root.certificate,)
     monkeypatch.setenv("SEVIS_TUI_SERVER", "https://sevis.example.org")
     assert demo_issuers(load_settings()) == ()
+
+
+def test_parse_warnings_hidden_for_the_engine_only() -> None:
+    """A fresh interpreter (pytest resets warning filters): the engine's parsing of certifi's
+    bundle and of a negative-serial certificate shows no warning; other code still gets it."""
+    negative = Path(cryptography_vectors.__path__[0], "x509", "custom", "negative_serial.pem")
+    probe = (
+        "from cryptography import x509\n"
+        "from sevis_tui.cert import Policy, default_issuers, inspect_path\n"
+        "from sevis_tui.cert.text_report import plain_text\n"
+        "assert default_issuers()\n"
+        f"report = inspect_path({str(negative)!r}, Policy())\n"
+        "assert report.subject is not None and report.to_dict() and plain_text(report)\n"
+        "print('engine done', flush=True)\n"
+        f"x509.load_pem_x509_certificate(open({str(negative)!r}, 'rb').read()).serial_number\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "engine done\n"
+    # Only the probe's own parse warns (shown once for its line), nothing from the engine.
+    assert done.stderr.count("CryptographyDeprecationWarning") == 1, done.stderr
+    assert done.stderr.startswith("<string>:8: "), done.stderr
+    assert "sevis_tui" not in done.stderr, done.stderr

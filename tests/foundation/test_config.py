@@ -164,6 +164,22 @@ def test_locate_prints_every_path(capsys: pytest.CaptureFixture[str]) -> None:
         assert str(path) in out
 
 
+def test_locate_says_where_settings_came_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = user_config("[server]\ntimeout = 5\n")
+    monkeypatch.setenv("SEVIS_TUI_SERVER", "https://sevis.example.org")
+    assert main(["--no-mouse", "locate"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "settings from" in line)
+    expected = [
+        str(paths().defaults_file),
+        str(path),
+        "$SEVIS_TUI_SERVER",
+        "command line (ui.mouse)",
+    ]
+    assert row.split("settings from", 1)[1].strip() == " < ".join(expected)
+
+
 def test_no_mouse_flag_reaches_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
 

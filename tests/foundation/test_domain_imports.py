@@ -9,6 +9,8 @@ import pytest
 
 DOMAIN_MODULES = [
     "sevis_tui.config",
+    "sevis_tui.files",
+    "sevis_tui.printouts",
     "sevis_tui.cert",
     "sevis_tui.api",
     "sevis_tui.service",
