@@ -46,4 +46,3 @@ def pki() -> Pki:
         person_key=new_key("rsa", 2048),
         other_key=new_key("ec"),
     )
-
