@@ -186,34 +186,27 @@ def inspect_path(
     path: PathArg,
     policy: Policy,
     *,
-    key_path: PathArg | None = None,
     key: KeyFile | None = None,
     password: bytes | None = None,
 ) -> FileReport:
     """Read a file safely (see `reading`) and inspect it; special files become findings.
 
-    The key to compare comes from key_path or, when checking many files, from key: a
-    `read_key_file` result, so that the key file is read and parsed once per run.
+    key is the --key file as `read_key_file` gives it, read and parsed once per run.
     """
     read = read_path(path, policy.max_bytes)
-    return _report_from_read(path, read, policy, key_path, key, password)
+    return _report_from_read(path, read, policy, key, password)
 
 
 def _report_from_read(
     path: PathArg,
     read: ReadResult,
     policy: Policy,
-    key_path: PathArg | None,
     key: KeyFile | None,
     password: bytes | None,
 ) -> FileReport:
     name = display_name(path)
     if read.data is None:
         return FileReport(name, "unknown", findings=_ordered(read.findings))
-    if key_path is not None:
-        if key is not None:
-            raise TypeError("give key_path or key, not both")
-        key = read_key_file(key_path, policy, password)
     extra = list(key.findings) if key is not None else []
     report = _inspect_guarded(read.data, policy, name, key, password)
     if report.has_private_key and read.mode & 0o077:
@@ -240,7 +233,6 @@ def scan_file(
     path: PathArg,
     policy: Policy,
     *,
-    key_path: PathArg | None = None,
     key: KeyFile | None = None,
     password: bytes | None = None,
 ) -> FileReport | None:
@@ -252,7 +244,7 @@ def scan_file(
     read = read_path(path, policy.max_bytes)
     if read.data is None or not looks_like_certificate_file(read.data):
         return None
-    return _report_from_read(path, read, policy, key_path, key, password)
+    return _report_from_read(path, read, policy, key, password)
 
 
 def walk(folder: PathArg, recursive: bool) -> Iterator[bytes]:

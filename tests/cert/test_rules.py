@@ -10,7 +10,15 @@ from typing import Any
 import cryptography_vectors
 import pytest
 
-from sevis_tui.cert import CODES, FileReport, Finding, Policy, inspect_bytes, inspect_path
+from sevis_tui.cert import (
+    CODES,
+    FileReport,
+    Finding,
+    Policy,
+    inspect_bytes,
+    inspect_path,
+    read_key_file,
+)
 from sevis_tui.cert.factory import der, key_pem, make_ca, make_personal, pem, pkcs7, pkcs12
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -269,11 +277,13 @@ def test_readable_key_file_given_with_key_option(pki: Any, tmp_path: Path) -> No
     cert_path.write_bytes(pem(person.certificate) + pem(pki.intermediate.certificate))
     key_path.write_bytes(key_pem(person.key))
     os.chmod(key_path, 0o640)
-    report = inspect_path(cert_path, pki.policy, key_path=key_path)
+    report = inspect_path(cert_path, pki.policy, key=read_key_file(key_path, pki.policy))
     assert codes(report) == {"private_key_exposed", "issuer_accepted"}
     os.chmod(key_path, 0o600)
-    assert inspect_path(cert_path, pki.policy, key_path=key_path).ok
-    missing = inspect_path(cert_path, pki.policy, key_path=tmp_path / "nope.pem")
+    assert inspect_path(cert_path, pki.policy, key=read_key_file(key_path, pki.policy)).ok
+    missing = inspect_path(
+        cert_path, pki.policy, key=read_key_file(tmp_path / "nope.pem", pki.policy)
+    )
     assert "key_unreadable" in codes(missing)
 
 
