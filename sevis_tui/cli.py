@@ -97,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CommandError) as error:
         print(f"sevis-tui: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`sevis-tui locate | head`): stop quietly, as other tools do;
+        # pointing stdout at /dev/null keeps the flush at exit from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -93,16 +93,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.key and not os.path.exists(args.key):
         raise CommandError(f"the key file {args.key} does not exist")
     policy = load_policy(settings, extra_issuers=demo_issuers(settings))
-    try:
-        if args.issuers:
-            _list_issuers(policy, settings, args.json)
-        if not args.paths:
-            return 0
-        return _inspect_all(args, policy, password)
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, without a traceback at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    if args.issuers:
+        _list_issuers(policy, settings, args.json)
+    if not args.paths:
+        return 0
+    return _inspect_all(args, policy, password)
 
 
 def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | None) -> int:

@@ -191,3 +191,22 @@ def test_no_mouse_flag_reaches_settings(monkeypatch: pytest.MonkeyPatch) -> None
     assert main(["--no-mouse"]) == 0
     assert main([]) == 0
     assert seen == [False, True]
+
+
+@pytest.mark.parametrize("command", [["locate"], ["inspect", "--issuers"]])
+def test_reader_gone_is_quiet(command: list[str]) -> None:
+    """`sevis-tui locate | head`: a closed pipe ends the command without a traceback."""
+    reader, writer = os.pipe()
+    os.close(reader)  # closed before the command writes, so its first write fails
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "sevis_tui", *command],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert "Traceback" not in finished.stderr and finished.stderr == ""
+    assert finished.returncode == 1
