@@ -56,7 +56,8 @@ The programs where you are the Responsible Officer (RO) or an Alternate RO (ARO)
 each program's batch certificate.
 
 - **Type** to filter by any column; **Escape** clears the filter.
-- **s** changes the column the list is sorted by; **S** reverses the order.
+- **s** changes the column the list is sorted by; **S** reverses the order. While you are typing a
+  filter, s, S and r are letters like any other: clear the filter first to sort or reload.
 - **Enter** opens the program's *Program Sponsor Information*.
 - **r** reloads the list. **Escape** with no filter logs you out.
 
@@ -192,11 +193,17 @@ before its first batch.
         self.query_one(DataTable).focus()
 
     def on_key(self, event: Key) -> None:
-        # Typing while the list has focus goes into the filter, as the issue asks; bound keys
-        # (s, S, r, and any added later) keep their action.
+        # Typing while the list has focus goes into the filter, as the issue asks. Bound keys
+        # (s, S, r, and any added later) keep their action only while the filter is empty:
+        # once the officer is typing, "north" must not lose its r to Reload.
         table = self.query_one(DataTable)
-        if table.has_focus and event.is_printable and event.key not in self.active_bindings:
-            field = self.query_one("#filter", Input)
+        field = self.query_one("#filter", Input)
+        typing = bool(field.value)
+        if (
+            table.has_focus
+            and event.is_printable
+            and (typing or event.key not in self.active_bindings)
+        ):
             field.value += event.character or ""
             field.cursor_position = len(field.value)
             event.stop()

@@ -76,6 +76,23 @@ async def test_bound_keys_act_and_other_keys_filter(plain_settings: Settings, ho
         assert screen.query_one("#filter", Input).value == "x"
 
 
+async def test_once_typing_every_letter_goes_to_the_filter(
+    plain_settings: Settings, home: Path
+) -> None:
+    transport, factory = faulty_factory(home / "reload.db")
+    app = SevisApp(plain_settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProgramsScreen)
+        await pilot.press(*"northS")
+        await settle(pilot)
+        assert screen.query_one("#filter", Input).value == "northS"
+        assert asked(transport, PROGRAMS) == 1  # the r did not reload
+        assert (screen.sort_index, screen.sort_reverse) == (0, False)  # nor the S sort
+
+
 async def test_actions_menu_help_and_batch_view_do_not_reload_the_program(
     plain_settings: Settings, home: Path
 ) -> None:
