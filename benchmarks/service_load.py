@@ -64,7 +64,7 @@ async def run(clients: int, uploads: int, folder: Path) -> int:
     from sevis_tui.api.client import new_idempotency_key
     from sevis_tui.api.embedded import open_client
     from sevis_tui.cert import factory
-    from sevis_tui.config import ServerSettings, Settings
+    from sevis_tui.config import shipped_settings
     from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
 
     database = folder / "load.db"
@@ -76,7 +76,7 @@ async def run(clients: int, uploads: int, folder: Path) -> int:
     ]
     timings = Timings()
     with served(database) as url:
-        settings = Settings(server=ServerSettings(url=url, timeout=60))
+        settings = shipped_settings({"server": {"url": url, "timeout": 60}})
         first = await open_client(settings)
         await first.login(DEMO_USER_ID, DEMO_PASSWORD)
         version = (await first.agreement()).version

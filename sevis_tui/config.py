@@ -1,67 +1,80 @@
 """Typed settings: shipped defaults < user file < environment < command line.
 
-Also the places the program keeps things (config, state, data) and the small
-state file (last folder, last user ID, last login per user). Never imports
-Textual, and never stores a password.
+The settings are msgspec Structs without default values: every default lives in
+config/defaults.toml (shipped inside the package as `sevis_tui/defaults.toml`), which also
+documents each key. `config_layers` reads and checks each layer, so that a mistake is reported
+with its file, line and key.
+
+Also the places the program keeps things (config, state, data) and the small state file
+(last folder, last user ID, last login per user). Never imports Textual, and never stores a
+password.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import platformdirs
 
+from sevis_tui.config_layers import Bytes, Days, Layers, Seconds, parse_toml, read_text
+from sevis_tui.config_layers import ConfigError as ConfigError
 from sevis_tui.files import write_atomic
 
 APP_NAME = "sevis-tui"
 ENV_PREFIX = "SEVIS_TUI_"
 
 
-class ConfigError(Exception):
-    """A configuration file or value that cannot be used; the message is fit to show."""
+# --------------------------------------------------------------------------- the settings
 
 
-@dataclass(frozen=True)
-class ServerSettings:
-    url: str = ""
-    timeout: float = 15.0
-    verify_tls: bool = True
-    ca_bundle: str = ""
+class Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One [table] of the config file. No defaults here: config/defaults.toml has them all.
+
+    (Subclasses repeat frozen=True, which they inherit anyway, for mypy's sake.)
+    """
 
 
-@dataclass(frozen=True)
-class BrowserSettings:
-    start_folder: str = ""
-    extensions: tuple[str, ...] = (".cer", ".pem", ".crt", ".der", ".p7b", ".p7c", ".p12", ".pfx")
-    show_hidden: bool = False
+class ServerSettings(Section, frozen=True):
+    url: str
+    timeout: Seconds
+    verify_tls: bool
+    ca_bundle: str
 
 
-@dataclass(frozen=True)
-class CertificateSettings:
-    expiry_warning_days: int = 30
-    accepted_issuers: str = ""
-    max_file_bytes: int = 1024 * 1024
+class BrowserSettings(Section, frozen=True):
+    start_folder: str
+    extensions: tuple[str, ...]
+    show_hidden: bool
 
 
-@dataclass(frozen=True)
-class UISettings:
-    mouse: bool = True
-    print_folder: str = "~/sevis-tui"
+class CertificateSettings(Section, frozen=True):
+    expiry_warning_days: Days
+    accepted_issuers: str
+    max_file_bytes: Bytes
 
 
-@dataclass(frozen=True)
-class Settings:
-    server: ServerSettings = field(default_factory=ServerSettings)
-    browser: BrowserSettings = field(default_factory=BrowserSettings)
-    certificates: CertificateSettings = field(default_factory=CertificateSettings)
-    ui: UISettings = field(default_factory=UISettings)
-    # The layers that gave values, lowest first, for `sevis-tui locate`; not a setting itself.
+class UISettings(Section, frozen=True):
+    mouse: bool
+    print_folder: str
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Every setting in force. Build it with `load_settings` or `shipped_settings`."""
+
+    # A field without a default is a setting (a [table] of the config file); the fields with
+    # a default are bookkeeping that no file can set.
+    server: ServerSettings
+    browser: BrowserSettings
+    certificates: CertificateSettings
+    ui: UISettings
+    # The layers that gave values, lowest first, for `sevis-tui locate`.
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -79,13 +92,6 @@ class Settings:
         value = self.certificates.accepted_issuers
         return Path(value).expanduser() if value else None
 
-
-_SECTIONS: dict[str, type[Any]] = {
-    "server": ServerSettings,
-    "browser": BrowserSettings,
-    "certificates": CertificateSettings,
-    "ui": UISettings,
-}
 
 # Environment variables that override one key each: NAME -> (section, key).
 ENVIRONMENT_KEYS: dict[str, tuple[str, str]] = {
@@ -109,7 +115,8 @@ class Paths:
     config_file: Path
     state_dir: Path
     data_dir: Path
-    defaults_file: Path
+    # A Traversable: a plain file once installed, but importlib.resources does not promise it.
+    defaults_file: Traversable
 
     @property
     def state_file(self) -> Path:
@@ -131,13 +138,15 @@ class Paths:
         return self.data_dir / "demo" / "issuer-ca.key"
 
 
-def defaults_file() -> Path:
-    """The shipped defaults: config/defaults.toml in a checkout, or the copy in the wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
-    if checkout.is_file():
-        return checkout
-    # Installed from a wheel, the file sits beside this module (no importlib.resources needed).
-    return Path(__file__).with_name("defaults.toml")
+def defaults_file() -> Traversable:
+    """The shipped defaults, a resource of this package.
+
+    The wheel carries config/defaults.toml as sevis_tui/defaults.toml (pyproject.toml); in a
+    checkout, sevis_tui/defaults.toml is a symbolic link to it, so both find it the same way.
+    """
+    found = resources.files(__package__ or "sevis_tui").joinpath("defaults.toml")
+    # Shown in messages and by `locate`: in a checkout, name the file to edit, not the link.
+    return found.resolve() if isinstance(found, Path) else found
 
 
 def paths(environ: Mapping[str, str] | None = None) -> Paths:
@@ -165,24 +174,6 @@ def _xdg(env: Mapping[str, str], name: str, fallback: Path) -> Path:
 # --------------------------------------------------------------------------- loading
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file, turning every failure into a one-line ConfigError."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        # Python 3.11's error has no line attribute; its message ends "(at line N, column M)".
-        found = re.search(r"^(.*?) \(at line (\d+), column (\d+)\)$", str(error))
-        if found:
-            reason, line, column = found.groups()
-            where = f" line {line}: {reason} (column {column})"
-        else:
-            where = f": {error}"
-        raise ConfigError(f"config error in {path}{where}") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
-
-
 def load_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -190,111 +181,34 @@ def load_settings(
     """Merge every layer into one Settings. `overrides` are command-line values by section."""
     env = os.environ if environ is None else environ
     where = paths(env)
-    values: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
-    warnings: list[str] = []
-    sources: list[str] = []
-
-    for path, required in ((where.defaults_file, True), (where.config_file, False)):
-        if not path.exists():
-            if required or ENV_PREFIX + "CONFIG" in env:
-                raise ConfigError(f"config file {path} does not exist")
-            continue
-        _merge_file(values, read_toml(path), path, warnings)
-        sources.append(str(path))
-
-    for suffix, (section, key) in ENVIRONMENT_KEYS.items():
-        raw = env.get(ENV_PREFIX + suffix)
-        if raw is not None:
-            values[section][key] = _from_environment(ENV_PREFIX + suffix, raw, section, key)
-            sources.append(f"${ENV_PREFIX}{suffix}")
-
-    for section, keys in (overrides or {}).items():
-        for key, value in keys.items():
-            if value is not None:
-                values[section][key] = value
-                # The flag's own name is cli's business; name the setting it sets.
-                sources.append(f"command line ({section}.{key})")
-
-    built = {name: cls(**values[name]) for name, cls in _SECTIONS.items()}
-    return Settings(**built, sources=tuple(sources), warnings=tuple(warnings))
-
-
-def _merge_file(
-    values: dict[str, dict[str, Any]], data: dict[str, Any], path: Path, warnings: list[str]
-) -> None:
-    for section, table in data.items():
-        cls = _SECTIONS.get(section)
-        if cls is None or not isinstance(table, dict):
-            warnings.append(f"{path}: unknown section [{section}] ignored")
-            continue
-        known = {f.name: f for f in fields(cls)}
-        for key, value in table.items():
-            if key not in known:
-                warnings.append(f"{path}: unknown key {section}.{key} ignored")
-                continue
-            values[section][key] = _check_type(
-                value, known[key].default, f"{path}: {section}.{key}"
-            )
-
-
-def _check_type(value: Any, default: Any, where: str) -> Any:
-    expected = type(default)
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        value = float(value) if ok else value
-    elif isinstance(default, int):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif isinstance(default, tuple):
-        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-        value = tuple(value) if ok else value
-        expected = list
-    else:
-        ok = isinstance(value, expected)
-    if not ok:
+    layers = Layers(Settings, where.defaults_file)
+    if where.config_file.exists():
+        layers.add_file(where.config_file)
+    elif ENV_PREFIX + "CONFIG" in env:
         raise ConfigError(
-            f"config error in {where}: expected {_type_word(expected)}, "
-            f"got {_type_word(type(value))} {value!r}"
+            f"config file {where.config_file} does not exist; "
+            f"fix {ENV_PREFIX}CONFIG or --config, or create the file"
         )
-    return value
+    layers.add_environment(env, {ENV_PREFIX + k: v for k, v in ENVIRONMENT_KEYS.items()})
+    # The flag's own name is cli's business; the source names the setting it sets.
+    layers.add_values(overrides or {}, "command line")
+    return layers.build(sources=layers.sources, warnings=layers.warnings)
 
 
-def _type_word(kind: type[Any]) -> str:
-    return {
-        bool: "true or false",
-        int: "a whole number",
-        float: "a number",
-        str: "a string",
-        list: "a list of strings",
-    }.get(kind, kind.__name__)
+def shipped_settings(values: Mapping[str, Mapping[str, Any]] | None = None) -> Settings:
+    """The shipped defaults alone (no user file, no environment), with `values` on top.
+
+    For code that must not depend on the officer's settings: the service's fallback, tests,
+    benchmarks. `values` are checked like command-line values.
+    """
+    layers = Layers(Settings, defaults_file())
+    layers.add_values(values or {}, "given")
+    return layers.build(sources=layers.sources, warnings=layers.warnings)
 
 
-def _from_environment(name: str, raw: str, section: str, key: str) -> Any:
-    default = getattr(_SECTIONS[section](), key)
-    parsers: dict[type[Any], Callable[[str], Any]] = {
-        bool: _parse_bool,
-        int: int,
-        float: float,
-    }
-    parse = parsers.get(type(default))
-    if parse is None:
-        return raw
-    try:
-        return parse(raw)
-    except ValueError:
-        raise ConfigError(
-            f"environment variable {name}={raw!r}: expected {_type_word(type(default))}"
-        ) from None
-
-
-def _parse_bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(raw)
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning every failure into a one-line ConfigError."""
+    return parse_toml(read_text(path), str(path))
 
 
 # --------------------------------------------------------------------------- writing

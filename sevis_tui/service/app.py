@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sevis_tui.api.models import Trust, TrustedIssuer, to_json
-from sevis_tui.config import Settings
+from sevis_tui.config import Settings, shipped_settings
 from sevis_tui.service import accounts, programs, uploads
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, verify_password
@@ -73,7 +73,7 @@ def create_app(
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.demo import ensure_demo_issuer, seed
 
-    settings = settings or Settings()
+    settings = settings or shipped_settings()
     store = Store(Path(db_path), busy_timeout=busy_timeout)
     store.migrate()
     issuers = list(extra_issuers)

@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, api_base_url
 from sevis_tui.api.embedded import open_client
-from sevis_tui.config import ServerSettings, Settings
+from sevis_tui.config import shipped_settings
 
 Reply = tuple[int, bytes]
 
@@ -231,13 +231,13 @@ def test_base_urls(url: str, base: str) -> None:
 )
 async def test_plain_http_is_refused_except_loopback(url: str) -> None:
     with pytest.raises(errors.InsecureServerURL) as caught:
-        await open_client(Settings(server=ServerSettings(url=url or "x")))
+        await open_client(shipped_settings({"server": {"url": url or "x"}}))
     assert caught.value.remedy
 
 
 async def test_a_missing_ca_bundle_is_a_tls_error() -> None:
-    settings = Settings(
-        server=ServerSettings(url="https://x.example", ca_bundle="/nonexistent.pem")
+    settings = shipped_settings(
+        {"server": {"url": "https://x.example", "ca_bundle": "/nonexistent.pem"}}
     )
     with pytest.raises(errors.TLSFailure):
         await open_client(settings)

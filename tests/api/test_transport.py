@@ -15,14 +15,14 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from sevis_tui.api import errors
 from sevis_tui.api.embedded import open_client
 from sevis_tui.cert import factory
-from sevis_tui.config import ServerSettings, Settings, paths
+from sevis_tui.config import paths, shipped_settings
 from sevis_tui.service.app import create_app
 from sevis_tui.service.background import BackgroundServer
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
 
 async def test_embedded_mode_runs_the_seeded_demo_service_in_process() -> None:
-    settings = Settings()
+    settings = shipped_settings()
     assert settings.embedded
     async with await open_client(settings) as client:
         result = await client.login(DEMO_USER_ID, DEMO_PASSWORD)
@@ -80,12 +80,14 @@ async def test_tls_is_verified_against_the_system_store_or_the_bundle(
 ) -> None:
     server, ca_file = tls_server
     assert server.url.startswith("https://")
-    untrusted = Settings(server=ServerSettings(url=server.url, timeout=5))
+    untrusted = shipped_settings({"server": {"url": server.url, "timeout": 5}})
     async with await open_client(untrusted) as client:
         with pytest.raises(errors.TLSFailure) as caught:
             await client.trust()
     assert "server.ca_bundle" in caught.value.remedy
-    trusted = Settings(server=ServerSettings(url=server.url, timeout=5, ca_bundle=str(ca_file)))
+    trusted = shipped_settings(
+        {"server": {"url": server.url, "timeout": 5, "ca_bundle": str(ca_file)}}
+    )
     async with await open_client(trusted) as client:
         result = await client.login(DEMO_USER_ID, DEMO_PASSWORD)
     assert result.user_id == DEMO_USER_ID

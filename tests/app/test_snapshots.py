@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -84,9 +84,9 @@ def fixed_settings(plain_settings: Settings, home: Path) -> Settings:
     folder = Path(tempfile.gettempdir()) / "sevis-tui-snapshot-certs"
     shutil.rmtree(folder, ignore_errors=True)
     fixed_certificate_folder(folder)
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         plain_settings,
-        browser=dataclasses.replace(plain_settings.browser, start_folder=str(folder)),
+        browser=msgspec.structs.replace(plain_settings.browser, start_folder=str(folder)),
     )
 
 

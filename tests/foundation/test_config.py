@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import msgspec
 import pytest
 
+import sevis_tui
 from sevis_tui.cli import main
 from sevis_tui.config import (
+    ENV_PREFIX,
+    ENVIRONMENT_KEYS,
     ConfigError,
+    Settings,
     State,
     StateStore,
     load_settings,
     paths,
+    shipped_settings,
     write_toml_atomic,
 )
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def user_config(text: str) -> Path:
@@ -37,6 +46,30 @@ def test_shipped_defaults_document_every_setting() -> None:
     assert ".pem" in settings.browser.extensions
     shipped = tomllib.loads(paths().defaults_file.read_text(encoding="utf-8"))
     assert set(shipped) == {"server", "browser", "certificates", "ui"}
+
+
+def test_defaults_are_a_package_resource_linked_to_config() -> None:
+    """importlib.resources finds sevis_tui/defaults.toml: the wheel's copy, or in a checkout
+    a link to config/defaults.toml (a copy there would be a second source of defaults)."""
+    link = Path(sevis_tui.__file__).with_name("defaults.toml")
+    assert link.is_symlink()
+    assert link.resolve() == PROJECT / "config" / "defaults.toml"
+    assert str(paths().defaults_file) == str(PROJECT / "config" / "defaults.toml")
+
+
+def test_shipped_settings_ignore_the_officers_layers() -> None:
+    user_config('[server]\nurl = "https://file.example"\n')
+    os.environ["SEVIS_TUI_TIMEOUT"] = "3"
+    shipped = paths().defaults_file
+    plain = {**tomllib.loads(shipped.read_text(encoding="utf-8")), "sources": [str(shipped)]}
+    try:
+        assert shipped_settings() == msgspec.convert(plain, Settings)
+    finally:
+        del os.environ["SEVIS_TUI_TIMEOUT"]
+    given = shipped_settings({"server": {"url": "https://x.example", "timeout": 5}})
+    assert (given.server.url, given.server.timeout) == ("https://x.example", 5.0)
+    with pytest.raises(ConfigError, match=r"given \(server.timeout\): expected a number of secon"):
+        shipped_settings({"server": {"timeout": "soon"}})
 
 
 def test_precedence_file_then_environment_then_flags() -> None:
@@ -67,22 +100,90 @@ def test_invalid_toml_names_file_and_line(capsys: pytest.CaptureFixture[str]) ->
     assert main(["locate"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"sevis-tui: config error in {path} line 3:")
+    assert err.endswith("(column 11); fix the TOML syntax there")
     assert "Traceback" not in err and "\n" not in err
 
 
-def test_wrong_type_fails_with_file_and_key(capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_type_fails_with_file_line_and_key(capsys: pytest.CaptureFixture[str]) -> None:
     path = user_config('[certificates]\nexpiry_warning_days = "soon"\n')
     assert main(["locate"]) == 2
-    err = capsys.readouterr().err
-    assert str(path) in err and "certificates.expiry_warning_days" in err
-    assert "a whole number" in err
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"sevis-tui: config error in {path} line 2: certificates.expiry_warning_days: "
+        "expected a whole number of days, 0 or more, got a string 'soon'; "
+        "fix the value, or remove the key to use the default"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        (
+            "[server]\ntimeout = 0\n",
+            2,
+            "server.timeout: expected a number of seconds above 0, got 0;",
+        ),
+        ("[server]\ntimeout = true\n", 2, "server.timeout: expected a number of seconds above 0"),
+        ("# mine\n[ui]\nmouse = 'no'\n", 3, "ui.mouse: expected true or false, got a string 'no'"),
+        ("[browser]\nextensions = ['.pem', 3]\n", 2, "browser.extensions: expected a list of str"),
+        ("[certificates]\nmax_file_bytes = -1\n", 2, "expected a whole number of bytes above 0"),
+        ("[certificates]\nmax_file_bytes = 1979-05-27\n", 2, "got a date or time 1979-05-27;"),
+        ("server = 'https://x.example'\n", 1, "server: expected a table [server], got a string"),
+        (
+            "[server]\nverify_tls = false\n[ui]\nmouse = 1\n",
+            4,
+            "ui.mouse: expected true or false, ",
+        ),
+    ],
+)
+def test_each_bad_value_names_its_line(text: str, line: int, expected: str) -> None:
+    path = user_config(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"config error in {path} line {line}: ") and expected in message
+    assert message.endswith("; fix the value, or remove the key to use the default")
+
+
+def test_a_key_not_written_plainly_is_named_without_a_line() -> None:
+    path = user_config('ui.mouse = "no"\n')
+    with pytest.raises(ConfigError, match=rf"^config error in {path}: ui.mouse: expected true"):
+        load_settings()
 
 
 def test_unknown_key_warns_and_continues(capsys: pytest.CaptureFixture[str]) -> None:
-    user_config("[ui]\ncolour = 'blue'\n[extras]\nx = 1\n")
+    path = user_config("[ui]\ncolour = 'blue'\n[extras]\nx = 1\n")
     assert main(["locate"]) == 0
     err = capsys.readouterr().err
-    assert "unknown key ui.colour" in err and "unknown section [extras]" in err
+    assert f"{path} line 2: unknown key ui.colour ignored" in err
+    assert f"{path} line 3: unknown section [extras] ignored" in err
+
+
+def test_file_that_is_not_utf8_is_one_line() -> None:
+    path = paths().config_file
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"[ui]\nmouse = '\xff'\n")
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 14\); save it as UTF-8"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "are missing; reinstall sevis-tui"),
+        ("[server\n", "line 1: Expected ']' at the end of a table declaration (column 8); reinst"),
+        ("[ui]\nmouse = true\n", "do not fit this version of sevis-tui (Object missing required"),
+    ],
+)
+def test_broken_shipped_defaults_say_reinstall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, expected: str
+) -> None:
+    shipped = tmp_path / "defaults.toml"
+    if content is not None:
+        shipped.write_text(content, encoding="utf-8")
+    monkeypatch.setattr("sevis_tui.config.defaults_file", lambda: shipped)
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_settings()
 
 
 def test_bad_environment_value_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +192,20 @@ def test_bad_environment_value_is_one_line(capsys: pytest.CaptureFixture[str]) -
         assert main(["locate"]) == 2
     finally:
         del os.environ["SEVIS_TUI_TIMEOUT"]
-    assert "SEVIS_TUI_TIMEOUT='soon': expected a number" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == (
+        "sevis-tui: environment variable SEVIS_TUI_TIMEOUT='soon': "
+        "expected a number of seconds above 0; change it or unset it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "seen"),
+    [("MOUSE", "no", False), ("MOUSE", "On", True), ("TIMEOUT", "2.5", 2.5), ("SERVER", "x", "x")],
+)
+def test_environment_values_are_read_by_type(name: str, raw: str, seen: object) -> None:
+    section, key = ENVIRONMENT_KEYS[name]
+    settings = load_settings({**os.environ, ENV_PREFIX + name: raw})
+    assert getattr(getattr(settings, section), key) == seen
 
 
 def test_atomic_write_is_private(tmp_path: Path) -> None:

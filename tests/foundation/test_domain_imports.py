@@ -9,6 +9,7 @@ import pytest
 
 DOMAIN_MODULES = [
     "sevis_tui.config",
+    "sevis_tui.config_layers",
     "sevis_tui.files",
     "sevis_tui.printouts",
     "sevis_tui.cert",

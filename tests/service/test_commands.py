@@ -12,7 +12,7 @@ import pytest
 from sevis_tui.cert import inspect_path, load_policy
 from sevis_tui.cli import main
 from sevis_tui.commands.demo_certs import sample_names
-from sevis_tui.config import Settings, paths
+from sevis_tui.config import paths, shipped_settings
 from sevis_tui.service.demo import DEMO_USER_ID, ensure_demo_issuer
 
 
@@ -123,7 +123,7 @@ def test_demo_certs_writes_each_sample_once(
     assert main(["demo-certs", "--once", str(target)]) == 0
     assert (target / f"{DEMO_USER_ID}.pem").stat().st_mtime_ns == stamp
     # Judged by the engine with the demo issuer accepted, as the demo service does.
-    policy = load_policy(Settings(), extra_issuers=[ensure_demo_issuer().certificate])
+    policy = load_policy(shipped_settings(), extra_issuers=[ensure_demo_issuer().certificate])
     codes = {name: {f.code for f in inspect_path(target / name, policy).errors} for name in names}
     assert codes[f"{DEMO_USER_ID}.cer"] == codes[f"{DEMO_USER_ID}.pem"] == set()
     assert "expired" in codes["expired.pem"]

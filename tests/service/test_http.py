@@ -15,7 +15,7 @@ import pytest
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, new_idempotency_key
 from sevis_tui.api.embedded import open_client
-from sevis_tui.config import ServerSettings, Settings
+from sevis_tui.config import Settings, shipped_settings
 from sevis_tui.service.app import create_app
 from sevis_tui.service.background import BackgroundServer
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
@@ -31,7 +31,7 @@ def server(database: Path) -> Iterator[BackgroundServer]:
 
 
 def remote(url: str) -> Settings:
-    return Settings(server=ServerSettings(url=url, timeout=10.0))
+    return shipped_settings({"server": {"url": url, "timeout": 10.0}})
 
 
 @pytest.mark.parametrize("suffix", ["", "/", "/api/v1", "/api/v1/"])

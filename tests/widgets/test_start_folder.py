@@ -8,7 +8,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from sevis_tui.cert import Policy
-from sevis_tui.config import BrowserSettings, Settings
+from sevis_tui.config import shipped_settings
 from sevis_tui.widgets.certificate_chooser import CertificateChooser, start_folder
 from sevis_tui.widgets.file_browser import FileBrowser
 
@@ -58,8 +58,8 @@ class ChooserApp(App[None]):
 
 
 async def test_for_app_uses_the_browser_settings(tmp_path: Path) -> None:
-    settings = Settings(
-        browser=BrowserSettings(start_folder=str(tmp_path), extensions=(".X",), show_hidden=True)
+    settings = shipped_settings(
+        {"browser": {"start_folder": str(tmp_path), "extensions": [".X"], "show_hidden": True}}
     )
     chooser = CertificateChooser.for_app(settings, "/nowhere", lambda: Policy())
     app = ChooserApp(chooser)
