@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -27,6 +28,7 @@ from sevis_tui.config import (
     shipped_settings,
     write_toml_atomic,
 )
+from sevis_tui.config_layers import EXPECTED, line_of, setting_types
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -38,14 +40,66 @@ def user_config(text: str) -> Path:
     return path
 
 
+def setting_paths(shape: type[msgspec.Struct], above: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every setting a Struct holds, as (table, key) paths, through nested tables."""
+    found: set[tuple[str, ...]] = set()
+    for name, kind in setting_types(shape).items():
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+            found |= setting_paths(kind, (*above, name))
+        else:
+            found.add((*above, name))
+    return found
+
+
+def toml_paths(table: dict[str, object], above: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for name, value in table.items():
+        if isinstance(value, dict):
+            found |= toml_paths(value, (*above, name))
+        else:
+            found.add((*above, name))
+    return found
+
+
+def comment_above(lines: list[str], number: int) -> str:
+    """The comment lines right above line `number` (1-based), joined."""
+    block: list[str] = []
+    for line in reversed(lines[: number - 1]):
+        if not line.startswith("#"):
+            break
+        block.append(line)
+    return "\n".join(reversed(block))
+
+
 def test_shipped_defaults_document_every_setting() -> None:
+    text = paths().defaults_file.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # Every setting has its one default in the file: the same keys, no more, no fewer.
+    assert toml_paths(tomllib.loads(text)) == setting_paths(Settings)
+    environment = {where: ENV_PREFIX + name for name, where in ENVIRONMENT_KEYS.items()}
+    for path in setting_paths(Settings):
+        number = line_of(text, path)
+        assert number, f"{'.'.join(path)} is not written as a plain key in the defaults"
+        comment = comment_above(lines, number)
+        assert comment, f"{'.'.join(path)} has no comment explaining it"
+        if path in environment:
+            assert environment[path] in comment, f"the comment does not name {environment[path]}"
     settings = load_settings()
     assert settings.embedded
     assert settings.server.timeout == 15.0
     assert settings.certificates.expiry_warning_days == 30
     assert ".pem" in settings.browser.extensions
-    shipped = tomllib.loads(paths().defaults_file.read_text(encoding="utf-8"))
-    assert set(shipped) == {"server", "browser", "certificates", "ui"}
+
+
+def test_no_default_in_code() -> None:
+    """Only the shipped file gives defaults: no Struct field has one, bar the bookkeeping."""
+    bookkeeping = {"sources", "warnings"}
+    tables = [Settings, *(setting_types(Settings)[name] for name in setting_types(Settings))]
+    for shape in tables:
+        for info in msgspec.structs.fields(shape):
+            assert info.required or info.name in bookkeeping, f"{shape.__name__}.{info.name}"
+            # ...and each type of setting has words for the error messages.
+            assert info.name in bookkeeping or shape is Settings or info.type in EXPECTED
 
 
 def test_defaults_are_a_package_resource_linked_to_config() -> None:
@@ -251,14 +305,23 @@ def test_state_folder_that_is_a_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_state_keeps_no_password(tmp_path: Path) -> None:
+    """The state has no place for a password, and save() writes only the state's own keys."""
+    assert {field.name for field in dataclasses.fields(State)} == {
+        "last_folder",
+        "last_user_id",
+        "last_login",
+    }
     store = StateStore(tmp_path / "state.toml")
     secret = "correct horse battery staple"
     state = store.load()
     state.last_user_id = "jsmith6544"
     state.last_login["jsmith6544"] = "2026-11-28T10:00:00+00:00"
-    store.save(state)
-    assert secret not in (tmp_path / "state.toml").read_text()
-    assert not hasattr(state, "password")
+    # What a careless caller might hang on the object: save() must not write it.
+    state.password = secret  # type: ignore[attr-defined]
+    assert store.save(state)
+    text = (tmp_path / "state.toml").read_text()
+    assert secret not in text
+    assert set(tomllib.loads(text)) == {"last_folder", "last_user_id", "last_login"}
 
 
 def test_version_and_help_run_as_a_process() -> None:
