@@ -2,7 +2,7 @@
 
 The shipped default is not a hand-copied list: it is the roots in certifi's bundle (a
 maintained copy of Mozilla's) whose organization or name is one of the vendors SEVIS officers
-buy personal client-authentication certificates from (see DOMAIN.md). A configured PEM bundle
+buy personal client-authentication certificates from (docs/domain.md). A configured PEM bundle
 (`certificates.accepted_issuers`) replaces it. The embedded demo service adds its own issuer.
 """
 

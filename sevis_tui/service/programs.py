@@ -29,7 +29,8 @@ from sevis_tui.service.store import parse_stamp, stamp
 
 ACTIVE = "PROGRAM ACTIVE"
 REGISTER_ACTION = "Register for Batch Processing"
-# The Program Sponsor Information menus (DOMAIN.md). Only batch registration is ours to do.
+# The Program Sponsor Information menus (docs/domain.md, People and programs); only batch
+# registration is ours to do.
 MENU: tuple[tuple[str, str], ...] = (
     ("Actions", "Amendment"),
     ("Actions", "Cancel Program"),

@@ -154,7 +154,7 @@ async def test_a_new_registration_replaces_the_current_one(
     assert [item.confirmation for item in status.history] == [second["number"], first["number"]]
     assert [item.current for item in status.history] == [True, False]
     assert status.history[1].replaced_at is not None
-    # The same certificate may serve another program (DOMAIN.md): allowed.
+    # The same certificate may serve another program (docs/domain.md): allowed.
     await accept(http, auth, "P-1-00002")
     other = await http.post(
         "programs/P-1-00002/batch/certificate",
