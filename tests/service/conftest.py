@@ -139,6 +139,21 @@ def certs(issuer: factory.Issued, personal_key: factory.PrivateKey, clock: Movab
     return Certs(issuer, personal_key, clock)
 
 
+@pytest.fixture(params=["in-process", "loopback-http"])
+async def api(request: pytest.FixtureRequest, app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """The service twice: in-process (ASGI), and over real HTTP from uvicorn on 127.0.0.1."""
+    from sevis_tui.service.background import BackgroundServer
+
+    if request.param == "in-process":
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1/") as c:
+            yield c
+        return
+    with BackgroundServer(app) as server:
+        async with httpx.AsyncClient(base_url=server.url + "/api/v1/", timeout=30) as client:
+            yield client
+
+
 @pytest.fixture
 async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
