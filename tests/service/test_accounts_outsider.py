@@ -43,7 +43,7 @@ async def test_a_user_id_cannot_forge_audit_lines(api: httpx.AsyncClient, databa
     assert printed.returncode == 0, printed.stderr
     out = printed.stdout
     # The terminal gets no control byte but the line ends, and no C1 control or U+2028/U+202E.
-    assert not {byte for byte in out if byte < 0x20 and byte != 0x0A or byte == 0x7F}
+    assert not {byte for byte in out if (byte < 0x20 and byte != 0x0A) or byte == 0x7F}
     text = out.decode("utf-8")
     assert not {"\u2028", "\u202e"} & set(text) and not any(0x80 <= ord(c) < 0xA0 for c in text)
     lines = text.splitlines()
