@@ -63,12 +63,14 @@ def test_replies_and_code_cite_only_docs_in_the_project() -> None:
         assert (ROOT / cited).is_file(), cited
 
 
-async def test_error_replies_point_to_docs_api_md(http: httpx.AsyncClient) -> None:
+async def test_error_replies_point_to_docs_api_md(api: httpx.AsyncClient) -> None:
     for response in (
-        await http.get("nothing/here"),
-        await http.put("session"),
-        await http.get("programs"),
-        await http.post("session", content=b'{"user_id": 1, "password": "x"}'),
+        await api.get("nothing/here"),
+        await api.put("session"),
+        await api.get("programs"),
+        await api.post("session", content=b'{"user_id": 1, "password": "x"}'),
+        await api.post("session", content=b"[]"),
+        await api.post("session", content=b"{" * 9000),
     ):
         assert "docs/api.md" in response.json()["error"]["remedy"], response.text
 

@@ -1,11 +1,12 @@
-"""The database and its -wal/-shm are private (0600) wherever `--db` puts them, and every
-upload the service answered 201 for survives `kill -9`: both over real HTTP against
-`sevis-tui serve` in its own process."""
+"""The database and its -wal/-shm are private (0600) wherever `--db` puts them (against
+`sevis-tui serve`), and every upload the service answered 201 for survives `kill -9` (the
+service in its own process, on the test's clock): both over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import signal
 import socket
@@ -34,15 +35,36 @@ def modes(database: Path) -> dict[str, int]:
     return {path.name: stat.S_IMODE(path.stat().st_mode) for path in found}
 
 
+# The demo service with uvicorn, its clock running from START (an ISO time) in this process.
+CLOCKED_SERVER = """
+import datetime as dt, sys, time
+import uvicorn
+from sevis_tui.service.app import create_app
+database, port, start = sys.argv[1], int(sys.argv[2]), dt.datetime.fromisoformat(sys.argv[3])
+began = time.monotonic()
+def clock():
+    return start + dt.timedelta(seconds=time.monotonic() - began)
+app = create_app(database, demo=True, clock=clock)
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+"""
+
+
 @contextlib.contextmanager
-def serving(database: Path, umask: int = 0o022) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`sevis-tui serve --demo --db DATABASE` under `umask`, on a free loopback port."""
+def serving(
+    database: Path, umask: int = 0o022, clock: dt.datetime | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`sevis-tui serve --demo --db DATABASE` under `umask` on a free loopback port; with
+    `clock`, the same service on that clock (a script: `serve` takes the system's)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "sevis_tui", "serve", "--demo", "--port", str(port)]
+    command += ["--db", str(database)]
+    if clock is not None:
+        command = [sys.executable, "-c", CLOCKED_SERVER, str(database), str(port)]
+        command.append(clock.isoformat())
     process = subprocess.Popen(
-        [*command, "--db", str(database)],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         preexec_fn=lambda: os.umask(umask),
@@ -98,10 +120,10 @@ def test_an_existing_readable_database_is_made_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("clients", [8])
-def test_every_201_survives_kill_9(tmp_path: Path, certs: Any, clients: int) -> None:
+def test_every_201_survives_kill_9(tmp_path: Path, certs: Any, clock: Any, clients: int) -> None:
     database = tmp_path / "crash.db"
     files = [certs.pem() for _ in range(120)]
-    with serving(database) as (url, process):
+    with serving(database, clock=clock.now) as (url, process):
         confirmed = asyncio.run(_upload_until_killed(url, process, files, clients))
     assert len(confirmed) >= 20  # the kill came mid-run, after these
     with contextlib.closing(sqlite3.connect(database)) as db:
@@ -110,7 +132,7 @@ def test_every_201_survives_kill_9(tmp_path: Path, certs: Any, clients: int) -> 
             "SELECT detail FROM audit WHERE action = 'upload' AND result = 'ok'"
         )}  # fmt: skip
     assert set(confirmed) <= stored and set(confirmed) <= audited
-    with serving(database) as (url, _process):  # and the service starts again on that file
+    with serving(database, clock=clock.now) as (url, _process):  # it starts again on the file
         token = httpx.post(url + "session", json=LOGIN, timeout=30).json()["token"]
         history = httpx.get(
             url + "programs/P-1-00001/batch", headers={"Authorization": f"Bearer {token}"}
