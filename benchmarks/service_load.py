@@ -79,7 +79,7 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
         for _ in range(clients)
     ]
     timings = Timings()
-    with served(database, prefix) as url:
+    with served(database, prefix) as (url, server):
         settings = Settings(server=ServerSettings(url=url, timeout=60))
         first = await open_client(settings)
         await first.login(DEMO_USER_ID, DEMO_PASSWORD)
@@ -104,9 +104,10 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
                 numbers.append(confirmation.number)
             return numbers
 
-        start = time.perf_counter()
+        start, client_cpu, server_cpu = time.perf_counter(), time.process_time(), cpu(server)
         results = await asyncio.gather(*(officer(index) for index in range(clients)))
         elapsed = time.perf_counter() - start
+        client_cpu, server_cpu = time.process_time() - client_cpu, cpu(server) - server_cpu
         statuses = [await first.batch_status(number) for number in PROGRAMS]
         for client in [first, *officers]:
             await client.aclose()
@@ -117,6 +118,11 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
     print(f"service_load: {clients} clients x {uploads} uploads over real HTTP on loopback")
     timings.report()
     print(f"{len(confirmations)} registrations in {elapsed:.2f} s: {rate:.0f}/s")
+    print(
+        f"  CPU in those {elapsed:.2f} s: server {server_cpu:.2f} s "
+        f"({server_cpu / len(confirmations) * 1000:.1f} ms per registration), "
+        f"clients {client_cpu:.2f} s (one process; {os.cpu_count()} cores shared)"
+    )
     print(f"  registrations/s {rate:6.0f}  target >= {TARGET_RATE:.0f}: x{rate / TARGET_RATE:.2f}")
     print(
         f"  upload p95 ms   {p95:6.1f}  target <= {TARGET_P95_MS:.0f}: x{TARGET_P95_MS / p95:.2f}"
@@ -146,8 +152,9 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
 
 
 @contextlib.contextmanager
-def served(database: Path, prefix: list[str]) -> Iterator[str]:
-    """`sevis-tui serve --demo` in its own process on a free loopback port; yields its URL.
+def served(database: Path, prefix: list[str]) -> Iterator[tuple[str, int]]:
+    """`sevis-tui serve --demo` in its own process on a free loopback port; yields its URL
+    and process ID.
 
     Ends it with SIGKILL, as a crash would."""
     with socket.socket() as probe:
@@ -170,7 +177,7 @@ def served(database: Path, prefix: list[str]) -> Iterator[str]:
                     text = (database.parent / "server.log").read_text(errors="replace")
                     raise SystemExit(f"service_load: the server did not start:\n{text}") from None
                 time.sleep(0.05)
-        yield url
+        yield url, process.pid
     finally:
         if prefix:  # a profiler wraps the server: stop the server gently so it writes its file
             process.send_signal(signal.SIGINT)
@@ -178,6 +185,15 @@ def served(database: Path, prefix: list[str]) -> Iterator[str]:
             process.kill()
         process.wait(timeout=60)
         log.close()
+
+
+def cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process used so far; 0 where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:

@@ -54,6 +54,7 @@ def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[st
     authoritative check (outside any transaction), then one write transaction."""
     now = service.clock()
     number, key, body = upload.number, upload.key, upload.body
+    request_sha256 = digest(number, body) if body is not None else ""
 
     def check(tx: sqlite3.Connection) -> dict[str, Any] | None:
         # Authenticate first: a caller without a session learns nothing about the request.
@@ -74,14 +75,13 @@ def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[st
                 "Upload only the certificate (.cer or .pem), not a bundle or archive.",
             )
         caller.detail = upload.filename
-        earlier = registrations.find_replay(tx, caller.user_id, key, digest(number, body))
+        earlier = registrations.find_replay(tx, caller.user_id, key, request_sha256)
         if earlier is None:  # fail fast, before checking the file
             registrations.check_may_upload(tx, caller.user_id, number)
         return earlier
 
     earlier = service.store.read(check)
     assert body is not None  # check() refused a body over the limit
-    request_sha256 = digest(number, body)
     if earlier is not None:
         replayed = str(earlier["number"])
         service.store.write(
