@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from sevis_tui.widgets.file_browser import FileBrowser
 
 ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
+Clock = Callable[[], datetime]
+# The offline rules for these settings, judged at the given clock's time.
+PolicyFactory = Callable[[Settings, Clock], "Policy"]
 
 # SEVIS warns after 18 idle minutes and ends the session after 20.
 IDLE_WARNING_SECONDS = 18 * 60
@@ -41,6 +44,17 @@ async def default_client_factory(settings: Settings) -> SevisClient:
     from sevis_tui.api.embedded import open_client
 
     return await open_client(settings)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
+    """The configured accepted issuers, plus the embedded demo's issuer when embedded."""
+    from sevis_tui.cert import demo_issuers, load_policy
+
+    return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
 
 
 class SevisApp(App[None]):
@@ -69,9 +83,14 @@ class SevisApp(App[None]):
         *,
         client_factory: ClientFactory = default_client_factory,
         state_store: StateStore | None = None,
+        clock: Clock = system_clock,
+        policy_factory: PolicyFactory = default_policy_factory,
     ) -> None:
         super().__init__()
         self.settings = settings
+        # Aware UTC time for everything dated (last login, expiry, printouts); tests inject it.
+        self.clock = clock
+        self._policy_factory = policy_factory
         self._client_factory = client_factory
         self.client: SevisClient | None = None
         self.login: LoginResult | None = None
@@ -112,9 +131,7 @@ class SevisApp(App[None]):
     def get_policy(self) -> Policy:
         """The offline rules (accepted issuers, expiry warning). Loaded once; call from a worker."""
         if self._policy is None:
-            from sevis_tui.cert import demo_issuers, load_policy
-
-            self._policy = load_policy(self.settings, extra_issuers=demo_issuers(self.settings))
+            self._policy = self._policy_factory(self.settings, self.clock)
         return self._policy
 
     def remember(self, **changes: Any) -> None:
@@ -140,7 +157,7 @@ class SevisApp(App[None]):
         user = result.user
         self.session_line = session_reminder(user.user_id, user.inactive_on)
         logins = dict(self.state.last_login)
-        logins[user.user_id] = datetime.now(UTC).isoformat(timespec="seconds")
+        logins[user.user_id] = self.clock().isoformat(timespec="seconds")
         self.remember(last_user_id=user.user_id, last_login=logins)
 
     def logged_out(self) -> None:

@@ -40,14 +40,26 @@ def _command(name: str) -> Command:
     return cast(Command, importlib.import_module(COMMANDS[name][0]))
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The global options and the command word; the rest is the command's own to parse.
+
+    The command is a real positional (so `--config serve inspect` gives --config the value
+    "serve" and runs inspect), and its arguments are handed on unparsed: only the chosen
+    command's module is then imported, to keep start-up quick.
+    """
+    listing = "\n".join(f"  {name:<12} {summary}" for name, (_m, summary) in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="sevis-tui",
+        usage="sevis-tui [options] [COMMAND [ARGUMENTS ...]]",
         description=(
             "Register a digital certificate for SEVIS batch processing, keyboard only. "
             "With no command, starts the app."
         ),
-        epilog="Configuration: see `sevis-tui locate`. Keys: press F1 in the app.",
+        epilog=(
+            f"commands (sevis-tui COMMAND --help for each):\n{listing}\n\n"
+            "Configuration: see `sevis-tui locate`. Keys: press F1 in the app."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sevis-tui {__version__}")
     parser.add_argument("--server", metavar="URL", help="registration service to use")
@@ -55,24 +67,31 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-mouse", dest="mouse", action="store_false", default=None, help="ignore the mouse"
     )
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # Only the chosen subcommand's module is imported, to keep start-up quick.
-    chosen = _chosen_command(argv)
-    for name, (_module, summary) in COMMANDS.items():
-        sub = subcommands.add_parser(name, help=summary, description=summary)
-        if name == chosen:
-            _command(name).add_arguments(sub)
+    parser.add_argument(
+        "command", nargs="?", choices=list(COMMANDS), metavar="COMMAND", help=argparse.SUPPRESS
+    )
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
-def _chosen_command(argv: Sequence[str]) -> str | None:
-    return next((word for word in argv if word in COMMANDS), None)
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command's arguments (imports that command's module only)."""
+    summary = COMMANDS[name][1]
+    parser = argparse.ArgumentParser(prog=f"sevis-tui {name}", description=summary)
+    _command(name).add_arguments(parser)
+    return parser
+
+
+def parse(arguments: Sequence[str]) -> argparse.Namespace:
+    args = build_parser().parse_args(arguments)
+    rest = args.__dict__.pop("arguments")
+    if args.command is not None:
+        command_parser(args.command).parse_args(rest, namespace=args)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     if args.config:
         os.environ["SEVIS_TUI_CONFIG"] = args.config
     overrides: dict[str, dict[str, Any]] = {

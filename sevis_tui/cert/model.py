@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -133,7 +134,10 @@ class Policy:
     accepted_issuers: tuple[x509.Certificate, ...] = ()
     expiry_warning_days: int = 30
     max_bytes: int = DEFAULT_MAX_BYTES
-    now: dt.datetime | None = None  # None: the current time at each check
+    now: dt.datetime | None = None  # a fixed time; else `clock`, else the system's, per check
+    clock: Callable[[], dt.datetime] | None = None
 
     def current_time(self) -> dt.datetime:
-        return self.now if self.now is not None else dt.datetime.now(dt.UTC)
+        if self.now is not None:
+            return self.now
+        return self.clock() if self.clock is not None else dt.datetime.now(dt.UTC)

@@ -8,8 +8,9 @@ buy personal client-authentication certificates from (docs/domain.md). A configu
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import certifi
@@ -73,8 +74,13 @@ def load_bundle(path: Path) -> tuple[x509.Certificate, ...]:
     return certificates
 
 
-def load_policy(settings: Settings, extra_issuers: Sequence[x509.Certificate] = ()) -> Policy:
-    """The policy from settings: the configured bundle or the shipped default, plus extras."""
+def load_policy(
+    settings: Settings,
+    extra_issuers: Sequence[x509.Certificate] = (),
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Policy:
+    """The policy from settings: the configured bundle or the shipped default, plus extras;
+    judged at `clock()` (default: the system clock)."""
     bundle = settings.accepted_issuers_path
     issuers = load_bundle(bundle) if bundle is not None else default_issuers()
     merged = tuple(dict.fromkeys((*issuers, *extra_issuers)))
@@ -82,6 +88,7 @@ def load_policy(settings: Settings, extra_issuers: Sequence[x509.Certificate] = 
         accepted_issuers=merged,
         expiry_warning_days=settings.certificates.expiry_warning_days,
         max_bytes=settings.certificates.max_file_bytes,
+        clock=clock,
     )
 
 

@@ -8,17 +8,22 @@
                     --state ST --zip 12345 [--category C ...] [--status S]
     sevis-tui serve admin add-official NUMBER USER_ID --role RO|ARO
     sevis-tui serve admin unlock USER_ID
-    sevis-tui serve admin list-users | list-programs | audit [--limit N]
+    sevis-tui serve admin logout USER_ID
+    sevis-tui serve admin list-users | list-programs | audit [--limit N] [--json]
 
 Passwords are read from a prompt, or from --password-file (`-` for stdin): never from argv.
+What is printed comes partly from outside (a user ID typed at login is audited as typed), so
+every field is printed escaped: control characters show as \\n, \\x1b, ...; one event, one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,10 +80,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     official.add_argument("--role", choices=["RO", "ARO"], required=True)
     unlock = action("unlock", "unlock a user ID (after 3 failures) and reactivate it")
     unlock.add_argument("user_id")
+    logout = action("logout", "end every open session of a user")
+    logout.add_argument("user_id")
     action("list-users", "list users with their state")
     action("list-programs", "list programs and their officials")
-    audit = action("audit", "print the newest audit log entries")
+    audit = action("audit", "print the newest audit log entries (fields escaped)")
     audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument("--json", action="store_true", help="print them as one JSON array")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -175,8 +183,8 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
         accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
         print(f"added user {args.user_id}")
     elif command == "set-password":
-        accounts.set_password(tx, args.user_id, args.password)
-        print(f"password set for {args.user_id}")
+        ended = accounts.set_password(tx, args.user_id, args.password, now)
+        print(f"password set for {args.user_id}; {_sessions(ended)} ended")
     elif command == "add-program":
         if not PROGRAM_NUMBER.fullmatch(args.number):
             raise ValueError(f"program number {args.number!r} must look like P-1-12345")
@@ -206,6 +214,9 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
     elif command == "unlock":
         accounts.unlock(tx, args.user_id, now)
         print(f"unlocked and reactivated {args.user_id}")
+    elif command == "logout":
+        ended = accounts.log_out_user(tx, args.user_id, now)
+        print(f"logged out {args.user_id}: {_sessions(ended)} ended")
     elif command == "list-users":
         _print_rows(
             tx.execute(
@@ -227,8 +238,18 @@ def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
             " ORDER BY id DESC LIMIT ?",
             (max(1, args.limit),),
         ).fetchall()
-        _print_rows(list(reversed(rows)))
+        rows = list(reversed(rows))
+        if args.json:
+            # ensure_ascii: escapes every control and non-ASCII character, so nothing raw
+            # reaches the terminal.
+            print(json.dumps([dict(row) for row in rows], ensure_ascii=True, indent=1))
+        else:
+            _print_rows(rows)
     return 0
+
+
+def _sessions(count: int) -> str:
+    return f"{count} open session{'' if count == 1 else 's'}"
 
 
 def _now() -> dt.datetime:
@@ -248,10 +269,30 @@ def _print_rows(rows: list[Any]) -> None:
         print("(none)")
         return
     names = list(rows[0].keys())
-    table = [names, *[[str(row[name]) for name in names] for row in rows]]
+    table = [names, *[[visible(str(row[name])) for name in names] for row in rows]]
     widths = [max(len(line[i]) for line in table) for i in range(len(names))]
     for line in table:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def visible(text: str) -> str:
+    """`text` safe to print on one terminal line: a backslash, control and format characters
+    (newline, escape, the C1 controls, U+2028, bidi overrides) become escapes like \\n, \\x1b
+    or \\u202e; everything else prints as it is. The escaping is reversible: nothing is hidden."""
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in _INVISIBLE:
+            escaped = char.encode("unicode_escape").decode("ascii")
+            out.append(escaped if escaped != char else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# Control, format, line and paragraph separators, surrogates, unassigned.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def read_password(password_file: str | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -168,7 +166,7 @@ After you accept, the next step is choosing and uploading your certificate file.
             text=agreement.text,
             program=f"{self.number} {self.program_name}",
             officer=officer,
-            printed_at=datetime.now().astimezone(),
+            printed_at=self.sevis.clock().astimezone(),
         )
         name = f"batch-agreement-{safe_file_part(self.number)}-v{agreement.version}"
         suggested = self.sevis.settings.print_folder / f"{name}.txt"

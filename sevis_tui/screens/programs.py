@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -134,7 +134,7 @@ before its first batch.
         cursor_key = self._cursor_number()
         table.clear()
         needle = self.query_one("#filter", Input).value.strip().lower()
-        now = datetime.now(UTC)
+        now = self.sevis.clock()
         days = self.sevis.settings.certificates.expiry_warning_days
         rows = [p for p in self.programs if not needle or needle in _haystack(p)]
         field, _ = SORT_FIELDS[self.sort_index]

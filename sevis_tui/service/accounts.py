@@ -1,5 +1,10 @@
 """Users, logins and sessions: lockout after three failures, inactivity after 45 days,
-sessions that end after 20 idle minutes. Functions take an open transaction and `now`."""
+sessions that end after 20 idle minutes. Functions take an open transaction and `now`.
+
+A wrong login answers alike whether or not the user ID exists: the same 401 with the same
+`attempts_left`, and the same 423 after three failures, because failures for unknown user IDs
+are counted too (table unknown_logins). A lockout and a new password end the user's sessions.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sevis_tui.api.models import LoginResult, User
 from sevis_tui.service import errors
@@ -61,6 +67,8 @@ def add_user(
         raise ValueError(problem)
     if tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
         raise ValueError(f"user ID {user_id} already exists")
+    # Failures counted for this ID while it did not exist are not the new user's.
+    tx.execute("DELETE FROM unknown_logins WHERE user_id = ?", (user_id,))
     tx.execute(
         "INSERT INTO users (user_id, name, email, password, last_login, active_since, created_at)"
         " VALUES (?,?,?,?,?,?,?)",
@@ -87,7 +95,8 @@ def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
     audit(tx, now, user_id, "unlock", "ok", detail="by administrator")
 
 
-def set_password(tx: sqlite3.Connection, user_id: str, password: str) -> None:
+def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.datetime) -> int:
+    """Set a new password and end the user's open sessions; returns how many were ended."""
     problem = password_problem(password)
     if problem:
         raise ValueError(problem)
@@ -95,6 +104,29 @@ def set_password(tx: sqlite3.Connection, user_id: str, password: str) -> None:
         "UPDATE users SET password = ? WHERE user_id = ?", (hash_password(password), user_id)
     ).rowcount:
         raise ValueError(f"no user with ID {user_id}")
+    ended = end_sessions(tx, user_id, now)
+    audit(
+        tx, now, user_id, "set-password", "ok", detail=f"by administrator; {ended} sessions ended"
+    )
+    return ended
+
+
+def log_out_user(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+    """`serve admin logout`: end every open session of the user; returns how many."""
+    if not tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
+        raise ValueError(f"no user with ID {user_id}")
+    ended = end_sessions(tx, user_id, now)
+    audit(tx, now, user_id, "logout", "ok", detail=f"by administrator; {ended} sessions ended")
+    return ended
+
+
+def end_sessions(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+    return int(
+        tx.execute(
+            "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+            (stamp(now), user_id),
+        ).rowcount
+    )
 
 
 # --------------------------------------------------------------------------- logging in
@@ -140,8 +172,7 @@ def finish_login(
     """
     account = find_account(tx, user_id)
     if account is None:
-        audit(tx, now, user_id, "login", "invalid_credentials", detail="unknown user ID")
-        raise invalid_credentials(None)
+        _unknown_failure(tx, user_id, now)
     if account.locked:
         audit(tx, now, user_id, "login", "account_locked")
         raise _locked()
@@ -152,7 +183,15 @@ def finish_login(
                 "UPDATE users SET failed_logins = ?, locked_at = ? WHERE user_id = ?",
                 (failures, stamp(now), user_id),
             )
-            audit(tx, now, user_id, "login", "account_locked", detail=f"{failures} failures")
+            ended = end_sessions(tx, user_id, now)
+            audit(
+                tx,
+                now,
+                user_id,
+                "login",
+                "account_locked",
+                detail=f"{failures} failures; {ended} sessions ended",
+            )
             raise _locked()
         tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
         audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
@@ -165,6 +204,7 @@ def finish_login(
             f"User ID {user_id} is inactive: it has not logged in for more than 45 days.",
             "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
             commit=True,
+            audited=True,
         )
     # Forget sessions idle for a day: they can no longer be used, and the table stays small.
     tx.execute("DELETE FROM sessions WHERE last_seen < ?", (stamp(now - dt.timedelta(days=1)),))
@@ -187,25 +227,55 @@ def finish_login(
     return LoginResult(token=token, user=user)
 
 
-def invalid_credentials(attempts_left: int | None) -> ApiError:
-    """401 for a wrong user ID or password; `attempts_left` when the user ID is known."""
-    if attempts_left is None:
-        remedy = "Check the user ID and password; both are case sensitive."
-        extra = {}
-    else:
-        plural = "attempt" if attempts_left == 1 else "attempts"
-        remedy = (
-            f"Check the password (case sensitive). {attempts_left} {plural} left before the "
-            "user ID is locked."
+def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> NoReturn:
+    """A login for a user ID that does not exist: counted and locked as a real one would be."""
+    row = tx.execute(
+        "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id = ?", (user_id,)
+    ).fetchone()
+    if row is not None and row["locked_at"] is not None:
+        audit(tx, now, user_id, "login", "account_locked", detail="unknown user ID")
+        raise _locked()
+    failures = (row["failed_logins"] if row is not None else 0) + 1
+    locked = stamp(now) if failures >= MAX_FAILURES else None
+    tx.execute(
+        "INSERT INTO unknown_logins (user_id, failed_logins, locked_at) VALUES (?,?,?)"
+        " ON CONFLICT (user_id) DO UPDATE SET failed_logins = excluded.failed_logins,"
+        " locked_at = excluded.locked_at",
+        (user_id, failures, locked),
+    )
+    if locked:
+        audit(
+            tx,
+            now,
+            user_id,
+            "login",
+            "account_locked",
+            detail=f"unknown user ID; {failures} failures",
         )
-        extra = {"attempts_left": attempts_left}
+        raise _locked()
+    audit(
+        tx,
+        now,
+        user_id,
+        "login",
+        "invalid_credentials",
+        detail=f"unknown user ID; failure {failures}",
+    )
+    raise invalid_credentials(MAX_FAILURES - failures)
+
+
+def invalid_credentials(attempts_left: int) -> ApiError:
+    """401 for a wrong user ID or password: the same answer whether or not the ID exists."""
+    plural = "attempt" if attempts_left == 1 else "attempts"
     return ApiError(
         401,
         "invalid_credentials",
         "The user ID or password is wrong.",
-        remedy,
-        extra=extra,
+        f"Check the user ID and password (both case sensitive). {attempts_left} {plural} left "
+        "before the user ID is locked.",
+        extra={"attempts_left": attempts_left},
         commit=True,
+        audited=True,
     )
 
 
@@ -216,6 +286,7 @@ def _locked() -> ApiError:
         "This user ID is locked after three failed logins.",
         "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
         commit=True,
+        audited=True,
     )
 
 
@@ -234,12 +305,14 @@ def authenticate(
     if not token:
         raise errors.not_authenticated()
     row = tx.execute(
-        "SELECT user_id, last_seen, ended_at FROM sessions WHERE token_sha256 = ?",
+        "SELECT s.user_id, s.last_seen, s.ended_at, u.locked_at FROM sessions s"
+        " JOIN users u ON u.user_id = s.user_id WHERE s.token_sha256 = ?",
         (token_digest(token),),
     ).fetchone()
     if row is None:
         raise errors.not_authenticated()
-    if row["ended_at"] is not None:  # logged out
+    # Logged out, or ended by a lockout, a new password or `serve admin logout`.
+    if row["ended_at"] is not None or row["locked_at"] is not None:
         raise errors.not_authenticated()
     last_seen = parse_stamp(row["last_seen"])
     if last_seen is None or now - last_seen > IDLE_LIMIT:
@@ -252,8 +325,8 @@ def authenticate(
     return str(row["user_id"])
 
 
-def end_session(tx: sqlite3.Connection, token: str | None, now: dt.datetime) -> None:
-    user_id = authenticate(tx, token, now, touch=False)
+def end_session(tx: sqlite3.Connection, token: str | None, user_id: str, now: dt.datetime) -> None:
+    """Log out the session `token` of `user_id` (authenticated by the caller)."""
     tx.execute(
         "UPDATE sessions SET ended_at = ? WHERE token_sha256 = ?",
         (stamp(now), token_digest(token or "")),

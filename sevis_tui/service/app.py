@@ -1,15 +1,14 @@
-"""The registration service as a Starlette app (see DESIGN.md for the API).
+"""The registration service as a Starlette app (the API: docs/api.md).
 
-    app = create_app(path_to_sqlite, settings=settings, demo=True)
+    app = create_app(path_to_sqlite, settings=settings, demo=True, clock=clock)
 
 Every answer that is not a success has the one error shape
-`{"error": {"code", "message", "remedy"}}` (+ `"findings"` for rejected certificates). Codes:
-400 malformed_json, invalid_field, missing_idempotency_key; 401 not_authenticated,
-session_expired, invalid_credentials; 403 not_an_official, account_inactive; 404
-unknown_program, not_found; 405 method_not_allowed; 409 agreement_not_accepted,
-stale_agreement, program_inactive, idempotency_key_reused; 413 too_large; 422
-certificate_rejected; 423 account_locked; 500 internal_error (never with a traceback);
-503 store_unavailable, no_agreement.
+`{"error": {"code", "message", "remedy"}}` (+ `"findings"` for rejected certificates); every
+code is listed in docs/api.md. Each endpoint authenticates before it looks at the request's
+shape, and every refusal of every endpoint goes to the audit log (`Service.respond`).
+
+Each request runs in one worker thread from start to end (one hop off the event loop): its
+transactions, the password check and the certificate check.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +32,21 @@ from sevis_tui.api.models import Trust, TrustedIssuer, to_json
 from sevis_tui.config import Settings, shipped_settings
 from sevis_tui.service import accounts, programs, uploads
 from sevis_tui.service.errors import ApiError
-from sevis_tui.service.passwords import burn_time, verify_password
+from sevis_tui.service.passwords import burn_time, control_problem, verify_password
+from sevis_tui.service.requests import (
+    MAX_JSON_BYTES,
+    AcceptanceRequest,
+    LoginRequest,
+    decode,
+)
 from sevis_tui.service.store import Clock, Store, utc_now
 from sevis_tui.service.web import (
     CatchAll,
     api_error_answer,
     bearer_token,
-    field,
     http_error_answer,
-    json_object,
     program_number,
+    read_limited,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +83,7 @@ def create_app(
     store.migrate()
     issuers = list(extra_issuers)
     if demo:
-        issuers.append(ensure_demo_issuer().certificate)
+        issuers.append(ensure_demo_issuer(now=clock()).certificate)
     try:
         store.write(ensure_agreement)
         if demo:
@@ -86,7 +91,7 @@ def create_app(
     except ApiError as error:
         # A read-only or locked database: serve anyway; writes will answer 503 and say why.
         log.warning("could not prepare the database %s: %s", db_path, error.message)
-    service = Service(store, clock, load_policy(settings, extra_issuers=issuers))
+    service = Service(store, clock, load_policy(settings, extra_issuers=issuers, clock=clock))
     prefix = "/api/v1"
     routes = [
         Route(prefix + "/health", service.health, methods=["GET"]),
@@ -109,6 +114,15 @@ def create_app(
     return app
 
 
+@dataclass
+class Caller:
+    """Who is asking, once known (the user ID a login names, or the session's user), and what
+    to add to the audit line of a refusal (an upload's file name)."""
+
+    user_id: str = ""
+    detail: str = ""
+
+
 class Service:
     def __init__(self, store: Store, clock: Clock, policy: Policy) -> None:
         self.store = store
@@ -123,48 +137,75 @@ class Service:
         return JSONResponse({"status": "ok"})
 
     async def login(self, request: Request) -> Response:
-        body = await json_object(request)
-        user_id = field(body, "user_id", str, "a string")
-        password = field(body, "password", str, "a string")
-        if not 0 < len(user_id) <= 64 or len(password) > 1024:
-            raise accounts.invalid_credentials(None)
-        account = await run_in_threadpool(
-            self.store.read, lambda tx: accounts.find_account(tx, user_id)
-        )
+        raw = await read_limited(request, MAX_JSON_BYTES)
+        return await self.respond("login", "", lambda caller: self._login(caller, raw))
+
+    def _login(self, caller: Caller, raw: bytes | None) -> Any:
+        body = decode(raw, LoginRequest)
+        caller.user_id = body.user_id
+        problem = control_problem(body.password)
+        if problem:
+            raise ApiError(
+                400,
+                "invalid_field",
+                f"The password is not acceptable: {problem}.",
+                "Type the password itself, without control characters.",
+                extra={"field": "password"},
+            )
+        account = self.store.read(lambda tx: accounts.find_account(tx, body.user_id))
         if account is None:
-            await run_in_threadpool(burn_time, password)
+            burn_time(body.password)  # as long as a real check, so the ID's existence is hidden
             ok = False
         else:
-            ok = await run_in_threadpool(verify_password, password, account.password)
+            ok = verify_password(body.password, account.password)
         now = self.clock()
-        result = await self.write(lambda tx: accounts.finish_login(tx, user_id, ok, now))
-        return JSONResponse(to_json(result))
+        return to_json(
+            self.store.write(lambda tx: accounts.finish_login(tx, body.user_id, ok, now))
+        )
 
     async def logout(self, request: Request) -> Response:
-        token, now = bearer_token(request), self.clock()
-        await self.write(lambda tx: accounts.end_session(tx, token, now))
+        token = bearer_token(request)
+
+        def work(caller: Caller) -> None:
+            now = self.clock()
+
+            def end(tx: sqlite3.Connection) -> None:
+                caller.user_id = accounts.authenticate(tx, token, now, touch=False)
+                accounts.end_session(tx, token, caller.user_id, now)
+
+            self.store.write(end)
+
+        await self.respond("logout", "", work)
         return Response(status_code=204)
 
     # ------------------------------------------------------------------ reading
 
     async def programs(self, request: Request) -> Response:
         return await self._as_user(
-            request, lambda tx, user_id, now: programs.list_programs(tx, user_id)
+            request, "programs", lambda tx, user_id, now: programs.list_programs(tx, user_id)
         )
 
     async def program(self, request: Request) -> Response:
         number = program_number(request)
         return await self._as_user(
-            request, lambda tx, user_id, now: programs.program_detail(tx, user_id, number)
+            request,
+            "program",
+            lambda tx, user_id, now: programs.program_detail(tx, user_id, number),
+            program=number,
         )
 
     async def agreement(self, request: Request) -> Response:
-        return await self._as_user(request, lambda tx, user_id, now: programs.current_agreement(tx))
+        return await self._as_user(
+            request, "agreement", lambda tx, user_id, now: programs.current_agreement(tx)
+        )
 
     async def batch(self, request: Request) -> Response:
         number = program_number(request)
         return await self._as_user(
-            request, lambda tx, user_id, now: programs.batch_status(tx, user_id, number)
+            request,
+            "batch",
+            lambda tx, user_id, now: programs.batch_status(tx, user_id, number),
+            program=number,
         )
 
     async def trust(self, request: Request) -> Response:
@@ -177,30 +218,71 @@ class Service:
 
     async def accept(self, request: Request) -> Response:
         number = program_number(request)
-        body = await json_object(request)
-        version = field(body, "version", int, "a whole number")
-        return await self._as_user(
-            request,
-            lambda tx, user_id, now: programs.accept(tx, user_id, number, version, now),
-            status=201,
-        )
+        raw = await read_limited(request, MAX_JSON_BYTES)
 
-    async def write(self, work: Any) -> Any:
-        """Run `work(connection)` in one write transaction, off the event loop."""
-        return await run_in_threadpool(self.store.write, work)
+        def answer(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> Any:
+            version = decode(raw, AcceptanceRequest).version
+            return programs.accept(tx, user_id, number, version, now)
 
-    async def _as_user(self, request: Request, answer: Answer, status: int = 200) -> Response:
+        return await self._as_user(request, "accept", answer, program=number, status=201)
+
+    # ------------------------------------------------------------------ the frame
+
+    async def respond(
+        self, action: str, program: str, work: Callable[[Caller], Any], status: int = 200
+    ) -> Response:
+        """`work(caller)` as JSON, run in one worker thread; a refusal is audited first."""
+        body = await run_in_threadpool(self._audited, action, program, work)
+        return JSONResponse(body, status_code=status)
+
+    def _audited(self, action: str, program: str, work: Callable[[Caller], Any]) -> Any:
+        caller = Caller()
+        try:
+            return work(caller)
+        except ApiError as error:
+            if not error.audited and error.status < 500:
+                self._audit_refusal(caller, action, program, error)
+            raise
+
+    def _audit_refusal(self, caller: Caller, action: str, program: str, error: ApiError) -> None:
+        detail = f"{caller.detail}: {error.message}" if caller.detail else error.message
+        now = self.clock()
+        try:
+            self.store.write(
+                lambda tx: accounts.audit(
+                    tx, now, caller.user_id, action, error.code, program=program, detail=detail
+                )
+            )
+        except ApiError as problem:  # the store is down: the refusal stands, the log says so
+            log.warning("could not audit a refusal (%s %s): %s", action, error.code, problem)
+        error.audited = True
+
+    async def _as_user(
+        self,
+        request: Request,
+        action: str,
+        answer: Answer,
+        *,
+        program: str = "",
+        status: int = 200,
+    ) -> Response:
         """`answer(tx, user_id, now)` as JSON, for the bearer token's user.
 
         Authentication (which restarts the session's idle clock) and the answer share one
         write transaction.
         """
-        token, now = bearer_token(request), self.clock()
+        token = bearer_token(request)
 
-        def work(tx: sqlite3.Connection) -> Any:
-            return to_json(answer(tx, accounts.authenticate(tx, token, now), now))
+        def work(caller: Caller) -> Any:
+            now = self.clock()
 
-        return JSONResponse(await self.write(work), status_code=status)
+            def transaction(tx: sqlite3.Connection) -> Any:
+                caller.user_id = accounts.authenticate(tx, token, now)
+                return to_json(answer(tx, caller.user_id, now))
+
+            return self.store.write(transaction)
+
+        return await self.respond(action, program, work, status)
 
 
 def _trust(issuers: Sequence[x509.Certificate]) -> Trust:

@@ -171,8 +171,11 @@ def seed(tx: sqlite3.Connection, now: dt.datetime) -> None:
 # --------------------------------------------------------------------------- the demo issuer
 
 
-def ensure_demo_issuer(cert_path: Path | None = None, key_path: Path | None = None) -> Issued:
-    """The demo issuing CA from the data folder, created there (key mode 0600) the first time."""
+def ensure_demo_issuer(
+    cert_path: Path | None = None, key_path: Path | None = None, *, now: dt.datetime | None = None
+) -> Issued:
+    """The demo issuing CA from the data folder, created there (key mode 0600) the first time,
+    valid from a day before `now` (the service's clock; default the system's) for ten years."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -189,7 +192,10 @@ def ensure_demo_issuer(cert_path: Path | None = None, key_path: Path | None = No
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
         if isinstance(key, rsa.RSAPrivateKey):
             return factory.Issued(certificate, key)
-    issued = factory.make_ca(DEMO_ISSUER_NAME, organization=DEMO_ISSUER_ORGANIZATION)
+    start = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0) - dt.timedelta(days=1)
+    issued = factory.make_ca(
+        DEMO_ISSUER_NAME, organization=DEMO_ISSUER_ORGANIZATION, not_before=start
+    )
     write_atomic(key_path, factory.key_pem(issued.key), 0o600)
     write_atomic(cert_path, factory.pem(issued.certificate), 0o644)
     return issued

@@ -1,15 +1,21 @@
-"""The service's one error shape: {"error": {"code", "message", "remedy", ...}} (+ "findings")."""
+"""The service's one error shape: {"error": {"code", "message", "remedy", ...}} (+ "findings").
+
+Every code, with its meaning and remedy, is listed in docs/api.md (API_DOCS).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+API_DOCS = "docs/api.md"
 
 
 class ApiError(Exception):
     """An answer other than success. Raise it anywhere in a request.
 
     `commit=True` inside a store transaction keeps what the transaction wrote (a failed-login
-    count, an audit entry of a rejection) before the error is answered.
+    count, an audit entry of a rejection) before the error is answered. `audited` says that
+    the refusal is already in the audit log (else the endpoint's guard writes it).
     """
 
     def __init__(
@@ -22,6 +28,7 @@ class ApiError(Exception):
         extra: dict[str, Any] | None = None,
         findings: list[dict[str, str]] | None = None,
         commit: bool = False,
+        audited: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -31,6 +38,7 @@ class ApiError(Exception):
         self.extra = dict(extra or {})
         self.findings = findings
         self.commit = commit
+        self.audited = audited
 
     def body(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -47,7 +55,8 @@ def not_authenticated() -> ApiError:
         401,
         "not_authenticated",
         "You are not logged in.",
-        "Log in first (POST /api/v1/session) and send the token as 'Authorization: Bearer'.",
+        "Log in (POST /api/v1/session) and send the token as 'Authorization: Bearer TOKEN'; "
+        f"see {API_DOCS}.",
     )
 
 
@@ -65,7 +74,7 @@ def invalid_field(name: str, expected: str) -> ApiError:
         400,
         "invalid_field",
         f"The request's field '{name}' is missing or is not {expected}.",
-        f"Send '{name}' as {expected}.",
+        f"Send '{name}' as {expected} (see {API_DOCS}).",
         extra={"field": name},
     )
 

@@ -314,6 +314,7 @@ def accept(
             "Read the current Batch Processing Agreement and accept it.",
             extra={"current_version": current.version},
             commit=True,
+            audited=True,
         )
     tx.execute(
         "INSERT INTO acceptances (program, user_id, version, accepted_at) VALUES (?,?,?,?)"

@@ -92,4 +92,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_by_time ON audit(at);
     """,
+    # 2: failed logins for user IDs that do not exist, counted and locked like real ones, so
+    # that answers to wrong logins tell nothing about which user IDs exist.
+    """
+    CREATE TABLE unknown_logins (
+        user_id       TEXT PRIMARY KEY,
+        failed_logins INTEGER NOT NULL,
+        locked_at     TEXT
+    );
+    """,
 )

@@ -4,22 +4,36 @@
 never interleave) and commits; `Store.read(fn)` runs it in a read transaction. SQLite failures
 (locked, read-only, not a database) become a 503 `store_unavailable` ApiError, never a 500.
 These are blocking calls: the app runs them in a worker thread.
+
+Connections are pooled, and writers of this process queue on a lock before BEGIN IMMEDIATE:
+SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries, which under concurrent
+uploads was most of an upload's latency. Its busy timeout still covers other processes
+(`serve admin`). The database file and its -wal/-shm are private (mode 0600): they hold
+password hashes, session hashes and the audit log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import sqlite3
+import stat
+import threading
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
 from sevis_tui.service.errors import ApiError, store_unavailable
 from sevis_tui.service.schema import MIGRATIONS
 
+log = logging.getLogger("sevis_tui.service")
 Result = TypeVar("Result")
+PRIVATE = 0o600
+# Enough idle connections for the worker threads that are usually busy at once.
+POOL_SIZE = 16
 Clock = Callable[[], dt.datetime]
 
 
@@ -43,6 +57,12 @@ class Store:
         # Held open for the store's life, so closing a request's connection is never the last
         # close, which would checkpoint and delete the WAL each time (ten times slower).
         self._keeper: sqlite3.Connection | None = None
+        self._idle: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        # (device, inode) of the file the pooled connections have open: a replaced file
+        # (restored from a backup, say) must not be served from connections to the old one.
+        self._identity: tuple[int, int] | None = None
+        self._writing = threading.Lock()
 
     def keep_open(self) -> None:
         if self._keeper is None:
@@ -51,13 +71,19 @@ class Store:
 
     def close(self) -> None:
         """Let go of the database (checkpoints the WAL into the file)."""
+        self._drop_pool()
         if self._keeper is not None:
             self._keeper.close()
             self._keeper = None
 
     def connect(self) -> sqlite3.Connection:
+        # mode=rw: only migrate() creates the file (private); a vanished one is an error.
         connection = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            self.path.absolute().as_uri() + "?mode=rw",
+            uri=True,
+            timeout=self.busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
         )
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA foreign_keys = ON")
@@ -71,6 +97,7 @@ class Store:
         (its writes then answer 503 store_unavailable). Raises ApiError if it cannot be used.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private(self.path)
         with self._connection() as connection:
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
             if version < len(MIGRATIONS):
@@ -84,10 +111,13 @@ class Store:
                     version = number
                 connection.execute("COMMIT")
         self.keep_open()
+        for suffix in ("-wal", "-shm"):
+            make_private(self.path.with_name(self.path.name + suffix), create=False)
         return version
 
     def write(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
-        return self._run(work, "BEGIN IMMEDIATE")
+        with self._writing:
+            return self._run(work, "BEGIN IMMEDIATE")
 
     def read(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
         return self._run(work, "BEGIN")
@@ -108,20 +138,78 @@ class Store:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        """A new connection, closed after use. Any SQLite failure, opening it or inside the
-        block, rolls back what is open and becomes a 503 store_unavailable ApiError."""
+        """A pooled connection, back in the pool after use. Any SQLite failure, opening it or
+        inside the block, rolls back what is open, closes the connection and becomes a 503
+        store_unavailable ApiError."""
         try:
-            connection = self.connect()
+            connection = self._checkout()
         except sqlite3.Error as error:
             raise _unavailable(error) from None
+        broken = False
         try:
             yield connection
         except sqlite3.Error as error:
-            if connection.in_transaction:
-                connection.rollback()
+            broken = True
             raise _unavailable(error) from None
         finally:
+            self._checkin(connection, healthy=not broken and not connection.in_transaction)
+
+    def _checkout(self) -> sqlite3.Connection:
+        identity = _identity(self.path)
+        with self._pool_lock:
+            if identity != self._identity:
+                self._drop_pool_locked()
+                self._identity = identity
+            elif self._idle:
+                return self._idle.pop()
+        return self.connect()
+
+    def _checkin(self, connection: sqlite3.Connection, healthy: bool) -> None:
+        with self._pool_lock:
+            if healthy and len(self._idle) < POOL_SIZE:
+                self._idle.append(connection)
+                return
+        with suppress(sqlite3.Error):
+            if connection.in_transaction:
+                connection.rollback()
+        connection.close()
+
+    def _drop_pool(self) -> None:
+        with self._pool_lock:
+            self._drop_pool_locked()
+
+    def _drop_pool_locked(self) -> None:
+        for connection in self._idle:
             connection.close()
+        self._idle.clear()
+
+
+def make_private(path: Path, *, create: bool = True) -> None:
+    """Create `path` with mode 0600 if it is missing (SQLite would make it 0644, and gives its
+    -wal and -shm the database file's mode), and take group and other bits off an existing
+    one. A file we may not change (not ours, immutable) is left as it is, with a warning."""
+    if create:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+            return
+        except FileExistsError:
+            pass
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        log.warning("cannot make %s private (mode 0600): %s", path, error.strerror)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _unavailable(error: sqlite3.Error) -> ApiError:

@@ -1,5 +1,6 @@
 """Certificate uploads: size limit, Idempotency-Key, the authoritative check by `cert/`,
-then one transaction that registers the certificate or records why it was rejected."""
+then one transaction that registers the certificate. A refusal is audited by the endpoint's
+frame (Service.respond), with the file's name."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import datetime as dt
 import hashlib
 import posixpath
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from sevis_tui.api.models import CertificateSummary
 from sevis_tui.service import accounts, registrations
@@ -21,7 +22,7 @@ from sevis_tui.service.web import bearer_token, program_number, read_limited
 
 if TYPE_CHECKING:
     from sevis_tui.cert import FileReport, Policy
-    from sevis_tui.service.app import Service
+    from sevis_tui.service.app import Caller, Service
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 
@@ -30,38 +31,74 @@ async def upload(service: Service, request: Request) -> Response:
     """POST /programs/{number}/batch/certificate: check, then register or reject and say why."""
     token, number = bearer_token(request), program_number(request)
     key = request.headers.get("idempotency-key", "").strip()
-    if not 0 < len(key) <= 255:
-        raise ApiError(
-            400,
-            "missing_idempotency_key",
-            "The upload has no Idempotency-Key header (or it is longer than 255 characters).",
-            "Send a fresh random Idempotency-Key with each new upload, the same one on retry.",
-        )
     filename = posixpath.basename(request.query_params.get("filename", "").replace("\\", "/"))
     filename = filename[:255] or "certificate"
     body = await read_limited(request, MAX_UPLOAD_BYTES)
-    if body is None:
-        await service.write(lambda tx: _too_large(tx, token, number, service.clock()))
-    assert body is not None
-    digest = hashlib.sha256(number.encode() + b"\0" + body).hexdigest()
-    # Fail fast before checking the file: a read, so concurrent uploads do not queue here.
-    replay = await _guard(service, token, number, key, digest)
-    if replay is not None:
-        return JSONResponse(replay, status_code=201)
-    now = service.clock()
-    report = await run_in_threadpool(_inspect, service.policy, body, filename, now)
+    upload = Upload(token, number, key, filename, body)
+    return await service.respond(
+        "upload", number, lambda caller: register_upload(service, caller, upload), status=201
+    )
 
-    def work(tx: sqlite3.Connection) -> Any:
-        user_id = accounts.authenticate(tx, token, now)
-        try:
-            earlier = registrations.find_replay(tx, user_id, key, digest)
-            if earlier is not None:  # a concurrent twin of this request won the race
-                return earlier
-            version = registrations.check_may_upload(tx, user_id, number)
-            _require_ok(report)
-        except ApiError as error:
-            _audit_rejection(tx, now, user_id, number, error, filename)
-            raise
+
+@dataclass(frozen=True)
+class Upload:
+    token: str | None
+    number: str
+    key: str
+    filename: str
+    body: bytes | None  # None: over MAX_UPLOAD_BYTES
+
+
+def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[str, Any]:
+    """The whole upload, in one worker thread: who asks, the request's shape, a replay, the
+    authoritative check (outside any transaction), then one write transaction."""
+    now = service.clock()
+    number, key, body = upload.number, upload.key, upload.body
+    request_sha256 = digest(number, body) if body is not None else ""
+
+    def check(tx: sqlite3.Connection) -> dict[str, Any] | None:
+        # Authenticate first: a caller without a session learns nothing about the request.
+        caller.user_id = accounts.authenticate(tx, upload.token, now, touch=False)
+        if not 0 < len(key) <= 255:
+            raise ApiError(
+                400,
+                "missing_idempotency_key",
+                "The upload has no Idempotency-Key header (or it is longer than 255 characters).",
+                "Send a fresh random Idempotency-Key with each new upload, the same one on retry.",
+            )
+        if body is None:
+            raise ApiError(
+                413,
+                "too_large",
+                f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB; a certificate is a "
+                "few KiB.",
+                "Upload only the certificate (.cer or .pem), not a bundle or archive.",
+            )
+        caller.detail = upload.filename
+        earlier = registrations.find_replay(tx, caller.user_id, key, request_sha256)
+        if earlier is None:  # fail fast, before checking the file
+            registrations.check_may_upload(tx, caller.user_id, number)
+        return earlier
+
+    earlier = service.store.read(check)
+    assert body is not None  # check() refused a body over the limit
+    if earlier is not None:
+        replayed = str(earlier["number"])
+        service.store.write(
+            lambda tx: accounts.audit(
+                tx, now, caller.user_id, "upload", "replayed", program=number, detail=replayed
+            )
+        )
+        return earlier
+    report = _inspect(service.policy, body, upload.filename, now)
+
+    def work(tx: sqlite3.Connection) -> dict[str, Any]:
+        user_id = accounts.authenticate(tx, upload.token, now)
+        earlier = registrations.find_replay(tx, user_id, key, request_sha256)
+        if earlier is not None:  # a concurrent twin of this request won the race
+            return earlier
+        version = registrations.check_may_upload(tx, user_id, number)
+        _require_ok(report)
         return registrations.register(
             tx,
             user_id=user_id,
@@ -71,64 +108,18 @@ async def upload(service: Service, request: Request) -> Response:
             summary=_summary(report),
             warnings=_warnings(report),
             key_discarded=report.has_private_key,
-            filename=filename,
+            filename=upload.filename,
             idempotency_key=key,
-            request_sha256=digest,
+            request_sha256=request_sha256,
             now=now,
         )
 
-    return JSONResponse(await service.write(work), status_code=201)
+    return service.store.write(work)
 
 
-async def _guard(
-    service: Service, token: str | None, number: str, key: str, digest: str
-) -> dict[str, Any] | None:
-    """The earlier confirmation for a repeated request, None to go on, or an ApiError."""
-    now = service.clock()
-    known: list[str] = []
-
-    def check(tx: sqlite3.Connection) -> dict[str, Any] | None:
-        user_id = accounts.authenticate(tx, token, now, touch=False)
-        known.append(user_id)
-        earlier = registrations.find_replay(tx, user_id, key, digest)
-        if earlier is None:
-            registrations.check_may_upload(tx, user_id, number)
-        return earlier
-
-    try:
-        earlier = await run_in_threadpool(service.store.read, check)
-    except ApiError as error:
-        if known and error.code != "store_unavailable":
-            rejected = error
-            await service.write(
-                lambda tx: _audit_rejection(tx, now, known[0], number, rejected, "")
-            )
-        raise
-    if earlier is not None:
-        await service.write(
-            lambda tx: accounts.audit(
-                tx,
-                now,
-                known[0],
-                "upload",
-                "replayed",
-                program=number,
-                detail=str(earlier["number"]),
-            )
-        )
-    return earlier
-
-
-def _too_large(tx: sqlite3.Connection, token: str | None, number: str, now: dt.datetime) -> None:
-    user_id = accounts.authenticate(tx, token, now, touch=False)
-    error = ApiError(
-        413,
-        "too_large",
-        f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB; a certificate is a few KiB.",
-        "Upload only the certificate (.cer or .pem), not a bundle or archive.",
-    )
-    _audit_rejection(tx, now, user_id, number, error, "")
-    raise error
+def digest(number: str, body: bytes) -> str:
+    """What an Idempotency-Key stands for: this file for this program."""
+    return hashlib.sha256(number.encode() + b"\0" + body).hexdigest()
 
 
 def _inspect(policy: Policy, body: bytes, filename: str, now: dt.datetime) -> FileReport:
@@ -180,16 +171,3 @@ def _warnings(report: FileReport) -> list[dict[str, str]]:
             }
         )
     return warnings
-
-
-def _audit_rejection(
-    tx: sqlite3.Connection,
-    now: dt.datetime,
-    user_id: str,
-    number: str,
-    error: ApiError,
-    filename: str,
-) -> None:
-    detail = error.message if not filename else f"{filename}: {error.message}"
-    accounts.audit(tx, now, user_id, "upload", error.code, program=number, detail=detail)
-    error.commit = True

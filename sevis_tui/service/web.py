@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sevis_tui.service.errors import ApiError, invalid_field
+from sevis_tui.service.errors import API_DOCS, ApiError
 
 log = logging.getLogger("sevis_tui.service")
 
-MAX_JSON_BYTES = 64 * 1024
 # Past this, stop reading an oversized body and let the connection close.
 MAX_DRAIN_BYTES = 16 * 1024 * 1024
 
@@ -30,39 +27,12 @@ def program_number(request: Request) -> str:
     return str(request.path_params["number"])[:32]
 
 
-async def json_object(request: Request) -> dict[str, Any]:
-    raw = await read_limited(request, MAX_JSON_BYTES)
-    if raw is None:
-        raise ApiError(
-            413, "too_large", "The request body is too large.", "Send a small JSON object."
-        )
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(
-            400,
-            "malformed_json",
-            "The request body is not valid JSON.",
-            'Send a JSON object, e.g. {"user_id": "...", "password": "..."}.',
-        ) from None
-    if not isinstance(data, dict):
-        raise ApiError(
-            400, "malformed_json", "The request body must be a JSON object.", "Send {...}."
-        )
-    return data
-
-
-def field(body: dict[str, Any], name: str, kind: type[Any], expected: str) -> Any:
-    value = body.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise invalid_field(name, expected)
-    return value
-
-
 async def read_limited(request: Request, limit: int) -> bytes | None:
     """The body, or None when it is over `limit` (the rest is drained so the answer arrives)."""
     declared = request.headers.get("content-length", "")
-    too_big = declared.isdigit() and int(declared) > limit
+    # A length of more than 12 digits is over any limit (and int() of thousands of digits
+    # would raise).
+    too_big = declared.isdigit() and (len(declared) > 12 or int(declared) > limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -89,17 +59,20 @@ async def http_error_answer(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
         answer = ApiError(
-            404, "not_found", f"There is no {request.url.path}.", "See DESIGN.md for the API paths."
+            404,
+            "not_found",
+            f"There is no {request.url.path}.",
+            f"See {API_DOCS} for the API paths.",
         )
     elif error.status_code == 405:
         answer = ApiError(
             405,
             "method_not_allowed",
             f"{request.method} is not allowed on {request.url.path}.",
-            "See DESIGN.md for the methods each path accepts.",
+            f"See {API_DOCS} for the methods each path accepts.",
         )
     else:
-        answer = ApiError(error.status_code, "http_error", str(error.detail), "")
+        answer = ApiError(error.status_code, "http_error", str(error.detail), f"See {API_DOCS}.")
     return JSONResponse(answer.body(), status_code=answer.status, headers=error.headers)
 
 

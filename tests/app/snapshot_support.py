@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -35,7 +34,10 @@ def fixed_clock_factory(database: Path) -> ClientFactory:
 
 
 def snapshot_app(settings: Settings, home: Path) -> SevisApp:
-    return SevisApp(settings, client_factory=fixed_clock_factory(home / "snapshots.db"))
+    """The app and its service on FIXED_NOW; the default policy factory gets the same clock."""
+    return SevisApp(
+        settings, client_factory=fixed_clock_factory(home / "snapshots.db"), clock=fixed_clock
+    )
 
 
 async def freeze(pilot: Pilot[None]) -> None:
@@ -112,10 +114,5 @@ def fixed_certificate_folder(folder: Path) -> Path:
 
 
 def fixed_policy_app(settings: Settings, home: Path) -> SevisApp:
-    """A snapshot app whose offline checks also run at FIXED_NOW."""
-    from sevis_tui.cert import demo_issuers, load_policy
-
-    app = snapshot_app(settings, home)
-    policy = load_policy(settings, extra_issuers=demo_issuers(settings))
-    app._policy = dataclasses.replace(policy, now=FIXED_NOW)
-    return app
+    """A snapshot app whose offline checks also run at FIXED_NOW (the app's clock)."""
+    return snapshot_app(settings, home)

@@ -94,6 +94,11 @@ def terminal_env(tmp_path: Path) -> dict[str, str]:
         "SEVIS_TUI_PRINT_FOLDER": str(tmp_path / "prints"),
         "PATH": os.environ.get("PATH", ""),
     }
+    # The app runs under the tmux server, which does not inherit our environment: hand on a
+    # moved system clock (libfaketime) so the app sees the time the sample files were made at.
+    for name in ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_RESET", "FAKETIME_NO_CACHE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
     (tmp_path / "home").mkdir()
     return env
 

@@ -1,5 +1,10 @@
 """Fixtures for the service tests: an isolated home, a movable clock, a seeded demo service
-reached in-process through httpx.ASGITransport, and certificates from the demo issuer."""
+reached in-process through httpx.ASGITransport, and certificates from the demo issuer.
+
+Every service test runs on the injected clock, never the system's: by default on START; a
+test parametrized with `clock` (indirect) runs on each of CLOCK_STARTS, which include the
+first second of 2027 and 29 February 2028. The demo issuer is made for the clock's time.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,12 @@ from sevis_tui.cert import factory
 from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
-# Real time (the demo issuer is made now and must be valid), fixed for the whole session.
-START = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+START = dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
+CLOCK_STARTS = {
+    "today": START,
+    "new-year": dt.datetime(2027, 1, 1, 0, 0, 5, tzinfo=dt.UTC),
+    "leap-day": dt.datetime(2028, 2, 29, 12, 0, tzinfo=dt.UTC),
+}
 
 
 class MovableClock:
@@ -37,30 +46,42 @@ class MovableClock:
 
 
 @pytest.fixture(scope="session")
-def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with a seeded database and demo issuer, built once and copied per test."""
-    home = tmp_path_factory.mktemp("template")
-    saved = os.environ.get("XDG_DATA_HOME")
-    os.environ["XDG_DATA_HOME"] = str(home / "data")
-    try:
-        template = create_app(
-            home / "data" / "sevis-tui" / "sevis.db", clock=lambda: START, demo=True
-        )
-        template.state.service.store.close()  # a complete file, no WAL left to copy
-    finally:
-        if saved is None:
-            del os.environ["XDG_DATA_HOME"]
-        else:
-            os.environ["XDG_DATA_HOME"] = saved
-    return home
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dt.datetime], Path]:
+    """Data folders with a seeded database and demo issuer, one per clock start, each built
+    once and copied per test."""
+    made: dict[dt.datetime, Path] = {}
+
+    def template(start: dt.datetime) -> Path:
+        if start not in made:
+            home = tmp_path_factory.mktemp("template")
+            saved = os.environ.get("XDG_DATA_HOME")
+            os.environ["XDG_DATA_HOME"] = str(home / "data")
+            try:
+                app = create_app(
+                    home / "data" / "sevis-tui" / "sevis.db", clock=lambda: start, demo=True
+                )
+                app.state.service.store.close()  # a complete file, no WAL left to copy
+            finally:
+                if saved is None:
+                    del os.environ["XDG_DATA_HOME"]
+                else:
+                    os.environ["XDG_DATA_HOME"] = saved
+            made[start] = home
+        return made[start]
+
+    return template
 
 
 @pytest.fixture(autouse=True)
 def isolated_home(
-    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, template_home: Path
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    templates: Callable[[dt.datetime], Path],
+    clock: MovableClock,
 ) -> Path:
-    """Extends tests/conftest.py's isolation: the data folder starts as a copy of the template."""
-    shutil.copytree(template_home / "data", isolated_home / "data")
+    """Extends tests/conftest.py's isolation: the data folder starts as a copy of the template
+    made for the test's clock."""
+    shutil.copytree(templates(clock.now) / "data", isolated_home / "data")
     monkeypatch.setenv("XDG_DATA_HOME", str(isolated_home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(isolated_home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(isolated_home / "state"))
@@ -74,8 +95,10 @@ def personal_key() -> factory.PrivateKey:
 
 
 @pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(START)
+def clock(request: pytest.FixtureRequest) -> MovableClock:
+    """START, or the start a test asks for: parametrize("clock", [...], indirect=True)."""
+    start = getattr(request, "param", "today")
+    return MovableClock(CLOCK_STARTS[start])
 
 
 @pytest.fixture
@@ -114,6 +137,21 @@ class Certs:
 @pytest.fixture
 def certs(issuer: factory.Issued, personal_key: factory.PrivateKey, clock: MovableClock) -> Certs:
     return Certs(issuer, personal_key, clock)
+
+
+@pytest.fixture(params=["in-process", "loopback-http"])
+async def api(request: pytest.FixtureRequest, app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """The service twice: in-process (ASGI), and over real HTTP from uvicorn on 127.0.0.1."""
+    from sevis_tui.service.background import BackgroundServer
+
+    if request.param == "in-process":
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1/") as c:
+            yield c
+        return
+    with BackgroundServer(app) as server:
+        async with httpx.AsyncClient(base_url=server.url + "/api/v1/", timeout=30) as client:
+            yield client
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 
 
@@ -11,3 +15,13 @@ def code(response: httpx.Response) -> str:
     assert set(body["error"]) >= {"code", "message", "remedy"}
     assert body["error"]["message"] and body["error"]["remedy"]
     return str(body["error"]["code"])
+
+
+def admin(database: Path, *words: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """`sevis-tui serve admin WORDS --db DATABASE` in its own process; output as raw bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "sevis_tui", "serve", "admin", *words, "--db", str(database)],
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )

@@ -3,9 +3,11 @@ error shape (503 store_unavailable / 500 internal_error), never a traceback or a
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,10 +73,26 @@ async def test_a_damaged_database_is_503(app: Starlette, database: Path) -> None
 
 
 def test_create_app_on_an_unwritable_place_raises_a_clear_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
+    place = tmp_path / "place"
+    place.mkdir()
+    blocker = place / "file"
     blocker.write_text("x")
-    with pytest.raises(OSError):
-        create_app(blocker / "sub" / "sevis.db")
+    target = blocker / "sub" / "sevis.db"
+    with pytest.raises(NotADirectoryError) as raised:
+        create_app(target)
+    # The error names the place that could not be made, and why: what `serve` then prints.
+    assert raised.value.errno == errno.ENOTDIR
+    assert raised.value.filename == str(blocker / "sub")
+    assert blocker.read_text() == "x" and list(place.iterdir()) == [blocker]
+    served = subprocess.run(
+        [sys.executable, "-m", "sevis_tui", "serve", "--db", str(target), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert served.returncode == 2
+    assert served.stderr == f"sevis-tui: cannot open the database {target}: Not a directory\n"
 
 
 async def test_unexpected_errors_are_500_in_the_error_shape(

@@ -24,9 +24,9 @@ PROGRAM = "P-1-00001"
 
 
 @pytest.fixture
-def server(database: Path) -> Iterator[BackgroundServer]:
-    # The real clock: uvicorn serves from its own thread and loop.
-    with BackgroundServer(create_app(database, demo=True)) as running:
+def server(database: Path, clock: Any) -> Iterator[BackgroundServer]:
+    # The injected clock too: uvicorn serves from its own thread and loop, reading it there.
+    with BackgroundServer(create_app(database, demo=True, clock=clock)) as running:
         yield running
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from sevis_tui.api.models import BatchStatus, Confirmation, from_json
 from sevis_tui.cert import factory
@@ -19,9 +20,12 @@ from .support import code
 
 PROGRAM = "P-1-00001"
 UPLOAD = f"programs/{PROGRAM}/batch/certificate"
-CONFIRMATION = re.compile(
-    rf"SBR-2026-[{CONFIRMATION_ALPHABET}]{{4}}-[{CONFIRMATION_ALPHABET}]{{4}}"
-)
+
+
+def confirmation_pattern(year: int) -> re.Pattern[str]:
+    """A confirmation number of the year on the service's clock."""
+    part = f"[{CONFIRMATION_ALPHABET}]{{4}}"
+    return re.compile(rf"SBR-{year}-{part}-{part}")
 
 
 async def accept(http: httpx.AsyncClient, auth: dict[str, str], program: str = PROGRAM) -> None:
@@ -55,15 +59,17 @@ async def test_upload_needs_the_agreement_first(
     )
 
 
+@pytest.mark.parametrize("clock", ["today", "new-year", "leap-day"], indirect=True)
 async def test_good_upload_is_confirmed_and_stored(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path, clock: Any
 ) -> None:
     await accept(http, auth)
     person = certs.good()
     response = await upload(http, auth, factory.der(person.certificate), "k1", "jsmith6544.cer")
     assert response.status_code == 201, response.text
     confirmation = from_json(Confirmation, response.json())
-    assert CONFIRMATION.fullmatch(confirmation.number)
+    assert confirmation_pattern(clock.now.year).fullmatch(confirmation.number)
+    assert confirmation.time == clock.now
     assert confirmation.program == PROGRAM and confirmation.user_id == "jsmith6544"
     assert "CN=jsmith6544" in confirmation.certificate.subject
     assert confirmation.certificate.not_after == person.certificate.not_valid_after_utc
