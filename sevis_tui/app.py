@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from sevis_tui.config import Settings, State, StateStore, paths
+from sevis_tui.key_order import KeysInOrder
 from sevis_tui.palette import FlowCommands
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ async def default_client_factory(settings: Settings) -> SevisClient:
     return await open_client(settings)
 
 
-class SevisApp(App[None]):
+class SevisApp(KeysInOrder[None]):
     """sevis-tui: register a certificate for SEVIS batch processing, keyboard only."""
 
     TITLE = "sevis-tui"
