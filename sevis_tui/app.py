@@ -61,8 +61,9 @@ class SevisApp(KeysInOrder[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    # Shown on the second line of every screen's top bar once logged in.
-    session_line: reactive[str] = reactive("")
+    # Shown on the second line of every screen's top bar once logged in: the same reminder in
+    # several lengths, longest first (the bar shows the longest that fits).
+    session_lines: reactive[tuple[str, ...]] = reactive(())
 
     def __init__(
         self,
@@ -139,14 +140,14 @@ class SevisApp(KeysInOrder[None]):
         self.login = result
         self.touch()
         user = result.user
-        self.session_line = session_reminder(user.user_id, user.inactive_on)
+        self.session_lines = session_reminders(user.user_id, user.inactive_on)
         logins = dict(self.state.last_login)
         logins[user.user_id] = datetime.now(UTC).isoformat(timespec="seconds")
         self.remember(last_user_id=user.user_id, last_login=logins)
 
     def logged_out(self) -> None:
         self.login = None
-        self.session_line = ""
+        self.session_lines = ()
 
     def touch(self) -> None:
         """Note activity with the service, which resets its 20-minute idle clock."""
@@ -194,11 +195,15 @@ class SevisApp(KeysInOrder[None]):
                 yield command
 
 
-def session_reminder(user_id: str, inactive_on: date | None) -> str:
+def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]:
     if inactive_on is None:
-        return f"Logged in as {user_id}"
+        return (f"Logged in as {user_id}", user_id)
     day = inactive_on.strftime("%d %b %Y")
-    return f"{user_id} · User ID active until {day} (log in at least every 45 days)"
+    return (
+        f"{user_id} · User ID active until {day} (log in at least every 45 days)",
+        f"{user_id} · active until {day} (log in every 45 days)",
+        f"{user_id} · active until {day}",
+    )
 
 
 def run_app(settings: Settings) -> int:

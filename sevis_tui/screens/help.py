@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyItem, KeyLine
 
 GLOBAL_KEYS = """
 ## Keys that work everywhere
@@ -41,10 +41,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss_help", "Close help", id="help.close"),
     ]
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, body: str, keys: list[KeyItem] | None = None) -> None:
         super().__init__()
         self.help_title = title
         self.body = body
+        self.keys = keys or []
 
     def compose(self) -> ComposeResult:
         # Markdown pulls in markdown-it and Pygments: import it when help is first opened.
@@ -52,8 +53,19 @@ class HelpScreen(ModalScreen[None]):
 
         with VerticalScroll(id="help-box"):
             yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
-            yield Markdown(self.body.strip() + "\n" + GLOBAL_KEYS)
+            yield Markdown(self.body.strip() + "\n" + keys_table(self.keys) + GLOBAL_KEYS)
         yield KeyLine()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
+
+
+def keys_table(keys: list[KeyItem]) -> str:
+    """Every key the screen's key bar shows (or would show, were it wide enough)."""
+    if not keys:
+        return ""
+    rows = [
+        f"| {item.key} | {item.description}{'' if item.enabled else ' (not yet)'} |"
+        for item in keys
+    ]
+    return "\n## Keys on this screen\n| key | does |\n|---|---|\n" + "\n".join(rows) + "\n"

@@ -21,7 +21,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
 from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.report_view import field_grid
 from sevis_tui.widgets.top_bar import TopBar
@@ -132,7 +132,7 @@ class ResultScreen(Screen[bool]):
 
     def action_help(self) -> None:
         body = HELP_CONFIRMED if self.confirmation else HELP_REJECTED
-        self.app.push_screen(HelpScreen(self.location, body))
+        self.app.push_screen(HelpScreen(self.location, body, screen_keys(self)))
 
     def action_done(self) -> None:
         self.dismiss(False)

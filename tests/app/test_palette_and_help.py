@@ -84,7 +84,7 @@ async def test_filter_sort_and_log_out(plain_settings: Settings) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 3
-        await pilot.press("S")
+        await pilot.press("ctrl+d")
         await pilot.pause()
         first = table.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value
         assert first == "P-1-00003"
