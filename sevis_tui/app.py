@@ -11,18 +11,22 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from sevis_tui.config import Settings, State, StateStore, paths
 from sevis_tui.key_order import KeysInOrder
 from sevis_tui.palette import FlowCommands
+from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,8 +35,23 @@ if TYPE_CHECKING:
     from sevis_tui.api.models import LoginResult
     from sevis_tui.cert import Policy
     from sevis_tui.widgets.file_browser import FileBrowser
+    from sevis_tui.widgets.message_bar import MessageBar
 
 ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
+
+
+@runtime_checkable
+class ExplainsDimmedKeys(Protocol):
+    def why_not(self, action: str) -> str:
+        """Why `action` (its check_action returned None) cannot be used now, and what to do."""
+        ...
+
+
+@runtime_checkable
+class ShowsMessages(Protocol):
+    @property
+    def message(self) -> MessageBar: ...
+
 
 # SEVIS warns after 18 idle minutes and ends the session after 20.
 IDLE_WARNING_SECONDS = 18 * 60
@@ -71,7 +90,10 @@ class SevisApp(KeysInOrder[None]):
         *,
         client_factory: ClientFactory = default_client_factory,
         state_store: StateStore | None = None,
+        glyphs: GlyphMode = "unicode",
     ) -> None:
+        # Before App.__init__, which picks the driver (terminal.py: mouse reports and glyphs).
+        self.glyphs: GlyphMode = glyphs
         super().__init__()
         self.settings = settings
         self._client_factory = client_factory
@@ -178,6 +200,37 @@ class SevisApp(KeysInOrder[None]):
 
         self.push_screen(LoginScreen(relogin=True), resume)
 
+    # ------------------------------------------------------------------ keys that wait
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        target, name, parameters = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        if target.check_action(name, parameters) is None:
+            # The key bar shows this key dimmed: pressing it says why, never nothing at all.
+            self._say_why_not(target, name)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _say_why_not(self, target: DOMNode, action: str) -> None:
+        reason = ""
+        for node in (target, *target.ancestors):
+            if isinstance(node, ExplainsDimmedKeys):
+                reason = node.why_not(action)
+                if reason:
+                    break
+        reason = reason or "That key cannot be used yet on this screen."
+        screen = self.screen
+        if isinstance(screen, ShowsMessages):
+            screen.message.show(reason, tone="info")
+        else:
+            self.notify(reason, timeout=5)
+
     # ------------------------------------------------------------------ palette and help
 
     def action_open_inspect(self) -> None:
@@ -186,6 +239,22 @@ class SevisApp(KeysInOrder[None]):
 
         if not isinstance(self.screen, InspectScreen):
             self.push_screen(InspectScreen())
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if (
+            driver.__name__ == "LinuxDriver"
+        ):  # not on Windows, nor a driver chosen by TEXTUAL_DRIVER
+            from sevis_tui.terminal_driver import driver_for
+
+            return driver_for(self.glyphs)
+        return driver
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.glyphs == "unicode":
+            return shown
+        return shown.replace("⏎", "Enter").replace("⌫", "Bksp")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Keep Textual's theme and key commands, but not the screenshot (mouse-less SSH users
@@ -207,5 +276,5 @@ def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]
 
 
 def run_app(settings: Settings) -> int:
-    SevisApp(settings).run(mouse=settings.ui.mouse)
+    SevisApp(settings, glyphs=glyph_mode(os.environ)).run(mouse=settings.ui.mouse)
     return 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +27,7 @@ from sevis_tui.widgets.key_line import KeyLine, screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.report_view import field_grid
 from sevis_tui.widgets.top_bar import TopBar
+from sevis_tui.widgets.wrapping import Hanging
 
 HELP_CONFIRMED = """
 # Confirmation
@@ -155,8 +158,13 @@ class ResultScreen(Screen[bool]):
         settings = self.app.settings  # type: ignore[attr-defined]
         name = f"batch-registration-{safe_file_part(confirmation.number)}.txt"
         self.app.push_screen(
-            SaveDialog("Save the receipt to this file:", settings.print_folder / name, content)
+            SaveDialog("Save the receipt to this file:", settings.print_folder / name, content),
+            self._saved,
         )
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.query_one("#message", MessageBar).show(f"Saved to {path}", tone="info")
 
 
 def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
@@ -181,21 +189,28 @@ def confirmation_table(confirmation: Confirmation) -> Table:
     return field_grid(receipt_rows(confirmation))
 
 
-def findings_text(findings: list[Finding], *, refused: bool) -> Text:
-    text = Text()
+def findings_text(findings: list[Finding], *, refused: bool) -> Group:
+    """Each finding with why it matters and what to do; wrapped lines stay under their text."""
     title = "What is wrong and how to fix it" if refused else "Warnings"
-    text.append(f"\n{title}\n", style="bold underline")
+    parts: list[RenderableType] = [Text(f"\n{title}", style="bold underline")]
     for finding in findings:
         mark = {"error": "✗", "warning": "!", "info": "i"}.get(finding.severity, "·")
         style = {"error": "bold red", "warning": "bold yellow"}.get(finding.severity, "bold")
-        text.append(f"\n{mark} {finding.severity.upper()}  ", style=style)
-        text.append(f"{printable(finding.message)}\n")
+        head = Text("\n")
+        label = Text(f"{mark} {finding.severity.upper()}  ", style=style)
+        head.append_text(label)
+        head.append(printable(finding.message))
+        parts.append(Hanging(head, label.cell_len))
         reason = why(finding.code)
         if reason:
-            text.append("  Why it matters: ", style="bold")
-            text.append(f"{reason}\n")
+            line = Text("  Why it matters: ", style="bold")
+            indent = line.cell_len
+            line.append(reason)
+            parts.append(Hanging(line, indent))
         if finding.remedy:
-            text.append("  What to do: ", style="bold")
-            text.append(f"{printable(finding.remedy)}\n")
-        text.append(f"  ({finding.code})\n", style="dim")
-    return text
+            line = Text("  What to do: ", style="bold")
+            indent = line.cell_len
+            line.append(printable(finding.remedy))
+            parts.append(Hanging(line, indent))
+        parts.append(Text(f"  ({finding.code})", style="dim"))
+    return Group(*parts)

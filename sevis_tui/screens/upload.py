@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
 
 FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+REFUSED_FILE = (
+    "This file has problems that SEVIS would refuse.",
+    "Read the report, fix them, or press b to choose another file.",
+)
 
 
 class UploadScreen(SevisScreen):
@@ -106,6 +110,11 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             return self.report is not None and not self.uploading
         return True
 
+    def why_not(self, action: str) -> str:
+        if action == "upload":
+            return " ".join(REFUSED_FILE)
+        return ""
+
     # ------------------------------------------------------------------ choosing
 
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
@@ -152,10 +161,7 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
         if report is None or self.uploading:
             return
         if not report.ok:
-            self.message.show(
-                "This file has problems that SEVIS would refuse.",
-                "Read the report, fix them, or press b to choose another file.",
-            )
+            self.message.show(*REFUSED_FILE)
             return
         subject = report.subject.subject_common_name if report.subject else "this certificate"
         question = (

@@ -59,7 +59,7 @@ class FileBrowser(Vertical):
     # No letters or digits: typed on the list they always filter (widgets/type_to_filter.py).
     BINDINGS = [
         Binding("enter", "open", "Open", id="file_browser.open"),
-        Binding("backspace", "parent", "Parent", key_display="⌫", id="file_browser.parent"),
+        Binding("backspace", "parent", "Parent", id="file_browser.parent"),
         Binding("slash", "start_filter", "Filter", key_display="/", id="file_browser.filter"),
         Binding("escape", "close_goto", "Cancel", id="file_browser.close_goto"),
         Binding("escape", "clear_filter", "Clear filter", id="file_browser.clear_filter"),

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from sevis_tui.cert import CertificateInfo, FileReport
 from sevis_tui.cert.text_report import finding_lines, printable, verdict
 from sevis_tui.cert.why import why
+from sevis_tui.widgets.wrapping import Hanging
 
 
 def field_grid(rows: list[tuple[str, str]]) -> Table:
@@ -57,11 +58,12 @@ def report_renderable(report: FileReport) -> Group:
     ]
     if report.findings:
         parts.append(Text("\nFindings", style="bold underline"))
+        # Wrapped lines continue under their text: ERROR's message, "->"'s remedy, "why:"'s reason.
         for found in report.findings:
-            parts.extend(finding_lines(found))
+            parts.extend(Hanging(line) for line in finding_lines(found))
             reason = why(found.code)
             if reason and found.severity != "info":
-                parts.append(Text("            why: " + reason, style="dim"))
+                parts.append(Hanging(Text("            why: " + reason, style="dim")))
     for number, info in enumerate(report.certificates, start=1):
         title = Text(f"\nCertificate {number} ({info.role})", style="bold underline")
         if info is report.subject:

@@ -166,5 +166,5 @@ async def test_a_new_registration_shows_on_the_way_back(settings: Settings, home
         listed = {p.number: p for p in programs.programs}
         assert listed["P-1-00001"].batch.registered
         table = programs.query_one(DataTable)
-        cell = table.get_cell("P-1-00001", "Batch certificate")
+        cell = table.get_cell("P-1-00001", "batch")
         assert str(cell).startswith("expires"), cell
