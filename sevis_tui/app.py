@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from textual import events
 from textual.actions import ActionParseResult
-from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.widgets import Input
 
 from sevis_tui.config import Settings, State, StateStore, paths
 from sevis_tui.key_order import KeysInOrder
@@ -29,8 +29,6 @@ from sevis_tui.palette import FlowCommands
 from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sevis_tui.api.client import SevisClient
     from sevis_tui.api.models import LoginResult
     from sevis_tui.cert import Policy
@@ -75,7 +73,9 @@ class SevisApp(KeysInOrder[None]):
     .pane { border-left: blank; }
     .pane:focus { border-left: thick $accent; }
     """
-    COMMANDS = App.COMMANDS | {FlowCommands}
+    # Only our commands: Textual's own Quit, Keys and Theme would sit beside ours (we have Quit,
+    # and F1 lists the keys), and its screenshot would drop an SVG in the working folder.
+    COMMANDS = {FlowCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -148,6 +148,12 @@ class SevisApp(KeysInOrder[None]):
         if not self.state_store.save(self.state) and not self._state_problem_said:
             self._state_problem_said = True
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor repaints its field twice a second, sending bytes over SSH while the
+        # officer does nothing: a steady cursor costs nothing when idle.
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
         # Whichever screen browses, the folder is remembered for next time; the write syncs
@@ -255,13 +261,6 @@ class SevisApp(KeysInOrder[None]):
         if self.glyphs == "unicode":
             return shown
         return shown.replace("⏎", "Enter").replace("⌫", "Bksp")
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Keep Textual's theme and key commands, but not the screenshot (mouse-less SSH users
-        # would find an SVG in the working folder surprising).
-        for command in super().get_system_commands(screen):
-            if "screenshot" not in command.title.lower():
-                yield command
 
 
 def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from sevis_tui.widgets.file_listing import (
     scan_folder,
 )
 from sevis_tui.widgets.folder_view import FolderView
-from sevis_tui.widgets.path_bar import PathBar
+from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
@@ -202,7 +202,7 @@ class FileBrowser(Vertical):
         self.view.set_entries([])
         self.file_list.set_rows([], empty_text="Reading…")
         self.view.filter_text, self.filter_open = "", False
-        self.query_one(PathBar).show(display_name(target))
+        self.query_one(PathBar).show(home_relative(display_name(target)))
         self._show_filter()
         self._update_status()
         self._read_folder(target, self._generation, select)
