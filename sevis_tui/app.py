@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Input
 
 from sevis_tui.config import Settings, State, StateStore, paths
@@ -50,6 +51,9 @@ class ShowsMessages(Protocol):
     @property
     def message(self) -> MessageBar: ...
 
+
+# How long a new screen may take to settle before it is painted (see _screen_changed).
+SCREEN_SETTLE_SECONDS = 0.12
 
 # SEVIS warns after 18 idle minutes and ends the session after 20.
 IDLE_WARNING_SECONDS = 18 * 60
@@ -95,6 +99,9 @@ class SevisApp(KeysInOrder[None]):
         # Before App.__init__, which picks the driver (terminal.py: mouse reports and glyphs).
         self.glyphs: GlyphMode = glyphs
         super().__init__()
+        # No animated scrolling or fading: each frame would cross a slow SSH link (End on the
+        # agreement cost 90 KB of frames).
+        self.animation_level = "none"
         self.settings = settings
         self._client_factory = client_factory
         self.client: SevisClient | None = None
@@ -115,6 +122,7 @@ class SevisApp(KeysInOrder[None]):
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(LoginScreen())
         self.set_interval(30, self._check_idle)
         # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).
@@ -148,6 +156,13 @@ class SevisApp(KeysInOrder[None]):
         if not self.state_store.save(self.state) and not self._state_problem_said:
             self._state_problem_said = True
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        # A new screen paints once its first answer is in, not first with "Loading…" (and a
+        # menu closing before the next screen opens does not repaint the screen between them):
+        # each is a full screen of bytes over SSH. Headless (tests) there is no terminal.
+        if not self.is_headless:
+            self.delay_update(SCREEN_SETTLE_SECONDS)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking cursor repaints its field twice a second, sending bytes over SSH while the

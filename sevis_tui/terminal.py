@@ -104,3 +104,63 @@ class WholeCellScrollBarRender(ScrollBarRender):
 
     VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
     HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+# ---------------------------------------------------------------------- fewer bytes per frame
+
+# Textual writes each run of text as "ESC[<style>m text ESC[0m", also when the next run has the
+# very same style, and sometimes with no text at all. `squeeze` writes the same frame with the
+# style written only when the text that follows needs another one.
+_TOKEN = re.compile(r"\x1b\[([0-9;?<=>]*)([ -/]*[@-~])|\x1b[^\[]?|\r?\n|[^\x1b\r\n]+|\r")
+_CURSOR_MOVES = frozenset("ABCDEFGHfd")
+
+
+def squeeze(data: str, style: str | None = None) -> tuple[str, str | None]:
+    """`data` with redundant style changes left out; the terminal shows exactly the same.
+
+    `style` is the style in force before `data` (SGR parameters after a reset, "" for none; None
+    when not known); the second value returned is the style in force after it.
+    """
+    out: list[str] = []
+    emitted: str | None = style  # the style in force (parameters after a reset); None: unknown
+    wanted: str | None = style  # the style the next text must have; None: as emitted so far
+
+    def flush() -> None:
+        nonlocal emitted
+        if wanted is not None and wanted != emitted:
+            out.append(f"\x1b[0;{wanted}m" if wanted else "\x1b[0m")
+            emitted = wanted
+
+    for match in _TOKEN.finditer(data):
+        token = match.group(0)
+        final = match.group(2)
+        if final == "m" and not match.group(1).startswith(("?", "<", "=", ">")):
+            parameters = match.group(1)
+            if parameters in ("", "0"):
+                wanted = ""
+            elif parameters.startswith("0;"):
+                wanted = parameters[2:]
+            elif wanted is not None:
+                wanted = f"{wanted};{parameters}" if wanted else parameters
+            else:
+                out.append(token)  # relative to a style we do not know: keep it as it is
+                emitted = None
+            continue
+        if (
+            final is not None and final in _CURSOR_MOVES and not match.group(1).startswith("?")
+        ) or token in ("\n", "\r\n"):
+            out.append(token)  # moving the cursor does not depend on the style
+            continue
+        flush()
+        out.append(token)
+        private = match.group(1) is not None and match.group(1).startswith(("?", "<", "=", ">"))
+        if not token.startswith("\x1b") or (final is not None and not private):
+            continue  # text, or a sequence such as erasing that uses the style as it is
+        # Another escape (saving the cursor with its style, a private mode): forget the style.
+        emitted = wanted = None
+    flush()
+    return _ABSOLUTE_MOVE_AFTER_MOVE.sub(r"\1", "".join(out)), emitted
+
+
+# A cursor move (or a new line) straight before an absolute one takes the cursor nowhere.
+_ABSOLUTE_MOVE_AFTER_MOVE = re.compile(r"(?:\x1b\[[0-9;]*[HfG]|\r?\n)+(\x1b\[[0-9;]*[Hf])")

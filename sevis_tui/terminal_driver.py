@@ -13,13 +13,15 @@ from typing import ClassVar
 from textual.drivers.linux_driver import LinuxDriver
 from textual.scrollbar import ScrollBar
 
-from sevis_tui.terminal import GlyphMode, WholeCellScrollBarRender, for_terminal
+from sevis_tui.terminal import GlyphMode, WholeCellScrollBarRender, for_terminal, squeeze
 
 
 class SevisDriver(LinuxDriver):
-    """Textual's Linux/macOS driver, asking for clicks and the wheel only, glyphs made to fit."""
+    """Textual's Linux/macOS driver: clicks and the wheel only, glyphs that fit, fewer bytes."""
 
     glyphs: ClassVar[GlyphMode] = "unicode"
+    # The style in force after the last write (see terminal.squeeze); unknown at the start.
+    _style: str | None = None
 
     def _enable_mouse_support(self) -> None:
         if not self._mouse:
@@ -36,7 +38,8 @@ class SevisDriver(LinuxDriver):
         self.flush()
 
     def write(self, data: str) -> None:
-        super().write(for_terminal(data, self.glyphs))
+        squeezed, self._style = squeeze(for_terminal(data, self.glyphs), self._style)
+        super().write(squeezed)
 
 
 def driver_for(mode: GlyphMode) -> type[SevisDriver]:

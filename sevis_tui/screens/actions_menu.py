@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.widgets.key_line import KeyLine, screen_keys
 
 MENU_HELP = """
@@ -36,7 +37,7 @@ class MenuItem:
     menu: str = "Actions"
 
 
-class ActionsMenu(ModalScreen[str | None]):
+class ActionsMenu(QuietFocus, ModalScreen[str | None]):
     """Lists every SEVIS action; unavailable ones are greyed with their reason. Returns a name."""
 
     DEFAULT_CSS = """

@@ -58,6 +58,7 @@ After you accept, the next step is choosing and uploading your certificate file.
         self.program_name = program_name
         self.agreement: Agreement | None = None
         self.read_to_end = False
+        self._text_lines = 0  # lines of the agreement as laid out at the current width
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -74,6 +75,8 @@ After you accept, the next step is choosing and uploading your certificate file.
         # that the layout cut short (a message appearing meanwhile) still reaches the end.
         self.watch(box, "scroll_y", self._check_progress, init=False)
         self.watch(box, "scroll_target_y", self._check_progress, init=False)
+        # And once the text is laid out (or laid out again at another width).
+        self.watch(box, "virtual_size", self._check_progress, init=False)
         self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -96,6 +99,7 @@ After you accept, the next step is choosing and uploading your certificate file.
         box.border_title = f"{agreement.title} · version {agreement.version}"
         self._show_text()
         box.scroll_home(animate=False)
+        self.refresh_bindings()  # Print is available now
         self.call_after_refresh(self._check_progress)
 
     def _show_text(self) -> None:
@@ -106,7 +110,9 @@ After you accept, the next step is choosing and uploading your certificate file.
         width = (
             box.content_region.width or self.size.width - 4
         ) - box.styles.scrollbar_size_vertical
-        self.query_one("#agreement-body", Static).update(Text(reflow(self.agreement.text, width)))
+        text = reflow(self.agreement.text, width)
+        self._text_lines = text.count("\n") + 1
+        self.query_one("#agreement-body", Static).update(Text(text))
 
     def on_resize(self) -> None:
         self._show_text()
@@ -115,8 +121,8 @@ After you accept, the next step is choosing and uploading your certificate file.
 
     def _check_progress(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)
-        if self.agreement is None:
-            return
+        if self.agreement is None or box.virtual_size.height < self._text_lines:
+            return  # the text is not laid out yet: where the scroll is means nothing
         # Once reached, the end stays reached: layout changes afterwards do not undo it.
         if not self.read_to_end and max(box.scroll_y, box.scroll_target_y) >= box.max_scroll_y:
             self.read_to_end = True

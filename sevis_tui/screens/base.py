@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.widgets.key_line import screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
@@ -31,7 +32,7 @@ Answer = TypeVar("Answer")
 Retry = Callable[[], object]
 
 
-class SevisScreen(Screen[bool]):
+class SevisScreen(QuietFocus, Screen[bool]):
     """A screen of the flow. Subclasses set LOCATION (shown at the top) and HELP (markdown)."""
 
     LOCATION: ClassVar[str] = ""

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.widgets.key_line import KeyLine, screen_keys
 
 CONFIRM_HELP = """
@@ -18,7 +19,7 @@ Nothing happens until you answer.
 """
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(QuietFocus, ModalScreen[bool]):
     """Returns True for yes (y or Enter on the yes button), False for no (n or Escape)."""
 
     DEFAULT_CSS = """

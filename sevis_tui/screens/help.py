@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.widgets.key_line import KeyItem, KeyLine
 
 GLOBAL_KEYS = """
@@ -22,7 +23,7 @@ GLOBAL_KEYS = """
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(QuietFocus, ModalScreen[None]):
     """Shows a screen's help text followed by the keys that work everywhere."""
 
     DEFAULT_CSS = """

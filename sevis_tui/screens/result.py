@@ -22,6 +22,7 @@ from sevis_tui.cert.why import why
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.key_line import KeyLine, screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
@@ -54,7 +55,7 @@ fix it.
 """
 
 
-class ResultScreen(Screen[bool]):
+class ResultScreen(QuietFocus, Screen[bool]):
     """Dismisses with True to choose another file, False when done."""
 
     DEFAULT_CSS = """

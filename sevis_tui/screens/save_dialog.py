@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from sevis_tui.printouts import write_text_file
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.widgets.key_line import KeyLine, screen_keys
 from sevis_tui.widgets.wrapping import wrap_text
 
@@ -27,7 +28,7 @@ The file is plain text, for your records.
 """
 
 
-class SaveDialog(ModalScreen[Path | None]):
+class SaveDialog(QuietFocus, ModalScreen[Path | None]):
     """Asks where to save `content`; returns the path written, or None when cancelled."""
 
     DEFAULT_CSS = """
