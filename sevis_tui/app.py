@@ -122,7 +122,7 @@ class SevisApp(KeysInOrder[None]):
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)
-        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         self.push_screen(LoginScreen())
         self.set_interval(30, self._check_idle)
         # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).

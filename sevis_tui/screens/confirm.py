@@ -23,7 +23,8 @@ class ConfirmDialog(QuietFocus, ModalScreen[bool]):
     """Returns True for yes (y or Enter on the yes button), False for no (n or Escape)."""
 
     DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
+    /* Opaque: a see-through backdrop repaints the screen beneath, dimmed (~20 KB). */
+    ConfirmDialog { align: center middle; background: $background; }
     ConfirmDialog > #confirm-box {
         width: 70; max-width: 95%; height: auto;
         border: thick $warning; background: $surface; padding: 1 2;
