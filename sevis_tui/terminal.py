@@ -70,11 +70,18 @@ ASCII_GLYPHS: dict[str, str] = {
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# Python turns a C or POSIX locale into LC_CTYPE=C.UTF-8 for itself as it starts (PEP 538):
+# that says nothing about what the terminal shows.
+_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
+
+
 def glyph_mode(environ: Mapping[str, str]) -> GlyphMode:
     """ "ascii" when the locale is not UTF-8, "console" on the Linux console, else "unicode"."""
-    locale = next(
-        (environ[name] for name in ("LC_ALL", "LC_CTYPE", "LANG") if environ.get(name)), ""
-    )
+    lang = environ.get("LANG", "")
+    ctype = environ.get("LC_CTYPE", "")
+    if not environ.get("LC_ALL") and ctype in _COERCED and lang.split(".")[0] in ("", "C", "POSIX"):
+        ctype = ""  # set by Python, not by the officer
+    locale = environ.get("LC_ALL") or ctype or lang
     if not re.search(r"utf-?8", locale, re.IGNORECASE):
         return "ascii"
     if environ.get("TERM", "").startswith("linux"):

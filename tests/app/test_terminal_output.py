@@ -164,7 +164,11 @@ def test_glyph_mode_follows_the_locale_then_the_terminal() -> None:
     assert glyph_mode({"LANG": "en_US.utf8", "TERM": "linux"}) == "console"
     assert glyph_mode({"LC_ALL": "C", "LANG": "en_US.UTF-8", "TERM": "xterm"}) == "ascii"
     assert glyph_mode({"TERM": "xterm-256color"}) == "ascii"  # no locale: C, not UTF-8
-    assert glyph_mode({"LC_CTYPE": "C.UTF-8", "TERM": "linux"}) == "console"
+    assert glyph_mode({"LANG": "C.UTF-8", "TERM": "linux"}) == "console"
+    # LANG=C: Python itself sets LC_CTYPE=C.UTF-8 as it starts; the terminal is still ASCII.
+    assert glyph_mode({"LANG": "C", "LC_CTYPE": "C.UTF-8", "TERM": "xterm"}) == "ascii"
+    assert glyph_mode({"LC_CTYPE": "C.UTF-8", "TERM": "xterm"}) == "ascii"
+    assert glyph_mode({"LANG": "de_DE.UTF-8", "LC_CTYPE": "C.UTF-8", "TERM": "xterm"}) == "unicode"
 
 
 @given(st.text(max_size=40))
