@@ -20,6 +20,10 @@ GLOBAL_KEYS = """
 | Ctrl+P | command palette: type to find a command |
 | Ctrl+Q | quit sevis-tui |
 | Tab / Shift+Tab | move between fields and lists |
+
+On a list (the programs, the files): letters and digits always type into its filter, from the
+first one. The list's other keys cannot start a name: arrows, Enter, Escape, Backspace, / . ~ and
+Ctrl keys. Keys shown dimmed are not available yet: pressing one says why.
 """
 
 

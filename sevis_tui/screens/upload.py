@@ -46,8 +46,9 @@ the `.p12`/`.pfx` that holds your private key).
 - While uploading, **Escape** cancels the upload.
 - **Escape** otherwise returns to the agreement (you have already accepted it).
 
-File browser keys: Backspace or h goes up a folder, ~ goes home, / or typing filters, . shows hidden
-files, a switches between certificate files and all files, g types a path, Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
+clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
+between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
 """
 
     BINDINGS = [

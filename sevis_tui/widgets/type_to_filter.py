@@ -11,11 +11,6 @@ from collections.abc import Callable
 
 from textual.events import Key
 
-RULE = (
-    "Letters and digits always type into the filter, from the first one; list actions use keys "
-    "that cannot start a name (arrows, Enter, Escape, Backspace, / . ~ and Ctrl keys)."
-)
-
 
 def types_into_filter(event: Key, *, filtering: bool, bound: Callable[[str], bool]) -> bool:
     """True when `event` is text for the filter: a letter or digit, any character while a filter
