@@ -62,6 +62,11 @@ Your password is sent to the service and never written to any file.
     LoginScreen #demo-hint { color: $warning; margin-bottom: 1; }
     LoginScreen #server-line { color: $text-muted; margin-bottom: 1; }
     LoginScreen #login-hint { color: $text-muted; }
+    /* Under 24 lines: no blank lines in the form, so that a message above it leaves the hint. */
+    LoginScreen.-short #login-form { margin: 0; }
+    LoginScreen.-short Input, LoginScreen.-short #demo-hint, LoginScreen.-short #server-line {
+        margin-bottom: 0;
+    }
     """
 
     def __init__(self, *, relogin: bool = False) -> None:
@@ -94,6 +99,9 @@ Your password is sent to the service and never written to any file.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing lies behind the login screen: no Back key here.
         return action != "back"
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 24, "-short")
 
     def on_mount(self) -> None:
         if self.relogin:

@@ -349,7 +349,10 @@ class FileBrowser(Vertical):
             return self.filter_open and not self._goto_open()
         if action == "close_goto":
             return self._goto_open()
-        return True
+        if self._goto_open():
+            return False  # the path field takes the keys; the key bar shows its own
+        # While a filter is typed, Backspace and / are filter text.
+        return not (self.filter_open and action in ("parent", "start_filter"))
 
     def _goto_open(self) -> bool:
         return bool(self.query_one(PathInput).display)

@@ -5,9 +5,9 @@ one Static that redraws its text when the screen's bindings change costs a fract
 (start-up time, and bytes over a slow SSH link) and is all a keyboard-only officer needs.
 Keys that exist but cannot be used yet (an action's check returns None) are shown dimmed.
 
-The most important keys come first (Help and Back, then the screen's own, then the focused
-widget's, then the app's); when the line is too short for all of them, the rest are left out and
-the line ends with "F1 more" (F1 lists every key of the screen).
+The most important keys come first (Help and what Escape does, then the screen's own, then the
+focused widget's, then the app's); when the line is too short for all of them, the rest are left
+out and the line ends with "F1 more" (F1 lists every key of the screen).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-FIRST = ("help", "back")
 MORE = " F1 more"
 
 
@@ -30,7 +29,7 @@ class KeyItem:
     key: str  # as shown: "f1", "^s", "⏎"
     description: str
     enabled: bool
-    rank: int  # 0 Help and Back, 1 the screen's, 2 the focused widget's, 3 the app's, 4 palette
+    rank: int  # 0 Help, 1 Escape's, 2 the screen's, 3 the focused widget's, 4 the app's, 5 palette
 
 
 def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
@@ -40,19 +39,22 @@ def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
     seen: set[tuple[str, str]] = set()
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         if binding.key == app.COMMAND_PALETTE_BINDING:
-            items.append(KeyItem(app.get_key_display(binding), "palette", True, 4))
+            items.append(KeyItem(app.get_key_display(binding), "palette", True, 5))
             continue
         if not binding.show or (binding.action, binding.description) in seen:
             continue
         seen.add((binding.action, binding.description))
-        if binding.action.rsplit(".", 1)[-1] in FIRST:
+        action = binding.action.rsplit(".", 1)[-1]
+        if action == "help":
             rank = 0
+        elif action == "back" or binding.key == "escape":
+            rank = 1  # the way out of wherever the officer is
         elif node is screen:
-            rank = 1
-        elif node is app:
-            rank = 3
-        else:
             rank = 2
+        elif node is app:
+            rank = 4
+        else:
+            rank = 3
         items.append(KeyItem(app.get_key_display(binding), binding.description, enabled, rank))
     items.sort(key=lambda item: item.rank)  # stable: each group keeps its binding order
     return items

@@ -18,12 +18,13 @@ from sevis_tui.widgets.wrapping import Hanging
 
 
 def field_grid(rows: list[tuple[str, str]]) -> Table:
-    """Label and value columns: long values wrap under their value, not under the label."""
+    """Label and value columns: long values wrap under their value, not under the label, and
+    break at spaces, then after "," ":" "/" (never in the middle of a word when avoidable)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for label, value in rows:
-        grid.add_row(label, Text(printable(value)))
+        grid.add_row(label, Hanging(Text(printable(value)), 0))
     return grid
 
 

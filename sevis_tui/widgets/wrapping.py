@@ -19,8 +19,9 @@ _LABEL = re.compile(r"^\s*\S+\s+")
 
 
 def _split_word(word: str, room: int) -> int:
-    """Where to break `word` to fit `room` cells: after its last "/" (else "-") that fits."""
-    for separator in ("/", "-"):
+    """Where to break `word` to fit `room` cells: after its last "/" that fits (else ",", ":",
+    "-": distinguished names, fingerprints, file names), else at `room`."""
+    for separator in ("/", ",", ":", "-"):
         cut = word.rfind(separator, 0, room)
         if cut > 0:
             return cut + 1
@@ -50,6 +51,14 @@ def _line_ranges(plain: str, width: int, indent: int) -> list[tuple[int, int]]:
         if end - line_start <= room:
             line_end = end
             index += 1
+            continue
+        rest = line_end + 1 - line_start  # room left on this line after a space
+        if end - start > width - indent and room - rest >= 8:
+            # Too long for any line: start it here, broken where it fits (a path after "/").
+            cut = start + _split_word(plain[start:end], room - rest)
+            ranges.append((line_start, cut))
+            words[index] = (cut, end)
+            line_end, room = -1, max(1, width - indent)
             continue
         ranges.append((line_start, line_end))  # the word goes to the next line
         line_end, room = -1, max(1, width - indent)
