@@ -20,8 +20,8 @@ _LABEL = re.compile(r"^\s*\S+\s+")
 
 def _split_word(word: str, room: int) -> int:
     """Where to break `word` to fit `room` cells: after its last "/" that fits (else ",", ":",
-    "-": distinguished names, fingerprints, file names), else at `room`."""
-    for separator in ("/", ",", ":", "-"):
+    "-", ".", "@", "=": names, fingerprints, addresses), else at `room`."""
+    for separator in ("/", ",", ":", "-", ".", "@", "="):
         cut = word.rfind(separator, 0, room)
         if cut > 0:
             return cut + 1
