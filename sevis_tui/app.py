@@ -11,30 +11,52 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from textual.app import App, SystemCommand
+from textual import events
+from textual.actions import ActionParseResult
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 
 from sevis_tui.config import Settings, State, StateStore, paths
+from sevis_tui.key_order import KeysInOrder
 from sevis_tui.palette import FlowCommands
+from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sevis_tui.api.client import SevisClient
     from sevis_tui.api.models import LoginResult
     from sevis_tui.cert import Policy
     from sevis_tui.widgets.file_browser import FileBrowser
+    from sevis_tui.widgets.message_bar import MessageBar
 
 ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
 Clock = Callable[[], datetime]
 # The offline rules for these settings, judged at the given clock's time.
 PolicyFactory = Callable[[Settings, Clock], "Policy"]
+
+
+@runtime_checkable
+class ExplainsDimmedKeys(Protocol):
+    def why_not(self, action: str) -> str:
+        """Why `action` (its check_action returned None) cannot be used now, and what to do."""
+        ...
+
+
+@runtime_checkable
+class ShowsMessages(Protocol):
+    @property
+    def message(self) -> MessageBar: ...
+
+
+# How long a new screen may take to settle before it is painted (see _screen_changed).
+SCREEN_SETTLE_SECONDS = 0.12
 
 # SEVIS warns after 18 idle minutes and ends the session after 20.
 IDLE_WARNING_SECONDS = 18 * 60
@@ -57,7 +79,7 @@ def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
     return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
 
 
-class SevisApp(App[None]):
+class SevisApp(KeysInOrder[None]):
     """sevis-tui: register a certificate for SEVIS batch processing, keyboard only."""
 
     TITLE = "sevis-tui"
@@ -69,13 +91,16 @@ class SevisApp(App[None]):
     .pane { border-left: blank; }
     .pane:focus { border-left: thick $accent; }
     """
-    COMMANDS = App.COMMANDS | {FlowCommands}
+    # Only our commands: Textual's own Quit, Keys and Theme would sit beside ours (we have Quit,
+    # and F1 lists the keys), and its screenshot would drop an SVG in the working folder.
+    COMMANDS = {FlowCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    # Shown on the second line of every screen's top bar once logged in.
-    session_line: reactive[str] = reactive("")
+    # Shown on the second line of every screen's top bar once logged in: the same reminder in
+    # several lengths, longest first (the bar shows the longest that fits).
+    session_lines: reactive[tuple[str, ...]] = reactive(())
 
     def __init__(
         self,
@@ -85,8 +110,14 @@ class SevisApp(App[None]):
         state_store: StateStore | None = None,
         clock: Clock = system_clock,
         policy_factory: PolicyFactory = default_policy_factory,
+        glyphs: GlyphMode = "unicode",
     ) -> None:
+        # Before App.__init__, which picks the driver (terminal.py: mouse reports and glyphs).
+        self.glyphs: GlyphMode = glyphs
         super().__init__()
+        # No animated scrolling or fading: each frame would cross a slow SSH link (End on the
+        # agreement cost 90 KB of frames).
+        self.animation_level = "none"
         self.settings = settings
         # Aware UTC time for everything dated (last login, expiry, printouts); tests inject it.
         self.clock = clock
@@ -110,6 +141,7 @@ class SevisApp(App[None]):
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         self.push_screen(LoginScreen())
         self.set_interval(30, self._check_idle)
         # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).
@@ -142,6 +174,19 @@ class SevisApp(App[None]):
             self._state_problem_said = True
             self.notify(self.state_store.problem or "", severity="warning", timeout=10)
 
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        # A new screen paints once its first answer is in, not first with "Loading…" (and a
+        # menu closing before the next screen opens does not repaint the screen between them):
+        # each is a full screen of bytes over SSH. Headless (tests) there is no terminal.
+        if not self.is_headless:
+            self.delay_update(SCREEN_SETTLE_SECONDS)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor repaints its field twice a second, sending bytes over SSH while the
+        # officer does nothing: a steady cursor costs nothing when idle.
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
     def on_file_browser_folder_changed(self, event: FileBrowser.FolderChanged) -> None:
         # Whichever screen browses, the folder is remembered for next time; the write syncs
         # to disk (slow on some home folders), so only when the folder really changed.
@@ -155,14 +200,14 @@ class SevisApp(App[None]):
         self.login = result
         self.touch()
         user = result.user
-        self.session_line = session_reminder(user.user_id, user.inactive_on)
+        self.session_lines = session_reminders(user.user_id, user.inactive_on)
         logins = dict(self.state.last_login)
         logins[user.user_id] = self.clock().isoformat(timespec="seconds")
         self.remember(last_user_id=user.user_id, last_login=logins)
 
     def logged_out(self) -> None:
         self.login = None
-        self.session_line = ""
+        self.session_lines = ()
 
     def touch(self) -> None:
         """Note activity with the service, which resets its 20-minute idle clock."""
@@ -193,6 +238,37 @@ class SevisApp(App[None]):
 
         self.push_screen(LoginScreen(relogin=True), resume)
 
+    # ------------------------------------------------------------------ keys that wait
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        target, name, parameters = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        if target.check_action(name, parameters) is None:
+            # The key bar shows this key dimmed: pressing it says why, never nothing at all.
+            self._say_why_not(target, name)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _say_why_not(self, target: DOMNode, action: str) -> None:
+        reason = ""
+        for node in (target, *target.ancestors):
+            if isinstance(node, ExplainsDimmedKeys):
+                reason = node.why_not(action)
+                if reason:
+                    break
+        reason = reason or "That key cannot be used yet on this screen."
+        screen = self.screen
+        if isinstance(screen, ShowsMessages):
+            screen.message.show(reason, tone="info")
+        else:
+            self.notify(reason, timeout=5)
+
     # ------------------------------------------------------------------ palette and help
 
     def action_open_inspect(self) -> None:
@@ -202,21 +278,34 @@ class SevisApp(App[None]):
         if not isinstance(self.screen, InspectScreen):
             self.push_screen(InspectScreen())
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Keep Textual's theme and key commands, but not the screenshot (mouse-less SSH users
-        # would find an SVG in the working folder surprising).
-        for command in super().get_system_commands(screen):
-            if "screenshot" not in command.title.lower():
-                yield command
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if (
+            driver.__name__ == "LinuxDriver"
+        ):  # not on Windows, nor a driver chosen by TEXTUAL_DRIVER
+            from sevis_tui.terminal_driver import driver_for
+
+            return driver_for(self.glyphs)
+        return driver
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.glyphs == "unicode":
+            return shown
+        return shown.replace("⏎", "Enter").replace("⌫", "Bksp")
 
 
-def session_reminder(user_id: str, inactive_on: date | None) -> str:
+def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]:
     if inactive_on is None:
-        return f"Logged in as {user_id}"
+        return (f"Logged in as {user_id}", user_id)
     day = inactive_on.strftime("%d %b %Y")
-    return f"{user_id} · User ID active until {day} (log in at least every 45 days)"
+    return (
+        f"{user_id} · User ID active until {day} (log in at least every 45 days)",
+        f"{user_id} · active until {day} (log in every 45 days)",
+        f"{user_id} · active until {day}",
+    )
 
 
 def run_app(settings: Settings) -> int:
-    SevisApp(settings).run(mouse=settings.ui.mouse)
+    SevisApp(settings, glyphs=glyph_mode(os.environ)).run(mouse=settings.ui.mouse)
     return 0

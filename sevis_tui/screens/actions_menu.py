@@ -12,7 +12,21 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.widgets.key_line import KeyLine, screen_keys
+
+MENU_HELP = """
+# Actions menu
+
+The actions SEVIS offers for this program. Move with the arrows and press **Enter** to choose one.
+
+- **Register for Batch Processing**: accept the agreement, then upload your certificate.
+- **View Batch Registration**: the registered certificate and its history (read only).
+- Items shown as *unavailable* are SEVIS actions this tool does not handle (the line under the
+  menu says why): use the SEVIS web interface for them.
+
+**Escape** (or **a** again) closes the menu.
+"""
 
 
 @dataclass(frozen=True)
@@ -23,21 +37,26 @@ class MenuItem:
     menu: str = "Actions"
 
 
-class ActionsMenu(ModalScreen[str | None]):
+class ActionsMenu(QuietFocus, ModalScreen[str | None]):
     """Lists every SEVIS action; unavailable ones are greyed with their reason. Returns a name."""
 
     DEFAULT_CSS = """
-    ActionsMenu { align: center middle; }
+    /* Opaque: a see-through backdrop repaints the screen beneath, dimmed (~20 KB). */
+    ActionsMenu { align: center middle; background: $background; }
     ActionsMenu > #menu-box {
-        width: 72; max-width: 98%; height: auto; max-height: 90%;
+        width: 72; max-width: 98%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface;
     }
-    ActionsMenu #menu-title { background: $primary; text-style: bold; padding: 0 1; }
-    ActionsMenu OptionList { height: auto; max-height: 18; border: none; }
-    ActionsMenu #menu-reason { color: $text-muted; padding: 0 1; height: 2; }
+    ActionsMenu #menu-title { dock: top; background: $primary; text-style: bold; padding: 0 1; }
+    ActionsMenu OptionList { height: auto; border: none; }
+    /* Docked: on a small terminal the list scrolls, and these lines stay. */
+    ActionsMenu #menu-reason { dock: bottom; color: $text-muted; padding: 0 1; height: auto; }
     """
 
-    BINDINGS = [Binding("escape,a", "close", "Close menu", id="actions.close")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="screen.help"),
+        Binding("escape,a", "close", "Close menu", id="actions.close"),
+    ]
 
     def __init__(self, title: str, items: list[MenuItem]) -> None:
         super().__init__()
@@ -78,3 +97,8 @@ class ActionsMenu(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        from sevis_tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.menu_title, MENU_HELP, screen_keys(self)))

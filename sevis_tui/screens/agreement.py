@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,7 +47,9 @@ After you accept, the next step is choosing and uploading your certificate file.
     AgreementScreen #agreement-title { padding: 0 1; text-style: bold; }
     AgreementScreen #agreement-text { height: 1fr; border: round $primary; padding: 0 1; }
     AgreementScreen #agreement-text:focus { border: round $accent; }
-    AgreementScreen #progress { padding: 0 1; color: $text-muted; }
+    AgreementScreen #progress {
+        padding: 0 1; color: $text-muted; height: 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, number: str, program_name: str) -> None:
@@ -53,6 +58,7 @@ After you accept, the next step is choosing and uploading your certificate file.
         self.program_name = program_name
         self.agreement: Agreement | None = None
         self.read_to_end = False
+        self._text_lines = 0  # lines of the agreement as laid out at the current width
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -65,7 +71,12 @@ After you accept, the next step is choosing and uploading your certificate file.
     def on_mount(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)
         box.focus()
-        self.watch(box, "scroll_y", lambda _: self._check_progress(), init=False)
+        # Where the officer asked to scroll to counts as well as where the scroll is now: an End
+        # that the layout cut short (a message appearing meanwhile) still reaches the end.
+        self.watch(box, "scroll_y", self._check_progress, init=False)
+        self.watch(box, "scroll_target_y", self._check_progress, init=False)
+        # And once the text is laid out (or laid out again at another width).
+        self.watch(box, "virtual_size", self._check_progress, init=False)
         self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
@@ -88,6 +99,7 @@ After you accept, the next step is choosing and uploading your certificate file.
         box.border_title = f"{agreement.title} · version {agreement.version}"
         self._show_text()
         box.scroll_home(animate=False)
+        self.refresh_bindings()  # Print is available now
         self.call_after_refresh(self._check_progress)
 
     def _show_text(self) -> None:
@@ -98,22 +110,28 @@ After you accept, the next step is choosing and uploading your certificate file.
         width = (
             box.content_region.width or self.size.width - 4
         ) - box.styles.scrollbar_size_vertical
-        self.query_one("#agreement-body", Static).update(Text(reflow(self.agreement.text, width)))
+        text = reflow(self.agreement.text, width)
+        self._text_lines = text.count("\n") + 1
+        self.query_one("#agreement-body", Static).update(Text(text))
 
     def on_resize(self) -> None:
         self._show_text()
+        # A larger window may now show the end.
+        self.call_after_refresh(self._check_progress)
 
     def _check_progress(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)
-        if self.agreement is None:
-            return
-        if box.scroll_y >= box.max_scroll_y:
+        if self.agreement is None or box.virtual_size.height < self._text_lines:
+            return  # the text is not laid out yet: where the scroll is means nothing
+        # Once reached, the end stays reached: layout changes afterwards do not undo it.
+        if not self.read_to_end and max(box.scroll_y, box.scroll_target_y) >= box.max_scroll_y:
             self.read_to_end = True
+            self.message.clear()  # "read to the end first" is answered
         if self.read_to_end:
-            note = "You have read to the end: y accepts, p prints, d declines."
+            note = "You have read to the end: y accepts · p prints · d declines"
         else:
             percent = int(100 * box.scroll_y / box.max_scroll_y) if box.max_scroll_y else 100
-            note = f"Read to the end to accept ({percent}% read). p prints, d declines."
+            note = f"Read to the end to accept ({percent}% read) · p prints · d declines"
         self.query_one("#progress", Static).update(note)
         self.refresh_bindings()
 
@@ -124,6 +142,11 @@ After you accept, the next step is choosing and uploading your certificate file.
         if action == "print":
             return self.agreement is not None
         return True
+
+    def why_not(self, action: str) -> str:
+        if action == "accept":
+            return "Read the agreement to the end first (End goes there); then y accepts."
+        return ""
 
     # ------------------------------------------------------------------ actions
 
@@ -170,4 +193,10 @@ After you accept, the next step is choosing and uploading your certificate file.
         )
         name = f"batch-agreement-{safe_file_part(self.number)}-v{agreement.version}"
         suggested = self.sevis.settings.print_folder / f"{name}.txt"
-        self.app.push_screen(SaveDialog("Print the agreement to this file:", suggested, content))
+        self.app.push_screen(
+            SaveDialog("Print the agreement to this file:", suggested, content), self._saved
+        )
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.message.show(f"Saved to {path}", tone="info")

@@ -19,6 +19,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.widgets.key_line import screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
 
@@ -30,11 +32,13 @@ Answer = TypeVar("Answer")
 Retry = Callable[[], object]
 
 
-class SevisScreen(Screen[bool]):
+class SevisScreen(QuietFocus, Screen[bool]):
     """A screen of the flow. Subclasses set LOCATION (shown at the top) and HELP (markdown)."""
 
     LOCATION: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
+    # Shown after a failure that can be retried; a screen that lists things binds no letters.
+    RETRY_HINT: ClassVar[str] = "r: try again"
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="screen.help"),
@@ -74,7 +78,7 @@ class SevisScreen(Screen[bool]):
         return self.query_one("#message", MessageBar)
 
     def show_error(self, error: SevisError, *, retry: bool = False) -> None:
-        self.message.show(error.message, error.remedy, key_hint="r: try again" if retry else "")
+        self.message.show(error.message, error.remedy, key_hint=self.RETRY_HINT if retry else "")
 
     # ------------------------------------------------------------------ talking to the service
 
@@ -119,6 +123,11 @@ class SevisScreen(Screen[bool]):
         """Show a failure; screens override this for failures they handle themselves."""
         self.show_error(error, retry=True)
 
+    @property
+    def has_retry(self) -> bool:
+        """A failed request is waiting to be tried again."""
+        return self._retry is not None
+
     def action_retry(self) -> None:
         retry, self._retry = self._retry, None
         if retry is not None:
@@ -130,7 +139,7 @@ class SevisScreen(Screen[bool]):
     def action_help(self) -> None:
         from sevis_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.LOCATION, self.HELP))
+        self.app.push_screen(HelpScreen(self.LOCATION, self.HELP, screen_keys(self)))
 
     def action_back(self) -> None:
         # The first screen stays: going back from it would leave an empty terminal.

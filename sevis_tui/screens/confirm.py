@@ -8,14 +8,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.widgets.key_line import KeyLine, screen_keys
+
+CONFIRM_HELP = """
+- **y** (or **Enter** on the first button) answers yes; **n** or **Escape** answers no.
+- The arrows move between the two buttons.
+
+Nothing happens until you answer.
+"""
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(QuietFocus, ModalScreen[bool]):
     """Returns True for yes (y or Enter on the yes button), False for no (n or Escape)."""
 
     DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
+    /* Opaque: a see-through backdrop repaints the screen beneath, dimmed (~20 KB). */
+    ConfirmDialog { align: center middle; background: $background; }
     ConfirmDialog > #confirm-box {
         width: 70; max-width: 95%; height: auto;
         border: thick $warning; background: $surface; padding: 1 2;
@@ -26,6 +35,7 @@ class ConfirmDialog(ModalScreen[bool]):
     """
 
     BINDINGS = [
+        Binding("f1", "help", "Help", id="screen.help"),
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
         Binding("left,right", "app.focus_next", "Switch", show=False),
@@ -53,3 +63,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+    def action_help(self) -> None:
+        from sevis_tui.screens.help import HelpScreen
+
+        body = f"# A question\n\n{self.question}\n\n{CONFIRM_HELP}"
+        self.app.push_screen(HelpScreen("Question", body, screen_keys(self)))

@@ -27,8 +27,9 @@ this machine, with the same rules the registration service applies.
 Errors block registration (expired, issuer not accepted, private key readable by others, …);
 warnings do not (expires soon, a private key inside the file, …).
 
-Browser keys: Backspace or h goes up a folder, ~ goes home, / or typing filters, . shows hidden
-files, a switches between certificate files and all files, g types a path, Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
+clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
+between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
 """
 
     BINDINGS = [

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.widgets import Input, Label, Static
 
-from sevis_tui.api.errors import SevisError
+from sevis_tui.api.errors import AccountLocked, SevisError
+from sevis_tui.config import paths
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -36,7 +39,8 @@ Type your **SEVIS user ID** and **password**, then press **Enter**.
 
 - User IDs and passwords are case sensitive.
 - After **three** wrong passwords your user ID is locked. In SEVIS an RO's reset goes through the
-  SEVIS help desk; here, ask the administrator of the registration service.
+  SEVIS help desk; here, ask the administrator of the registration service. On the demo service
+  the message shows the `sevis-tui serve admin unlock` command that unlocks it.
 - A user ID that has not logged in for **45 days** becomes inactive.
 - Press **Ctrl+O** to check certificate files offline, without logging in.
 
@@ -47,16 +51,22 @@ Your password is sent to the service and never written to any file.
         Binding("ctrl+o", "app.open_inspect", "Inspect files offline", id="login.inspect"),
     ]
 
+    # The form is centred in its own row, so a message line above it does not move it.
     DEFAULT_CSS = """
+    LoginScreen #login-row { height: auto; align-horizontal: center; }
     LoginScreen #login-form {
         width: 64; max-width: 100%; height: auto;
         border: round $primary; padding: 0 2; margin: 1 0 0 0;
     }
-    LoginScreen { align-horizontal: center; }
     LoginScreen Input { margin-bottom: 1; }
     LoginScreen #demo-hint { color: $warning; margin-bottom: 1; }
     LoginScreen #server-line { color: $text-muted; margin-bottom: 1; }
     LoginScreen #login-hint { color: $text-muted; }
+    /* Under 24 lines: no blank lines in the form, so that a message above it leaves the hint. */
+    LoginScreen.-short #login-form { margin: 0; }
+    LoginScreen.-short Input, LoginScreen.-short #demo-hint, LoginScreen.-short #server-line {
+        margin-bottom: 0;
+    }
     """
 
     def __init__(self, *, relogin: bool = False) -> None:
@@ -65,7 +75,7 @@ Your password is sent to the service and never written to any file.
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        with Vertical(id="login-form"):
+        with Center(id="login-row"), Vertical(id="login-form"):
             yield Static(f"Server: {self.sevis.server_label}", id="server-line", markup=False)
             if self.sevis.settings.embedded:
                 demo = demo_credentials()
@@ -89,6 +99,9 @@ Your password is sent to the service and never written to any file.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing lies behind the login screen: no Back key here.
         return action != "back"
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 24, "-short")
 
     def on_mount(self) -> None:
         if self.relogin:
@@ -127,7 +140,11 @@ Your password is sent to the service and never written to any file.
     def request_failed(self, error: SevisError) -> None:
         # The password is cleared: a retry means typing it again, so no retry key here.
         self.query_one("#password", Input).disabled = False
-        self.show_error(error)
+        if isinstance(error, AccountLocked):
+            user_id = self.query_one("#user-id", Input).value.strip()
+            self.message.show(error.message, self.unlock_remedy(user_id, error.remedy))
+        else:
+            self.show_error(error)
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
@@ -143,6 +160,18 @@ Your password is sent to the service and never written to any file.
         self.message.clear()
         self.query_one("#password", Input).disabled = False
         self.app.push_screen(ProgramsScreen())
+
+    def unlock_remedy(self, user_id: str, service_remedy: str) -> str:
+        """How to unlock: the exact command for the embedded demo, the administrator otherwise."""
+        if not self.sevis.settings.embedded:
+            return service_remedy or "Ask your service's administrator to unlock it."
+        command = unlock_command(user_id, paths().database)
+        return f"This is the demo service: in another terminal, run  {command}  then log in again."
+
+
+def unlock_command(user_id: str, database: Path) -> str:
+    """`sevis-tui serve admin unlock` for `user_id` on the embedded demo's database."""
+    return shlex.join(["sevis-tui", "serve", "admin", "unlock", "--db", str(database), user_id])
 
 
 def demo_credentials() -> tuple[str, str]:

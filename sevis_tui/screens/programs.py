@@ -11,18 +11,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import ProgramSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
 from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.type_to_filter import types_into_filter
 
-# Each program takes two lines so that every column fits in 80 columns: number over role,
-# name over city and state. Sorting still goes by each of the seven fields.
-NAME_COLUMN = "Name of Program / Location"
-COLUMNS = ("Program", NAME_COLUMN, "Status", "Batch certificate")
+# Each program takes two lines so that every column fits: number over role, name over city and
+# state (listing_layout.py fits them to the width). Sorting still goes by each of the seven fields.
+COLUMN_KEYS = ("number", "name", "status", "batch")
 SORT_FIELDS = (
     ("number", "Program"),
     ("name", "Name of Program"),
@@ -49,17 +51,18 @@ def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Tex
 
 class ProgramsScreen(SevisScreen):
     LOCATION = "Listing of Programs"
+    RETRY_HINT = "Ctrl+R: try again"
     HELP = """
 # Listing of Programs
 
 The programs where you are the Responsible Officer (RO) or an Alternate RO (ARO), with the state of
 each program's batch certificate.
 
-- **Type** to filter by any column; **Escape** clears the filter.
-- **s** changes the column the list is sorted by; **S** reverses the order. While you are typing a
-  filter, s, S and r are letters like any other: clear the filter first to sort or reload.
+- **Type** to filter by any column: letters and digits always go to the filter, from the first
+  one, so typing `studen` finds the Student program. **Escape** clears the filter.
+- **Ctrl+S** changes the column the list is sorted by; **Ctrl+D** reverses the order.
 - **Enter** opens the program's *Program Sponsor Information*.
-- **r** reloads the list. **Escape** with no filter logs you out.
+- **Ctrl+R** reloads the list. **Escape** with no filter logs you out.
 
 A certificate that expires within the warning days is highlighted: register the renewed certificate
 before its first batch.
@@ -67,10 +70,12 @@ before its first batch.
 
     BINDINGS = [
         Binding("enter", "open_program", "Open", id="programs.open", show=True),
-        Binding("s", "sort", "Sort", id="programs.sort"),
-        Binding("S", "sort(True)", "Reverse", id="programs.reverse", show=False),
-        Binding("r", "reload", "Reload", id="programs.reload"),
-        Binding("escape", "back", "Clear filter / Log out", id="screen.back"),
+        # Not letters: on a list, letters and digits always filter (widgets/type_to_filter.py).
+        Binding("ctrl+s", "sort", "Sort", id="programs.sort"),
+        Binding("ctrl+d", "sort(True)", "Reverse", id="programs.reverse", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="programs.reload"),
+        Binding("escape", "clear_filter", "Clear filter", id="programs.clear_filter"),
+        Binding("escape", "back", "Log out", id="screen.back"),
     ]
 
     DEFAULT_CSS = """
@@ -98,8 +103,8 @@ before its first batch.
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in COLUMNS:
-            table.add_column(label, key=label)
+        for key, label in zip(COLUMN_KEYS, columns_for(self.size.width).labels, strict=True):
+            table.add_column(label, key=key)
         self._fit_columns()
         table.focus()
         self.load()
@@ -139,15 +144,19 @@ before its first batch.
         rows = [p for p in self.programs if not needle or needle in _haystack(p)]
         field, _ = SORT_FIELDS[self.sort_index]
         rows.sort(key=lambda p: _sort_value(p, field), reverse=self.sort_reverse)
-        name_width = self._name_width()
+        layout = columns_for(self.size.width)
+        names = distinct_names([p.name for p in self.programs], layout.name)
         for program in rows:
-            name = Text(program.name, no_wrap=True)
-            name.truncate(name_width, overflow="ellipsis")
+            status = Text(program.status)
+            batch = batch_cell(program, days, now)
+            if layout.stacked:
+                status, batch = two_lines(status, layout.status), two_lines(batch, layout.batch)
             table.add_row(
                 Text(f"{program.number}\n{program.role}"),
-                name + Text(f"\n{program.city}, {program.state}", style="dim"),
-                Text(program.status),
-                batch_cell(program, days, now),
+                Text(names[program.name], no_wrap=True)
+                + Text(f"\n{program.city}, {program.state}", style="dim"),
+                status,
+                batch,
                 key=program.number,
                 height=2,
             )
@@ -161,16 +170,16 @@ before its first batch.
         )
         self.query_one("#counts", Static).update(shown)
 
-    def _name_width(self) -> int:
-        # Program 9, Status 14, Batch 18, cell padding and the scroll bar: the rest is the name.
-        return max(16, self.size.width - 9 - 14 - 18 - 8 - 2)
-
     def _fit_columns(self) -> None:
+        layout = columns_for(self.size.width)
+        widths = (NUMBER_WIDTH, layout.name, layout.status, layout.batch)
         table = self.query_one(DataTable)
-        for column in table.columns.values():
-            if str(column.label) == NAME_COLUMN:
-                column.width = self._name_width()
-                column.auto_width = False
+        for key, label, width in zip(COLUMN_KEYS, layout.labels, widths, strict=True):
+            column = table.columns[ColumnKey(key)]
+            column.label = Text(label)
+            column.width = width
+            column.auto_width = False
+        table.refresh()
 
     def on_resize(self) -> None:
         if self.is_mounted and self.programs:
@@ -187,22 +196,18 @@ before its first batch.
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.refill()
+        self.refresh_bindings()  # Escape: Clear filter, or Log out
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
 
     def on_key(self, event: Key) -> None:
-        # Typing while the list has focus goes into the filter, as the issue asks. Bound keys
-        # (s, S, r, and any added later) keep their action only while the filter is empty:
-        # once the officer is typing, "north" must not lose its r to Reload.
+        # Typing while the list has focus goes into the filter (the rule for every list).
         table = self.query_one(DataTable)
         field = self.query_one("#filter", Input)
-        typing = bool(field.value)
-        if (
-            table.has_focus
-            and event.is_printable
-            and (typing or event.key not in self.active_bindings)
+        if table.has_focus and types_into_filter(
+            event, filtering=bool(field.value), bound=self.active_bindings.__contains__
         ):
             field.value += event.character or ""
             field.cursor_position = len(field.value)
@@ -219,6 +224,9 @@ before its first batch.
         self.refill()
 
     def action_reload(self) -> None:
+        if self.has_retry:
+            self.action_retry()  # Ctrl+R is also this screen's "try again"
+            return
         self.message.show("Loading programs…", tone="working")
         self.load()
 
@@ -235,11 +243,18 @@ before its first batch.
     def _row_selected(self) -> None:
         self.action_open_program()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.query_one("#filter", Input).value)
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.query_one(DataTable).focus()
+
     def action_back(self) -> None:
-        field = self.query_one("#filter", Input)
-        if field.value:
-            field.value = ""
-            self.query_one(DataTable).focus()
+        if self.query_one("#filter", Input).value:
+            self.action_clear_filter()
             return
         self.app.push_screen(ConfirmDialog("Log out of SEVIS?", yes="Log out"), self._log_out)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,11 +22,13 @@ from sevis_tui.cert.why import why
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.help import HelpScreen
+from sevis_tui.screens.quiet_focus import QuietFocus
 from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.report_view import field_grid
 from sevis_tui.widgets.top_bar import TopBar
+from sevis_tui.widgets.wrapping import Hanging
 
 HELP_CONFIRMED = """
 # Confirmation
@@ -51,7 +55,7 @@ fix it.
 """
 
 
-class ResultScreen(Screen[bool]):
+class ResultScreen(QuietFocus, Screen[bool]):
     """Dismisses with True to choose another file, False when done."""
 
     DEFAULT_CSS = """
@@ -132,7 +136,7 @@ class ResultScreen(Screen[bool]):
 
     def action_help(self) -> None:
         body = HELP_CONFIRMED if self.confirmation else HELP_REJECTED
-        self.app.push_screen(HelpScreen(self.location, body))
+        self.app.push_screen(HelpScreen(self.location, body, screen_keys(self)))
 
     def action_done(self) -> None:
         self.dismiss(False)
@@ -155,8 +159,13 @@ class ResultScreen(Screen[bool]):
         settings = self.app.settings  # type: ignore[attr-defined]
         name = f"batch-registration-{safe_file_part(confirmation.number)}.txt"
         self.app.push_screen(
-            SaveDialog("Save the receipt to this file:", settings.print_folder / name, content)
+            SaveDialog("Save the receipt to this file:", settings.print_folder / name, content),
+            self._saved,
         )
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.query_one("#message", MessageBar).show(f"Saved to {path}", tone="info")
 
 
 def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
@@ -181,21 +190,28 @@ def confirmation_table(confirmation: Confirmation) -> Table:
     return field_grid(receipt_rows(confirmation))
 
 
-def findings_text(findings: list[Finding], *, refused: bool) -> Text:
-    text = Text()
+def findings_text(findings: list[Finding], *, refused: bool) -> Group:
+    """Each finding with why it matters and what to do; wrapped lines stay under their text."""
     title = "What is wrong and how to fix it" if refused else "Warnings"
-    text.append(f"\n{title}\n", style="bold underline")
+    parts: list[RenderableType] = [Text(f"\n{title}", style="bold underline")]
     for finding in findings:
         mark = {"error": "✗", "warning": "!", "info": "i"}.get(finding.severity, "·")
         style = {"error": "bold red", "warning": "bold yellow"}.get(finding.severity, "bold")
-        text.append(f"\n{mark} {finding.severity.upper()}  ", style=style)
-        text.append(f"{printable(finding.message)}\n")
+        head = Text("\n")
+        label = Text(f"{mark} {finding.severity.upper()}  ", style=style)
+        head.append_text(label)
+        head.append(printable(finding.message))
+        parts.append(Hanging(head, label.cell_len))
         reason = why(finding.code)
         if reason:
-            text.append("  Why it matters: ", style="bold")
-            text.append(f"{reason}\n")
+            line = Text("  Why it matters: ", style="bold")
+            indent = line.cell_len
+            line.append(reason)
+            parts.append(Hanging(line, indent))
         if finding.remedy:
-            text.append("  What to do: ", style="bold")
-            text.append(f"{printable(finding.remedy)}\n")
-        text.append(f"  ({finding.code})\n", style="dim")
-    return text
+            line = Text("  What to do: ", style="bold")
+            indent = line.cell_len
+            line.append(printable(finding.remedy))
+            parts.append(Hanging(line, indent))
+        parts.append(Text(f"  ({finding.code})", style="dim"))
+    return Group(*parts)

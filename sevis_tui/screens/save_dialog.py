@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,23 +13,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from sevis_tui.printouts import write_text_file
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.widgets.key_line import KeyLine, screen_keys
+from sevis_tui.widgets.wrapping import wrap_text
+
+SAVE_HELP = """
+The field holds the full path of the file to write; edit it as you like (**Home** and **End** go to
+its start and end; **~** at the start means your home folder).
+
+- **Enter** saves. A file that already exists is replaced only after a second **Enter**.
+- **Escape** cancels: nothing is written.
+
+The file is plain text, for your records.
+"""
 
 
-class SaveDialog(ModalScreen[Path | None]):
+class SaveDialog(QuietFocus, ModalScreen[Path | None]):
     """Asks where to save `content`; returns the path written, or None when cancelled."""
 
     DEFAULT_CSS = """
-    SaveDialog { align: center middle; }
+    /* Opaque: a see-through backdrop repaints the screen beneath, dimmed (~20 KB). */
+    SaveDialog { align: center middle; background: $background; }
     SaveDialog > #save-box {
         width: 76; max-width: 98%; height: auto;
         border: thick $primary; background: $surface; padding: 1 2;
     }
+    SaveDialog #save-target { color: $text-muted; height: auto; }
     SaveDialog #save-problem { color: $error; height: auto; }
     SaveDialog #save-hint { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save.cancel")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="screen.help"),
+        Binding("escape", "cancel", "Cancel", id="save.cancel"),
+    ]
 
     def __init__(self, title: str, suggested: Path, content: str) -> None:
         super().__init__()
@@ -40,18 +58,32 @@ class SaveDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save-box"):
             yield Static(self.dialog_title, markup=False)
-            yield Input(str(self.suggested), id="save-path")
+            yield Input(shown_path(self.suggested), id="save-path", select_on_focus=False)
+            yield Static("", id="save-target", markup=False)
             yield Static("", id="save-problem", markup=False)
-            yield Static("Enter saves · Escape cancels", id="save-hint")
+            yield Static("Enter saves · Escape cancels · Home/End: start/end", id="save-hint")
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.focus()
+        # The path's start (the folder) stays in view; the full path is shown below the field.
+        field.cursor_position = 0
+        self._show_target(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        del event
         self._overwrite_armed = None
         self.query_one("#save-problem", Static).update("")
+        self._show_target(event.value)
+
+    def on_resize(self) -> None:
+        self._show_target(self.query_one(Input).value)
+
+    def _show_target(self, raw: str) -> None:
+        target = self.query_one("#save-target", Static)
+        full = os.path.abspath(Path(raw.strip()).expanduser()) if raw.strip() else ""
+        width = target.content_region.width or self.app.size.width - 12
+        target.update(wrap_text(Text(f"Saves to {full}"), width, indent=9) if full else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         raw = event.value.strip()
@@ -73,8 +105,23 @@ class SaveDialog(ModalScreen[Path | None]):
             reason = error.strerror or str(error)
             problem.update(f"Could not save to {path}: {reason}. Choose another folder.")
             return
-        self.app.notify(f"Saved to {os.path.abspath(path)}", title="Saved", timeout=8)
-        self.dismiss(path)
+        # The screen below says where it went (a notice would cover its status and key lines).
+        self.dismiss(Path(os.path.abspath(path)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        from sevis_tui.screens.help import HelpScreen
+
+        body = f"# {self.dialog_title}\n\n{SAVE_HELP}"
+        self.app.push_screen(HelpScreen("Save to a file", body, screen_keys(self)))
+
+
+def shown_path(path: Path) -> str:
+    """The path as the field shows it: the home folder as ~, so that more of it fits."""
+    home = Path.home()
+    try:
+        return str(Path("~") / path.relative_to(home))
+    except ValueError:
+        return str(path)

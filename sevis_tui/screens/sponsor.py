@@ -117,6 +117,13 @@ SEVIS web interface for them.
             return True if self.program is not None else None
         return True
 
+    def why_not(self, action: str) -> str:
+        if action in {"actions", "view_batch"}:
+            if self.has_retry:
+                return "The program could not be loaded: press r to try again."
+            return "The program is still loading: press the key again in a moment."
+        return ""
+
     def action_reload(self) -> None:
         self.message.show("Loading…", tone="working")
         self.load()

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
 
 FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+REFUSED_FILE = (
+    "This file has problems that SEVIS would refuse.",
+    "Read the report, fix them, or press b to choose another file.",
+)
 
 
 class UploadScreen(SevisScreen):
@@ -42,8 +46,9 @@ the `.p12`/`.pfx` that holds your private key).
 - While uploading, **Escape** cancels the upload.
 - **Escape** otherwise returns to the agreement (you have already accepted it).
 
-File browser keys: Backspace or h goes up a folder, ~ goes home, / or typing filters, . shows hidden
-files, a switches between certificate files and all files, g types a path, Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
+clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
+between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
 """
 
     BINDINGS = [
@@ -106,6 +111,11 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
             return self.report is not None and not self.uploading
         return True
 
+    def why_not(self, action: str) -> str:
+        if action == "upload":
+            return " ".join(REFUSED_FILE)
+        return ""
+
     # ------------------------------------------------------------------ choosing
 
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
@@ -152,10 +162,7 @@ files, a switches between certificate files and all files, g types a path, Ctrl+
         if report is None or self.uploading:
             return
         if not report.ok:
-            self.message.show(
-                "This file has problems that SEVIS would refuse.",
-                "Read the report, fix them, or press b to choose another file.",
-            )
+            self.message.show(*REFUSED_FILE)
             return
         subject = report.subject.subject_common_name if report.subject else "this certificate"
         question = (

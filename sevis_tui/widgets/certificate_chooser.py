@@ -22,6 +22,7 @@ from sevis_tui.cert import FileReport, Policy, inspect_path
 from sevis_tui.config import Settings
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.file_preview import FilePreview
+from sevis_tui.widgets.path_bar import home_relative
 from sevis_tui.widgets.report_view import ReportView, safe
 
 
@@ -124,7 +125,9 @@ class CertificateChooser(Widget):
     def on_file_browser_file_chosen(self, event: FileBrowser.FileChosen) -> None:
         event.stop()
         self.chosen = os.fsdecode(event.path)
-        self.query_one("#report-heading", Static).update(safe(f"Checking {self.chosen}…"))
+        self.query_one("#report-heading", Static).update(
+            safe(f"Checking {home_relative(self.chosen)}…")
+        )
         self.inspect(event.path)
 
     @work(thread=True, exclusive=True, group="inspect-chosen")
@@ -135,7 +138,7 @@ class CertificateChooser(Widget):
     def on_certificate_chooser_inspected(self, event: Inspected) -> None:
         # Show the report here, then let the event bubble on to the screen.
         self.report = event.report
-        self.query_one("#report-heading", Static).update(safe(f"File: {event.path}"))
+        self.query_one("#report-heading", Static).update(safe(f"File: {home_relative(event.path)}"))
         self.query_one(ReportView).show(event.report)
         self.query_one(ContentSwitcher).current = "report-view"
         self.query_one("#report-view").focus()

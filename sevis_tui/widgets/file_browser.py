@@ -31,8 +31,9 @@ from sevis_tui.widgets.file_listing import (
     scan_folder,
 )
 from sevis_tui.widgets.folder_view import FolderView
-from sevis_tui.widgets.path_bar import PathBar
+from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
+from sevis_tui.widgets.type_to_filter import types_into_filter
 
 DEFAULT_EXTENSIONS = (".cer", ".pem", ".crt", ".der", ".p7b", ".p7c", ".p12", ".pfx")
 # Past this many entries, say so: the officer is better served by typing a filter.
@@ -55,20 +56,22 @@ class FileBrowser(Vertical):
     FileBrowser > #status { height: 1; padding: 0 1; color: $foreground-muted; }
     """
 
+    # No letters or digits: typed on the list they always filter (widgets/type_to_filter.py).
     BINDINGS = [
         Binding("enter", "open", "Open", id="file_browser.open"),
-        Binding("backspace", "parent", "Parent", key_display="⌫/h", id="file_browser.parent"),
-        Binding("h", "parent", "Parent", show=False, id="file_browser.parent_h"),
+        Binding("backspace", "parent", "Parent", id="file_browser.parent"),
         Binding("slash", "start_filter", "Filter", key_display="/", id="file_browser.filter"),
         Binding("escape", "close_goto", "Cancel", id="file_browser.close_goto"),
         Binding("escape", "clear_filter", "Clear filter", id="file_browser.clear_filter"),
-        Binding("a", "toggle_certificates", "All/certs", id="file_browser.toggle_certificates"),
+        Binding("ctrl+l", "goto", "Go to", id="file_browser.goto"),
+        Binding(
+            "ctrl+t", "toggle_certificates", "All/certs", id="file_browser.toggle_certificates"
+        ),
         Binding(".", "toggle_hidden", "Hidden", id="file_browser.toggle_hidden"),
-        Binding("g", "goto", "Go to", id="file_browser.goto"),
         Binding("~", "home", "Home", id="file_browser.home"),
         Binding("ctrl+r", "reload", "Reload", id="file_browser.reload"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="file_browser.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="file_browser.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="file_browser.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="file_browser.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="file_browser.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="file_browser.page_down"),
         Binding("home", "first", "First", show=False, id="file_browser.first"),
@@ -199,7 +202,7 @@ class FileBrowser(Vertical):
         self.view.set_entries([])
         self.file_list.set_rows([], empty_text="Reading…")
         self.view.filter_text, self.filter_open = "", False
-        self.query_one(PathBar).show(display_name(target))
+        self.query_one(PathBar).show(home_relative(display_name(target)))
         self._show_filter()
         self._update_status()
         self._read_folder(target, self._generation, select)
@@ -319,23 +322,16 @@ class FileBrowser(Vertical):
 
     # ------------------------------------------------------------------ typing
     def _key_filter(self, event: events.Key) -> bool:
-        """Printable keys go to the filter while it is open; unbound ones open it."""
-        character = event.character
-        printable = bool(event.is_printable and character)
-        if self.filter_open:
-            if event.key == "backspace":
-                if self.view.filter_text:
-                    self._set_filter(self.view.filter_text[:-1])
-                else:
-                    self.action_clear_filter()
-                return True
-            if printable and character is not None:
-                self._set_filter(self.view.filter_text + character)
-                return True
-            return False
-        if printable and character not in (None, " ") and not self._is_bound(event.key):
+        """Keys for the filter: the rule for every list (letters and digits always filter)."""
+        if self.filter_open and event.key == "backspace":
+            if self.view.filter_text:
+                self._set_filter(self.view.filter_text[:-1])
+            else:
+                self.action_clear_filter()
+            return True
+        if types_into_filter(event, filtering=self.filter_open, bound=self._is_bound):
             self.filter_open = True
-            self._set_filter(character or "")
+            self._set_filter(self.view.filter_text + (event.character or ""))
             return True
         return False
 
@@ -353,7 +349,10 @@ class FileBrowser(Vertical):
             return self.filter_open and not self._goto_open()
         if action == "close_goto":
             return self._goto_open()
-        return True
+        if self._goto_open():
+            return False  # the path field takes the keys; the key bar shows its own
+        # While a filter is typed, Backspace and / are filter text.
+        return not (self.filter_open and action in ("parent", "start_filter"))
 
     def _goto_open(self) -> bool:
         return bool(self.query_one(PathInput).display)

@@ -22,6 +22,8 @@ DATE_COLUMN_MIN_WIDTH = 64
 SIZE_WIDTH = 12
 DATE_WIDTH = 18
 
+CURSOR_MARK = "▶"
+
 _KIND_LABELS = {
     Kind.FOLDER: "folder",
     Kind.BROKEN_LINK: "broken link",
@@ -187,13 +189,23 @@ class FileList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         if row >= len(self.rows):
             return Strip.blank(width, base)
-        strip = self._render_row(self.rows[row], width, base)
-        if row == self.cursor:
+        at_cursor = row == self.cursor
+        strip = self._render_row(self.rows[row], width, base, at_cursor)
+        if at_cursor:
             cursor_class = "file-list--cursor" if self.has_focus else "file-list--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(cursor_class, partial=True))
+            cursor = self.get_component_rich_style(cursor_class, partial=True)
+            # Over each segment's own colours (Strip.apply_style would put it under them, and
+            # the row's background would hide the cursor's).
+            strip = Strip(
+                [
+                    Segment(text, (style or base) + cursor, control)
+                    for text, style, control in strip
+                ],
+                strip.cell_length,
+            )
         return strip
 
-    def _render_row(self, entry: Entry, width: int, base: Style) -> Strip:
+    def _render_row(self, entry: Entry, width: int, base: Style, at_cursor: bool) -> Strip:
         partial = self.get_component_rich_style
         muted = base + partial("file-list--muted", partial=True)
         if entry.kind is Kind.FOLDER:
@@ -220,8 +232,9 @@ class FileList(ScrollView, can_focus=True, inherit_bindings=False):
         room = max(1, width - 1 - len(mark) - right)
         if cell_len(name) > room:
             name = set_cell_size(name, room - 1) + "…"
+        # The marker shows the cursor row without colour too (16 colours, NO_COLOR).
         segments = [
-            Segment(" " + mark, name_style),
+            Segment((CURSOR_MARK if at_cursor else " ") + mark, name_style),
             Segment(name, name_style),
             Segment(" " * max(0, room - cell_len(name)), base),
         ]

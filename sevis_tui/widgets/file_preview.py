@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Group
 from rich.text import Text
 from textual import work
 from textual.message import Message
@@ -20,14 +21,16 @@ from textual.worker import get_current_worker
 
 from sevis_tui.cert import FileReport, Policy, inspect_path
 from sevis_tui.cert.text_report import printable, verdict
+from sevis_tui.widgets.wrapping import Hanging
 
 CacheKey = tuple[bytes, int, int]
 CACHE_SIZE = 256
 SETTLE_SECONDS = 0.08
 
 
-def preview_text(report: FileReport) -> Text:
-    text = Text.assemble(("Verdict  ", "bold"), verdict(report), "\n")
+def preview_text(report: FileReport) -> list[Hanging]:
+    """The preview's lines; a wrapped line continues under its text, not under its label."""
+    lines: list[Hanging] = [Hanging(Text.assemble(("Verdict  ", "bold"), verdict(report)))]
     subject = report.subject
     if subject is not None:
         day = "%Y-%m-%d"
@@ -38,19 +41,22 @@ def preview_text(report: FileReport) -> Text:
             ("Valid", f"{subject.not_before:{day}} to {subject.not_after:{day}} ({left})"),
             ("Key", subject.key_description),
         ):
-            text.append(f"{label:<9}", style="bold")
-            text.append(printable(value) + "\n")
+            line = Text(f"{label:<9}", style="bold")
+            line.append(printable(value))
+            lines.append(Hanging(line, 9))
     shown = [f for f in report.findings if f.severity != "info"] or list(report.findings)
     for found in shown[:6]:
         mark = {"error": "✗ ", "warning": "! "}.get(found.severity, "i ")
         style = {"error": "red", "warning": "yellow"}.get(found.severity, "")
-        text.append(mark, style=f"bold {style}")
-        text.append(printable(found.message) + "\n")
+        line = Text(mark, style=f"bold {style}")
+        line.append(printable(found.message))
+        lines.append(Hanging(line, 2))
     if len(shown) > 6:
-        text.append(f"… and {len(shown) - 6} more: Enter shows the full report\n", style="dim")
+        more = f"… and {len(shown) - 6} more: Enter shows the full report"
+        lines.append(Hanging(Text(more, style="dim"), 0))
     else:
-        text.append("Enter shows the full report\n", style="dim")
-    return text
+        lines.append(Hanging(Text("Enter shows the full report", style="dim"), 0))
+    return lines
 
 
 class FilePreview(Static):
@@ -72,6 +78,7 @@ class FilePreview(Static):
         self.policy = policy
         self.cache: OrderedDict[CacheKey, FileReport] = OrderedDict()
         self.current: Path | None = None
+        self.plain = ""  # the text shown once a file has been checked, for tests
 
     def preview(self, path: Path | None, kind: str = "file") -> None:
         self.current = path
@@ -105,4 +112,6 @@ class FilePreview(Static):
         while len(self.cache) > CACHE_SIZE:
             self.cache.popitem(last=False)
         if event.path == self.current:
-            self.update(preview_text(event.report))
+            lines = preview_text(event.report)
+            self.plain = "\n".join(line.text.plain for line in lines)
+            self.update(Group(*lines))

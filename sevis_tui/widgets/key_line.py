@@ -4,17 +4,83 @@ Textual's Footer mounts a widget per key and rebuilds them several times while a
 one Static that redraws its text when the screen's bindings change costs a fraction of that
 (start-up time, and bytes over a slow SSH link) and is all a keyboard-only officer needs.
 Keys that exist but cannot be used yet (an action's check returns None) are shown dimmed.
+
+The most important keys come first (Help and what Escape does, then the screen's own, then the
+focused widget's, then the app's); when the line is too short for all of them, the rest are left
+out and the line ends with "F1 more" (F1 lists every key of the screen).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-FIRST = ("help", "back")
+MORE = " F1 more"
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    key: str  # as shown: "f1", "^s", "⏎"
+    description: str
+    enabled: bool
+    rank: int  # 0 Help, 1 Escape's, 2 the screen's, 3 the focused widget's, 4 the app's, 5 palette
+
+
+def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
+    """The keys shown for `screen`, most important first (also listed by F1)."""
+    app: App[Any] = screen.app
+    items: list[KeyItem] = []
+    seen: set[tuple[str, str]] = set()
+    for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if binding.key == app.COMMAND_PALETTE_BINDING:
+            items.append(KeyItem(app.get_key_display(binding), "palette", True, 5))
+            continue
+        if not binding.show or (binding.action, binding.description) in seen:
+            continue
+        seen.add((binding.action, binding.description))
+        action = binding.action.rsplit(".", 1)[-1]
+        if action == "help":
+            rank = 0
+        elif action == "back" or binding.key == "escape":
+            rank = 1  # the way out of wherever the officer is
+        elif node is screen:
+            rank = 2
+        elif node is app:
+            rank = 4
+        else:
+            rank = 3
+        items.append(KeyItem(app.get_key_display(binding), binding.description, enabled, rank))
+    items.sort(key=lambda item: item.rank)  # stable: each group keeps its binding order
+    return items
+
+
+def key_line(items: list[KeyItem], width: int, key_colour: str = "") -> Text:
+    """As many items as fit in `width` cells, in order; "F1 more" when some were left out."""
+    pieces: list[Text] = []
+    for item in items:
+        piece = Text(no_wrap=True)
+        key_style = f"bold {key_colour}".strip() if item.enabled else "dim"
+        piece.append(f" {item.key} ", style=key_style)
+        piece.append(item.description, style="" if item.enabled else "dim")
+        piece.append(" ")
+        pieces.append(piece)
+    line = Text(no_wrap=True, overflow="crop")
+    used = 0
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        room = width - used - (0 if last else cell_len(MORE))
+        if piece.cell_len > room:
+            line.append(MORE, style="bold")
+            return line
+        line.append_text(piece)
+        used += piece.cell_len
+    return line
 
 
 class KeyLine(Static):
@@ -25,9 +91,12 @@ class KeyLine(Static):
         background: $footer-background;
         color: $footer-foreground;
         text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[KeyItem] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -36,29 +105,19 @@ class KeyLine(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def _bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is not self.screen:
             return
-        line = Text(no_wrap=True, overflow="ellipsis")
-        seen: set[str] = set()
-        palette = None
+        items = screen_keys(screen)
+        if items != self.items:
+            self.items = items
+            self._draw()
+
+    def _draw(self) -> None:
         key_colour = self.app.theme_variables.get("footer-key-foreground", "")
         key_colour = key_colour if key_colour.startswith("#") else ""
-        # Help and Back first: they are what a lost officer needs, and must not be cut off.
-        everything = list(screen.active_bindings.values())
-        everything.sort(key=lambda item: item[1].action not in FIRST)
-        for _node, binding, enabled, _tooltip in everything:
-            if binding.key == self.app.COMMAND_PALETTE_BINDING:
-                palette = binding
-                continue
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            key_style = f"bold {key_colour}" if enabled else "dim"
-            line.append(f" {self.app.get_key_display(binding)} ", style=key_style)
-            line.append(binding.description, style="" if enabled else "dim")
-            line.append(" ")
-        if palette is not None:
-            line.append(f" {self.app.get_key_display(palette)} ", style="bold")
-            line.append("palette")
-        self.update(line)
+        width = self.size.width or self.app.size.width
+        self.update(key_line(self.items, width, key_colour))

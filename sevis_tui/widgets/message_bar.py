@@ -7,6 +7,8 @@ from typing import Literal
 from rich.text import Text
 from textual.widgets import Static
 
+from sevis_tui.widgets.wrapping import wrap_text
+
 Tone = Literal["error", "warning", "info", "working"]
 
 _MARKS: dict[Tone, str] = {"error": "✗", "warning": "!", "info": "i", "working": "…"}
@@ -14,6 +16,8 @@ _MARKS: dict[Tone, str] = {"error": "✗", "warning": "!", "info": "i", "working
 
 class MessageBar(Static):
     """Shows one message with its remedy; hidden when there is nothing to say."""
+
+    text = Text()
 
     DEFAULT_CSS = """
     MessageBar {
@@ -38,9 +42,20 @@ class MessageBar(Static):
             text.append(f"  {key_hint}", style="bold")
         for name in _MARKS:
             self.set_class(name == tone, f"-{name}")
-        self.update(text)
+        self.text = text
+        self._wrap()
         self.display = True
 
     def clear(self) -> None:
+        self.text = Text()
         self.update("")
         self.display = False
+
+    def on_resize(self) -> None:
+        if self.display:
+            self._wrap()
+
+    def _wrap(self) -> None:
+        # Continuation lines under the text, not under the mark; paths break after a "/".
+        width = (self.size.width or self.app.size.width) - 2
+        self.update(wrap_text(self.text, width, indent=2))

@@ -14,15 +14,17 @@ from textual.widgets import Static
 from sevis_tui.cert import CertificateInfo, FileReport
 from sevis_tui.cert.text_report import finding_lines, printable, verdict
 from sevis_tui.cert.why import why
+from sevis_tui.widgets.wrapping import Hanging
 
 
 def field_grid(rows: list[tuple[str, str]]) -> Table:
-    """Label and value columns: long values wrap under their value, not under the label."""
+    """Label and value columns: long values wrap under their value, not under the label, and
+    break at spaces, then after "," ":" "/" (never in the middle of a word when avoidable)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for label, value in rows:
-        grid.add_row(label, Text(printable(value)))
+        grid.add_row(label, Hanging(Text(printable(value)), 0))
     return grid
 
 
@@ -57,11 +59,12 @@ def report_renderable(report: FileReport) -> Group:
     ]
     if report.findings:
         parts.append(Text("\nFindings", style="bold underline"))
+        # Wrapped lines continue under their text: ERROR's message, "->"'s remedy, "why:"'s reason.
         for found in report.findings:
-            parts.extend(finding_lines(found))
+            parts.extend(Hanging(line) for line in finding_lines(found))
             reason = why(found.code)
             if reason and found.severity != "info":
-                parts.append(Text("            why: " + reason, style="dim"))
+                parts.append(Hanging(Text("            why: " + reason, style="dim")))
     for number, info in enumerate(report.certificates, start=1):
         title = Text(f"\nCertificate {number} ({info.role})", style="bold underline")
         if info is report.subject:

@@ -48,6 +48,6 @@ async def to_upload(pilot: Pilot[None]) -> None:
 
 
 def message_text(app: SevisApp) -> str:
-    """The message bar's text, or "" while it is hidden."""
+    """The message bar's text as one line (before wrapping), or "" while it is hidden."""
     bar = app.screen.query_one("#message", MessageBar)
-    return str(bar.render()) if bar.display else ""
+    return bar.text.plain if bar.display else ""

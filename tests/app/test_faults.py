@@ -50,9 +50,9 @@ async def test_timeout_on_programs_keeps_screen_and_retries(
         await settle(pilot)
         await log_in(pilot)
         assert isinstance(app.screen, ProgramsScreen)
-        assert "r: try again" in message_text(app)
+        assert "Ctrl+R: try again" in message_text(app)
         assert app.screen.query_one(DataTable).row_count == 0
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 3
         assert message_text(app) == ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -80,10 +78,9 @@ def test_logout_question(snap_compare: SnapCompare, plain_settings: Settings, ho
 
 @pytest.fixture
 def fixed_settings(plain_settings: Settings, home: Path) -> Settings:
-    # A fixed path: the browser shows it on screen.
-    folder = Path(tempfile.gettempdir()) / "sevis-tui-snapshot-certs"
-    shutil.rmtree(folder, ignore_errors=True)
-    fixed_certificate_folder(folder)
+    # In this test's own home folder (runs at the same time never share it); the browser shows
+    # it as ~/certs, so the picture is the same on every run.
+    folder = fixed_certificate_folder(home / "home" / "certs")
     return msgspec.structs.replace(
         plain_settings,
         browser=msgspec.structs.replace(plain_settings.browser, start_folder=str(folder)),

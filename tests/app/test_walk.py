@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+from msgspec.structs import replace
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
 from sevis_tui.app import SevisApp
+from sevis_tui.cli import main
 from sevis_tui.config import Settings
 from sevis_tui.screens.actions_menu import ActionsMenu
 from sevis_tui.screens.agreement import AgreementScreen
@@ -16,6 +20,7 @@ from sevis_tui.screens.sponsor import SponsorScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
 from .pilot_support import choose_file, log_in, message_text, settle, to_upload
+from .snapshot_support import fixed_clock_factory as snapshot_factory
 
 
 async def test_login_to_agreement(plain_settings: Settings) -> None:
@@ -58,16 +63,38 @@ async def test_wrong_password_says_attempts_left(plain_settings: Settings) -> No
         await log_in(pilot, password="not-the-password-1")
         assert isinstance(app.screen, LoginScreen)
         text = message_text(app)
-        assert "2" in text and "attempt" in text.lower(), text
+        assert "2 attempts left before the user ID is locked" in text, text
         # The user ID stays, the password is cleared for the next try.
         assert app.screen.query_one("#user-id", Input).value == DEMO_USER_ID
         assert app.screen.query_one("#password", Input).value == ""
         await log_in(pilot, password="not-the-password-2")
+        assert "1 attempt left before the user ID is locked" in message_text(app)
         await log_in(pilot, password="not-the-password-3")
         text = message_text(app)
         assert "locked" in text.lower(), text
         await log_in(pilot)
         assert isinstance(app.screen, LoginScreen)
+        # The demo says exactly how to unlock it; the command it shows does, while the app runs.
+        command = re.search(r"sevis-tui serve admin unlock .*? jsmith6544", message_text(app))
+        assert command is not None, message_text(app)
+        assert main(shlex.split(command.group(0))[1:]) == 0
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+
+
+async def test_locked_user_id_on_a_server_asks_the_administrator(
+    plain_settings: Settings, home: Path
+) -> None:
+    # A configured server (reached here in-process): no command to run, the administrator.
+    settings = replace(plain_settings, server=replace(plain_settings.server, url="https://x.test"))
+    app = SevisApp(settings, client_factory=snapshot_factory(home / "server.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for attempt in range(3):
+            await log_in(pilot, password=f"not-the-password-{attempt}")
+        text = message_text(app)
+        assert "locked" in text and "administrator" in text, text
+        assert "sevis-tui serve" not in text
 
 
 async def test_whole_walk_to_confirmation_and_receipt(settings: Settings, home: Path) -> None:

@@ -56,10 +56,10 @@ async def test_cursor_keys(folder: Path) -> None:
         file_list = app.browser.file_list
         for key, expected in [
             ("down", 1),
-            ("j", 2),
+            ("down", 2),
             ("up", 1),
-            ("k", 0),
-            ("k", 0),
+            ("up", 0),
+            ("up", 0),
             ("end", 5),
             ("home", 0),
             ("pagedown", 5),
@@ -106,7 +106,7 @@ async def test_enter_opens_folder_and_backspace_returns(folder: Path) -> None:
         assert app.browser.file_list.highlighted.name == "alpha"
         await pilot.press("down", "enter")
         await settle(app, pilot)
-        await pilot.press("h")
+        await pilot.press("backspace")
         await settle(app, pilot)
         assert app.browser.folder == str(folder)
         assert app.folders() == [folder, folder / "alpha", folder, folder / "Beta", folder]
@@ -159,6 +159,26 @@ async def test_slash_filters_and_escape_clears(folder: Path) -> None:
         assert app.backs == 1
 
 
+async def test_every_letter_filters_from_the_first(folder: Path) -> None:
+    # Letters that were once bound (j, k, h, a, g) are filter text like any other.
+    app = BrowserApp(folder)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"jsm")
+        await pilot.pause()
+        assert app.browser.filter_text == "jsm"
+        assert app.row_labels() == ["jsmith.cer"]
+        await pilot.press("escape")
+        for letters, expected in (("alph", ["alpha"]), ("ga", []), ("h", ["alpha", "jsmith.cer"])):
+            await pilot.press(*letters)
+            await pilot.pause()
+            assert app.browser.filter_text == letters
+            assert app.row_labels() == expected, letters
+            await pilot.press("escape")
+        assert app.browser.file_list.cursor == 0  # no letter moved the cursor
+        assert app.browser.folder == str(folder)  # nor went up a folder
+
+
 async def test_typing_starts_the_filter(folder: Path) -> None:
     app = BrowserApp(folder)
     async with app.run_test(size=(100, 24)) as pilot:
@@ -188,23 +208,23 @@ async def test_dot_toggles_hidden(folder: Path) -> None:
         assert ".hidden.pem" not in app.row_labels()
 
 
-async def test_a_toggles_certificates_only(folder: Path) -> None:
+async def test_ctrl_t_toggles_certificates_only(folder: Path) -> None:
     app = BrowserApp(folder)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("a")
+        await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.row_labels() == ["alpha", "Beta", "content-only.bin", "jsmith.cer"]
         assert "certificates only" in app.screen_text()
-        await pilot.press("a")
+        await pilot.press("ctrl+t")
         assert len(app.row_labels()) == 6
 
 
-async def test_g_goes_to_a_typed_path_with_tab_completion(folder: Path) -> None:
+async def test_ctrl_l_goes_to_a_typed_path_with_tab_completion(folder: Path) -> None:
     app = BrowserApp(folder)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("g")
+        await pilot.press("ctrl+l")
         path_input = app.query_one(PathInput)
         assert path_input.has_focus
         assert path_input.value == str(folder) + os.sep
@@ -219,11 +239,11 @@ async def test_g_goes_to_a_typed_path_with_tab_completion(folder: Path) -> None:
         assert app.browser.file_list.has_focus
 
 
-async def test_g_reports_a_missing_path_and_escape_cancels(folder: Path) -> None:
+async def test_go_to_reports_a_missing_path_and_escape_cancels(folder: Path) -> None:
     app = BrowserApp(folder)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("g", "n", "o", "p", "e", "enter")
+        await pilot.press("ctrl+l", "n", "o", "p", "e", "enter")
         await pilot.pause()
         assert "does not exist" in app.screen_text()
         await pilot.press("escape")
@@ -233,11 +253,11 @@ async def test_g_reports_a_missing_path_and_escape_cancels(folder: Path) -> None
         assert app.browser.folder == str(folder)
 
 
-async def test_g_to_a_file_opens_its_folder_with_cursor_on_it(folder: Path) -> None:
+async def test_go_to_a_file_opens_its_folder_with_cursor_on_it(folder: Path) -> None:
     app = BrowserApp(folder / "alpha")
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("g")
+        await pilot.press("ctrl+l")
         app.query_one(PathInput).value = str(folder / "notes.txt")
         await pilot.press("enter")
         await settle(app, pilot)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Static
 
 from sevis_tui.cert import Policy, inspect_path
 from sevis_tui.cert.factory import Issued, make_ca, make_personal, pem
@@ -138,4 +137,4 @@ async def test_preview_beside_the_list_then_below_it_under_100_columns(
         await pilot.press("end")
         await wait_for_workers(app)
         await pilot.pause()
-        assert "jsmith6544" in str(app.query_one("#preview", Static).render())
+        assert "jsmith6544" in app.query_one(FilePreview).plain
