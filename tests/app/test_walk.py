@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from msgspec.structs import replace
 from pathlib import Path
 
+from msgspec.structs import replace
 from textual.widgets import DataTable, Input
 
 from sevis_tui.app import SevisApp
