@@ -100,7 +100,7 @@ def test_sixteen_colours_no_colour_and_hangup(terminal_env: dict[str, str]) -> N
         session.send("Enter")
         session.wait_for(r"Listing of Programs")
         pid = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", session.name, "#{pane_pid}"],
+            [*session.tmux, "display-message", "-p", "-t", session.name, "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,

@@ -21,17 +21,23 @@ class Terminal:
         self, command: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)
     ) -> None:
         self.name = f"sevis-{uuid.uuid4().hex[:8]}"
+        # A tmux server of its own: sessions started side by side (or by anyone else on this
+        # machine) must not share one server's sizes and options.
+        self.tmux = ["tmux", "-L", self.name]
         environment = [f"{key}={value}" for key, value in env.items()]
         width, height = size
         # Started in HOME: `python -m` would otherwise import the package in the current folder.
         where = ["-c", env["HOME"], "-x", str(width), "-y", str(height)]
-        started = ["env", *environment, *command]
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, *where, *started], check=True)
+        # COLUMNS and LINES, if the caller has them, would override the window's real size.
+        started = ["env", "-u", "COLUMNS", "-u", "LINES", *environment, *command]
+        subprocess.run(
+            [*self.tmux, "new-session", "-d", "-s", self.name, *where, *started], check=True
+        )
 
     def screen(self, colours: bool = False) -> str:
         flags = ["-e"] if colours else []
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", *flags, "-t", self.name],
+            [*self.tmux, "capture-pane", "-p", *flags, "-t", self.name],
             capture_output=True,
             text=True,
             check=False,
@@ -41,7 +47,7 @@ class Terminal:
     def send(self, *keys: str, literal: bool = False) -> None:
         """One tmux send-keys: the keys reach the app as one burst, as over SSH."""
         flags = ["-l"] if literal else []
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *flags, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *flags, *keys], check=True)
 
     def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
         """Poll the screen until the pattern shows (a terminal has no 'done' signal)."""
@@ -92,7 +98,7 @@ class Terminal:
         self.wait_for(r"P-1-00003")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        subprocess.run([*self.tmux, "kill-server"], check=False)
 
 
 def terminal_environment(tmp_path: Path) -> dict[str, str]:
