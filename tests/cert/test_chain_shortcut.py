@@ -17,7 +17,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from sevis_tui.cert import FileReport, Policy, inspect_bytes
-from sevis_tui.cert import judge as judge_module
+from sevis_tui.cert import chain as chain_module
 from sevis_tui.cert.factory import Issued, make_ca, new_key, pem
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -117,7 +117,7 @@ def test_shortcut_says_what_the_verifier_says(
     data, policy = _scenarios(pki)[scenario]
     policy = Policy(accepted_issuers=policy.accepted_issuers, now=NOW)
     with_shortcut: FileReport = inspect_bytes(data, policy)
-    monkeypatch.setattr(judge_module, "_issuer_candidates", _always_verify)
+    monkeypatch.setattr(chain_module, "_issuer_candidates", _always_verify)
     verified_every_time = inspect_bytes(data, policy)
     assert with_shortcut.findings == verified_every_time.findings
 
