@@ -130,7 +130,7 @@ def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
                     "needs_password",
                     "This PKCS#12 file is protected by a password; its certificates cannot be "
                     "listed without it.",
-                    "Give the password with --password-file FILE, or export the certificate "
+                    "Give the file's password when asked for it, or export the certificate "
                     "alone (.cer or .pem) from your browser or the batch client.",
                 )
             )
@@ -139,7 +139,8 @@ def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
                 finding(
                     "wrong_password",
                     "The password given does not open this PKCS#12 file (or the file is damaged).",
-                    "Check the password file: it must hold only the password (one line).",
+                    "Check the password (letter case counts) and try again, or export the "
+                    "certificate alone (.cer or .pem) from the batch client.",
                 )
             )
         return loaded

@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from sevis_tui.cert.chain import NEW_CERTIFICATE, check_chain
+from sevis_tui.cert.chain import check_chain, new_certificate_remedy
 from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import Policy
+from sevis_tui.cert.refusals import nonconforming_finding
 
 WEAK_SIGNATURE_OIDS = {
     "1.2.840.113549.1.1.2",  # MD2 with RSA
@@ -31,10 +32,8 @@ WEAK_SIGNATURE_OIDS = {
     "1.2.840.10040.4.3",  # DSA with SHA-1
     "1.3.14.3.2.27",  # DSA with SHA-1 (OIW)
 }
-_CLIENT_USAGES = {
-    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string,
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string,
-}
+_CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
+_ANY_USAGE = ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string
 
 
 def choose_subject(described: Sequence[Described], key_certificate: int | None) -> int | None:
@@ -74,7 +73,8 @@ def judge(
     findings += leaf_rules(subject, policy, now)
     if not subject.info.self_signed:
         others = [d for i, d in enumerate(described) if i != subject_index]
-        findings += check_chain(subject, others, policy, now)
+        said = frozenset(f.code for f in (*findings, *subject.findings))
+        findings += check_chain(subject, others, policy, now, said)
     if keys and not any(key_matches(key, subject.facts.certificate) for key in keys):
         findings.append(
             finding(
@@ -105,21 +105,27 @@ def _several(described: Sequence[Described], subject_index: int) -> list[Finding
 
 
 def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Finding]:
-    """The rules the verifier applies only to issuers, checked on the registered certificate."""
+    """The certificate's own rules, each with its finding (see chain.py for the verifier's).
+
+    Time is compared to the second, as the verifier does: a certificate is valid from its
+    notBefore second through its notAfter second, both included (RFC 5280 4.1.2.5).
+    """
     info, facts = subject.info, subject.facts
     findings: list[Finding] = []
+    now = now.replace(microsecond=0)
     if facts.valid_dates:
         day = "%Y-%m-%d"
-        if info.not_after < now:
+        if now > info.not_after:
+            ago = (now - info.not_after).days
             findings.append(
                 finding(
                     "expired",
                     f"The certificate expired on {info.not_after.strftime(day)} "
-                    f"({(now - info.not_after).days} days ago).",
+                    + ("(today)." if ago == 0 else f"({ago} day{'s' * (ago != 1)} ago)."),
                     "Renew it with your provider, then register the new certificate.",
                 )
             )
-        elif info.not_before > now:
+        elif now < info.not_before:
             findings.append(
                 finding(
                     "not_yet_valid",
@@ -153,22 +159,45 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
                 "self_signed",
                 "The certificate is signed by itself, not by a certificate authority; SEVIS does "
                 "not accept self-made certificates.",
-                NEW_CERTIFICATE,
+                new_certificate_remedy(policy),
             )
         )
     findings += _key_and_signature(subject)
-    if facts.eku_oids is not None and not _CLIENT_USAGES.intersection(facts.eku_oids):
+    # An unreadable extension has its own error finding (describe.py): not "absent".
+    if facts.eku_oids is not None and _CLIENT_AUTH not in facts.eku_oids:
         allowed = ", ".join(info.extended_key_usage) or "none"
+        # Like the verifier and OpenSSL's TLS client check, "any purpose" is not enough: the
+        # batch listener checks for client authentication by name.
+        alone = " «Any Purpose» alone is not enough." if _ANY_USAGE in facts.eku_oids else ""
         findings.append(
             finding(
                 "no_client_auth",
                 f"The certificate is not allowed for client authentication (it allows: {allowed}); "
-                "the batch interface needs it to log in.",
+                f"the batch interface needs it to log in.{alone}",
                 "Ask your provider for a personal certificate that includes client "
                 "authentication (often sold as an S/MIME or personal authentication certificate).",
             )
         )
+    if not facts.unreadable_extensions:
+        findings += _alternative_name_rules(subject)
     return findings
+
+
+def _alternative_name_rules(subject: Described) -> list[Finding]:
+    """RFC 5280 4.2.1.6 on the subject alternative name, which the verifier leaves to us."""
+    facts = subject.facts
+    if facts.subject_empty and facts.san_critical is None:
+        problem = "has neither a subject name nor an alternative name: it names no one"
+    elif facts.subject_empty and not facts.san_critical:
+        problem = (
+            "has an empty subject name, and its alternative name is not marked critical (it "
+            "must be when the subject is empty)"
+        )
+    elif not facts.subject_empty and facts.san_critical:
+        problem = "marks its alternative name critical although it has a subject name"
+    else:
+        return []
+    return [nonconforming_finding(problem)]
 
 
 def _key_and_signature(subject: Described) -> list[Finding]:
