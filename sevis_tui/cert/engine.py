@@ -20,7 +20,7 @@ from sevis_tui.cert.describe import Described, describe
 from sevis_tui.cert.findings import SEVERITIES, Finding, finding
 from sevis_tui.cert.judge import choose_subject, judge
 from sevis_tui.cert.loading import load, looks_like_certificate_file
-from sevis_tui.cert.model import FileReport, Policy
+from sevis_tui.cert.model import FileReport, Password, Policy
 from sevis_tui.cert.reading import (
     PathArg,
     ReadResult,
@@ -75,7 +75,7 @@ def inspect_bytes(
 
 
 def _inspect_guarded(
-    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: Password | None
 ) -> FileReport:
     try:
         return _inspect(data, policy, name, key, password)
@@ -94,7 +94,7 @@ def _inspect_guarded(
 
 
 def _inspect(
-    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: Password | None
 ) -> FileReport:
     if not data:
         return FileReport(
@@ -191,7 +191,7 @@ def inspect_path(
     policy: Policy,
     *,
     key: KeyFile | None = None,
-    password: bytes | None = None,
+    password: Password | None = None,
 ) -> FileReport:
     """Read a file safely (see `reading`) and inspect it; special files become findings.
 
@@ -206,7 +206,7 @@ def _report_from_read(
     read: ReadResult,
     policy: Policy,
     key: KeyFile | None,
-    password: bytes | None,
+    password: Password | None,
 ) -> FileReport:
     name = display_name(path)
     if read.data is None:
@@ -238,7 +238,7 @@ def scan_file(
     policy: Policy,
     *,
     key: KeyFile | None = None,
-    password: bytes | None = None,
+    password: Password | None = None,
 ) -> FileReport | None:
     """Like inspect_path for files met while walking a folder: None when not certificate-like.
 

@@ -14,6 +14,8 @@ from sevis_tui.cert.findings import Finding
 Role = Literal["end-entity", "intermediate", "root"]
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+# A PKCS#12 password: a bytearray lets the caller wipe it after use (cryptography reads either).
+Password = bytes | bytearray
 
 
 @dataclass(frozen=True)
