@@ -109,7 +109,7 @@ def check_chain(
     intermediates = [d.facts.certificate for d in others]
     findings: list[Finding] = []
     for strict in (True, False):
-        root, refusal = _verify(subject.facts.certificate, intermediates, store, moment, strict)
+        root, refusal = _verify(subject, intermediates, store, moment, strict)
         if refusal is None:
             return [*findings, _accepted(root)]
         if refusal.about_leaf:
@@ -125,17 +125,19 @@ def check_chain(
 
 
 def _verify(
-    leaf: x509.Certificate,
+    subject: Described,
     intermediates: list[x509.Certificate],
     store: Store,
     moment: dt.datetime,
     strict: bool,
 ) -> tuple[x509.Certificate | None, Refusal | None]:
     """The accepted root the path reaches, or what the refusal means."""
+    leaf = subject.facts.certificate
     try:
         verified = _verifier(store, moment, strict).verify(leaf, intermediates)
     except VerificationError as error:
-        return None, translate(str(error), leaf)
+        unreadable = subject.facts.extensions_unreadable
+        return None, translate(str(error), leaf, unreadable)
     except Exception as error:  # a malformed certificate can upset the verifier itself
         return None, Refusal(False, "the check failed", f"{type(error).__name__}: {error}")
     return verified.chain[-1], None

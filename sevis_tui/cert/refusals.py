@@ -204,14 +204,17 @@ _EXTENSION_MEANINGS: tuple[tuple[str, str, str], ...] = (
 _LEAF_EXTENSION_COVERED = {"duplicate extension": frozenset({"unreadable_extension"})}
 
 
-def translate(message: str, leaf: x509.Certificate) -> Refusal:
-    """The meaning of one VerificationError message for the certificate `leaf`."""
+def translate(message: str, leaf: x509.Certificate, leaf_unreadable: bool = False) -> Refusal:
+    """The meaning of one VerificationError message for the certificate `leaf`.
+
+    leaf_unreadable: the leaf's own extensions cannot be read (describe.py said so).
+    """
     processing = _PROCESSING.search(message)
     detail = _PROCESSING.sub("", message).removeprefix("validation failed: ").strip()
     about_leaf = processing is not None and processing.group(1) == _repr(leaf)
-    if processing is None and "ASN.1 parsing error" in detail:
-        # The verifier reads the leaf's extensions before anything else and does not say
-        # whose they were: the judge's unreadable_extension says so when they were the leaf's.
+    if processing is None and detail.startswith("ASN.1 parsing error") and leaf_unreadable:
+        # The verifier reads the leaf's extensions before anything else without saying whose
+        # they were; an issuer's unreadable ones come as "candidates exhausted: ...".
         about_leaf = True
     extension = _EXTENSION.search(detail)
     if extension is not None:

@@ -18,7 +18,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from sevis_tui.cert import FileReport, Policy, inspect_bytes
 from sevis_tui.cert.factory import Issued, pem
 
-NOW = dt.datetime(2026, 12, 2, 12, 0, 0, tzinfo=dt.UTC)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the keys and roots are made now
 SUBJECT = x509.Name(
     [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sevis_tui.cert import FileReport, Policy, inspect_bytes
 from sevis_tui.cert.factory import Issued, make_ca, new_key, pem
 
-NOW = dt.datetime(2026, 12, 2, 12, 0, 0, tzinfo=dt.UTC)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the keys and roots are made now
 SUBJECT = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jsmith6544")])
 U = x509.UnrecognizedExtension
 RULE_EXTENSIONS = {
@@ -193,3 +193,29 @@ def test_unreadable_extensions_never_give_an_ok_verdict(
     report = judged(root, pem(certificate))
     assert not report.ok, report.findings
     assert any(f.code == "unreadable_extension" for f in report.errors), report.findings
+
+
+def test_unreadable_issuer_on_the_path_is_told_apart_from_the_leaf(root: Issued) -> None:
+    key = new_key("ec")
+    intermediate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Broken CA")]))
+        .issuer_name(root.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(8)
+        .not_valid_before(NOW - dt.timedelta(days=1))
+        .not_valid_after(NOW + dt.timedelta(days=300))
+        # cA FALSE written out although DER leaves a DEFAULT value out: unreadable.
+        .add_extension(U(ExtensionOID.BASIC_CONSTRAINTS, b"\x30\x03\x01\x01\x00"), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()),
+            critical=False,
+        )
+        .sign(root.key, hashes.SHA256())
+    )
+    report = judged(root, pem(leaf(Issued(intermediate, key))) + pem(intermediate))
+    codes = {f.code for f in report.findings}
+    assert "nonconforming_certificate" not in codes  # the leaf itself is fine
+    chain = [f for f in report.findings if f.code == "chain_invalid"]
+    assert len(chain) == 1 and "an issuing certificate cannot be read in full" in chain[0].message
+    assert unreadable(report).startswith("Certificate 2: its basic constraints extension")
