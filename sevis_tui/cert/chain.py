@@ -103,7 +103,8 @@ def check_chain(
             )
         ]
     info = subject.info
-    now = now.replace(microsecond=0)  # the verifier's precision (and a shared verifier)
+    if now.microsecond:
+        now = now.replace(microsecond=0)  # the verifier's precision (and a shared verifier)
     # Judge the chain as of a moment the leaf is valid: its own dates have their own finding.
     moment = min(max(now, info.not_before), info.not_after) if subject.facts.valid_dates else now
     intermediates = [d.facts.certificate for d in others]
@@ -250,9 +251,8 @@ def _missing(subject: Described, top: Described, policy: Policy) -> Finding:
         if top is subject
         else f"The file's chain ends at «{top.info.display_name}», issued by «{label}»"
     )
-    vendors = {vendor.lower() for vendor in accepted(policy.accepted_issuers).vendors}
     organization = top.info.issuer_organization
-    if organization and organization.lower() in vendors:
+    if organization and organization.lower() in accepted(policy.accepted_issuers).vendor_keys:
         # The issuer's organization is an accepted vendor: its intermediate is what is missing.
         return finding(
             "missing_intermediate",

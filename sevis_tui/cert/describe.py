@@ -17,7 +17,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
@@ -34,7 +34,8 @@ _NAME_LABELS = {NameOID.EMAIL_ADDRESS: "emailAddress"}  # instead of a dotted OI
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 T = TypeVar("T")
 E = TypeVar("E", bound=x509.ExtensionType)
-Extensions = dict[type[x509.ExtensionType], x509.ExtensionType]
+# Each extension by its value's exact class (looked up by class: no ABC isinstance checks).
+Extensions = dict[type[x509.ExtensionType], x509.Extension[x509.ExtensionType]]
 
 
 @dataclass
@@ -172,7 +173,7 @@ def _read_fields(
     )
     facts.signature_hash = _signature_hash(certificate)
     extensions, facts.san_critical = _read_extensions(certificate, facts)
-    facts.subject_empty = "subject" not in reader.failed and len(subject_name) == 0
+    facts.subject_empty = subject == ""  # the text of an empty name ("(unreadable)" is not)
     constraints = _extension(extensions, x509.BasicConstraints)
     is_ca = bool(constraints and constraints.ca)
     eku = _extension(extensions, x509.ExtendedKeyUsage)
@@ -228,15 +229,13 @@ def _read_extensions(certificate: x509.Certificate, facts: Facts) -> tuple[Exten
         facts.unreadable_extensions = unreadable_extensions(certificate)
         facts.extensions_unreadable = True
         return {}, None
-    # One pass instead of a search per extension (keyed by exact class: no ABC checks).
-    by_type = {type(extension.value): extension for extension in extensions}
-    values: Extensions = {kind: extension.value for kind, extension in by_type.items()}
-    san = by_type.get(x509.SubjectAlternativeName)
-    aki = _extension(values, x509.AuthorityKeyIdentifier)
-    ski = _extension(values, x509.SubjectKeyIdentifier)
+    by_type: Extensions = {type(extension.value): extension for extension in extensions}
+    aki = _extension(by_type, x509.AuthorityKeyIdentifier)
+    ski = _extension(by_type, x509.SubjectKeyIdentifier)
     facts.authority_key_id = aki.key_identifier if aki is not None else None
     facts.subject_key_id = ski.digest if ski is not None else None
-    return values, (san.critical if san is not None else None)
+    san = by_type.get(x509.SubjectAlternativeName)
+    return by_type, (san.critical if san is not None else None)
 
 
 def _read_extension(facts: Facts, name: str, read: Callable[[], T], fallback: T) -> T:
@@ -285,8 +284,8 @@ def _signature_hash(certificate: x509.Certificate) -> str | None:
 
 
 def _extension(extensions: Extensions, kind: type[E]) -> E | None:
-    value = extensions.get(kind)
-    return value if isinstance(value, kind) else None
+    extension = extensions.get(kind)
+    return cast(E, extension.value) if extension is not None else None
 
 
 def _sans(

@@ -156,7 +156,7 @@ def _inspect(
         subject=subject.info if subject else None,
         subject_der=subject.facts.der if subject else None,
         has_private_key=loaded.has_private_key,
-        certificate_ders=tuple(item.facts.der for item in described),
+        certificate_ders=tuple([item.facts.der for item in described]),
     )
 
 

@@ -112,7 +112,8 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
     """
     info, facts = subject.info, subject.facts
     findings: list[Finding] = []
-    now = now.replace(microsecond=0)
+    if now.microsecond:
+        now = now.replace(microsecond=0)
     if facts.valid_dates:
         day = "%Y-%m-%d"
         if now > info.not_after:
@@ -166,8 +167,8 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
     # An unreadable extension has its own error finding (describe.py): not "absent".
     if facts.eku_oids is not None and _CLIENT_AUTH not in facts.eku_oids:
         allowed = ", ".join(info.extended_key_usage) or "none"
-        # Like the verifier and OpenSSL's TLS client check, "any purpose" is not enough: the
-        # batch listener checks for client authentication by name.
+        # As for cryptography's verifier and OpenSSL's TLS-client purpose check, "any purpose"
+        # alone is not enough: a TLS server looks for client authentication by name.
         alone = " «Any Purpose» alone is not enough." if _ANY_USAGE in facts.eku_oids else ""
         findings.append(
             finding(

@@ -11,7 +11,6 @@ finding, with the verifier's words as detail.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -19,8 +18,8 @@ from cryptography import x509
 from sevis_tui.cert.extensions import extension_name
 from sevis_tui.cert.findings import Finding, finding
 
-_PROCESSING = re.compile(r"\s*\(encountered processing (.*)\)\s*$", re.DOTALL)
-_EXTENSION = re.compile(r"invalid extension: ([0-9.]+): (.*)$", re.DOTALL)
+_PROCESSING = " (encountered processing "
+_EXTENSION = "invalid extension: "
 
 
 @dataclass(frozen=True)
@@ -209,17 +208,37 @@ def translate(message: str, leaf: x509.Certificate, leaf_unreadable: bool = Fals
 
     leaf_unreadable: the leaf's own extensions cannot be read (describe.py said so).
     """
-    processing = _PROCESSING.search(message)
-    detail = _PROCESSING.sub("", message).removeprefix("validation failed: ").strip()
-    about_leaf = processing is not None and processing.group(1) == _repr(leaf)
+    # Plain string work, not regular expressions: this runs for every refused file, and a
+    # message that names no certificate means the same every time ("no issuer found" is
+    # the usual one), so its meaning is remembered.
+    message = message.strip()
+    cut = message.rfind(_PROCESSING)
+    if cut < 0:
+        known = _SAID.get((message, leaf_unreadable))
+        if known is None:
+            known = _translate(message, None, leaf, leaf_unreadable)
+            if len(_SAID) < 256:
+                _SAID[(message, leaf_unreadable)] = known
+        return known
+    return _translate(message[:cut], message[cut + len(_PROCESSING) : -1], leaf, leaf_unreadable)
+
+
+_SAID: dict[tuple[str, bool], Refusal] = {}
+
+
+def _translate(
+    message: str, processing: str | None, leaf: x509.Certificate, leaf_unreadable: bool
+) -> Refusal:
+    detail = message.removeprefix("validation failed: ")
+    about_leaf = processing is not None and processing == _repr(leaf)
     if processing is None and detail.startswith("ASN.1 parsing error") and leaf_unreadable:
         # The verifier reads the leaf's extensions before anything else without saying whose
         # they were; an issuer's unreadable ones come as "candidates exhausted: ...".
         about_leaf = True
-    extension = _EXTENSION.search(detail)
-    if extension is not None:
-        name = extension_name(extension.group(1))
-        reason = extension.group(2)
+    start = detail.find(_EXTENSION)
+    if start >= 0:
+        dotted, _, reason = detail[start + len(_EXTENSION) :].partition(": ")
+        name = extension_name(dotted)
         for needle, leaf_text, issuer_text in _EXTENSION_MEANINGS:
             if needle in reason:
                 if about_leaf:

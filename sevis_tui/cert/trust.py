@@ -112,6 +112,7 @@ class Accepted:
     subjects: frozenset[str]
     # The vendors, as the bundle names them (organization, else common name), in bundle order.
     vendors: tuple[str, ...]
+    vendor_keys: frozenset[str]  # the same, in lower case, to match an organization
     # Subject key identifier -> (subject text, common name or subject): a leaf whose
     # authority key identifier is here names an accepted key, whatever issuer name it gives.
     key_ids: dict[bytes, tuple[str, str]] = field(default_factory=dict)
@@ -149,6 +150,7 @@ def accepted(issuers: tuple[x509.Certificate, ...]) -> Accepted:
         Store(list(issuers)) if issuers else None,
         frozenset(names),
         tuple(vendors.values()),
+        frozenset(vendors),
         key_ids,
     )
     if len(_TRUST) >= 16:

@@ -46,7 +46,9 @@ def preview_text(report: FileReport) -> Text:
         style = {"error": "red", "warning": "yellow"}.get(found.severity, "")
         text.append(mark, style=f"bold {style}")
         text.append(printable(found.message) + "\n")
-    if len(shown) > 6:
+    if any(found.code == "needs_password" for found in report.findings):
+        text.append("Enter asks for its password\n", style="dim")
+    elif len(shown) > 6:
         text.append(f"… and {len(shown) - 6} more: Enter shows the full report\n", style="dim")
     else:
         text.append("Enter shows the full report\n", style="dim")

@@ -139,3 +139,18 @@ async def test_preview_beside_the_list_then_below_it_under_100_columns(
         await wait_for_workers(app)
         await pilot.pause()
         assert "jsmith6544" in str(app.query_one("#preview", Static).render())
+
+
+def test_preview_of_a_protected_p12_says_enter_asks_for_the_password(
+    tmp_path: Path, issuer: Issued
+) -> None:
+    from sevis_tui.cert.factory import pkcs12
+    from sevis_tui.widgets.file_preview import preview_text
+
+    person = make_personal(issuer, not_before=NOW - dt.timedelta(days=1))
+    (tmp_path / "locked.p12").write_bytes(pkcs12(person, b"secret"))
+    (tmp_path / "good.pem").write_bytes(pem(person.certificate))
+    locked = preview_text(inspect_path(tmp_path / "locked.p12", policy_for(issuer))).plain
+    assert "Enter asks for its password" in locked
+    good = preview_text(inspect_path(tmp_path / "good.pem", policy_for(issuer))).plain
+    assert "Enter shows the full report" in good and "password" not in good
