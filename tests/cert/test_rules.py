@@ -314,3 +314,20 @@ def test_every_code_is_documented_with_its_severity() -> None:
     documented = findings_module.__doc__ or ""
     for code, severity in CODES.items():
         assert f"    {code:<20} {severity}" in documented, code
+
+
+def test_remedies_list_the_vendors_of_the_configured_bundle(pki: Any) -> None:
+    alpha = make_ca("Alpha Root", organization="Alpha Trust")
+    beta = make_ca("Beta Root", organization="Beta Certificates")
+    policy = Policy(accepted_issuers=(alpha.certificate, beta.certificate))
+    stranger = make_ca("Unlisted Test CA", organization="Nobody Trusts Us Inc.")
+    report = inspect_bytes(pem(pki.person(issuer=stranger).certificate), policy)
+    found = only(report, "missing_intermediate")
+    # The issuer found in the file first, then what the bundle says.
+    assert found.message.startswith(
+        "Issued by «Nobody Trusts Us Inc.», which is not an issuer SEVIS accepts"
+    )
+    assert "Alpha Trust or Beta Certificates" in found.remedy
+    assert "Entrust" not in found.remedy and "Sectigo" not in found.remedy
+    self_made = inspect_bytes(pem(pki.person(self_signed=True).certificate), policy)
+    assert "Alpha Trust or Beta Certificates" in only(self_made, "self_signed").remedy
