@@ -3,12 +3,10 @@ question that says only the certificate is sent."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
+import msgspec
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -23,9 +21,8 @@ from .test_snapshots import UPLOAD, SnapCompare, walk
 @pytest.fixture
 def key_settings(plain_settings: Settings, home: Path) -> Settings:
     """The fixed snapshot files plus a PEM with its key and a password-protected .p12."""
-    folder = Path(tempfile.gettempdir()) / "sevis-tui-snapshot-keys"
-    shutil.rmtree(folder, ignore_errors=True)
-    fixed_certificate_folder(folder)
+    # In this test's own home folder, shown as ~/certs (as in test_snapshots.py).
+    folder = fixed_certificate_folder(home / "home" / "certs")
     good = (folder / "jsmith6544.pem").read_bytes()
     # The key fixed_certificate_folder gave the good certificate (derived from a fixed number).
     holder = factory.Issued(
@@ -37,9 +34,9 @@ def key_settings(plain_settings: Settings, home: Path) -> Settings:
         (folder / name).chmod(0o600)  # as a key file should be: no private_key_exposed
     for path in folder.iterdir():
         os.utime(path, (FILE_TIME, FILE_TIME))
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         plain_settings,
-        browser=dataclasses.replace(plain_settings.browser, start_folder=str(folder)),
+        browser=msgspec.structs.replace(plain_settings.browser, start_folder=str(folder)),
     )
 
 
