@@ -74,7 +74,7 @@ def system_clock() -> datetime:
 
 def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
     """The configured accepted issuers, plus the embedded demo's issuer when embedded."""
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
 

@@ -76,7 +76,7 @@ def _read_password(path: str) -> bytes | str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
         raise CommandError(

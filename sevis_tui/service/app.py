@@ -74,7 +74,7 @@ def create_app(
     `demo` seeds the demo programs, officials and user and accepts the demo issuer.
     `clock` returns aware UTC datetimes; tests pass their own to move time.
     """
-    from sevis_tui.cert import load_policy
+    from sevis_tui.policy import load_policy
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.demo import ensure_demo_issuer, seed
 
