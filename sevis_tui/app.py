@@ -31,8 +31,8 @@ from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.api.models import LoginResult
     from sevis_tui.cert import Policy
+    from sevis_tui.contract import LoginResult
     from sevis_tui.widgets.file_browser import FileBrowser
     from sevis_tui.widgets.message_bar import MessageBar
 
@@ -63,7 +63,7 @@ IDLE_WARNING_SECONDS = 18 * 60
 
 
 async def default_client_factory(settings: Settings) -> SevisClient:
-    from sevis_tui.api.embedded import open_client
+    from sevis_tui.embedded import open_client
 
     return await open_client(settings)
 
@@ -159,6 +159,14 @@ class SevisApp(KeysInOrder[None]):
         if self.client is None:
             self.client = await self._client_factory(self.settings)
         return self.client
+
+    def demo_login(self) -> tuple[str, str] | None:
+        """The demo user's ID and password when the app runs its embedded demo, else None."""
+        if not self.settings.embedded:
+            return None
+        from sevis_tui.embedded import demo_credentials
+
+        return demo_credentials()
 
     def get_policy(self) -> Policy:
         """The offline rules (accepted issuers, expiry warning). Loaded once; call from a worker."""

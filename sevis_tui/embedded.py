@@ -1,26 +1,23 @@
-"""Open a SevisClient for the configured service, or for the embedded demo service.
+"""The app side's wiring: which service the app talks to, the configured one or the demo.
 
 With no server URL (`settings.embedded`), the registration service runs in this process on
 `paths().database`, seeded with the demo data, and the client talks to it through
-`httpx.ASGITransport`: no socket, no port. Otherwise the client talks HTTPS to
-`settings.server.url` with TLS verified against the system store (or `server.ca_bundle`).
-The service is imported only in embedded mode, so a remote-only start stays quick.
+`httpx.ASGITransport`: no socket, no port. Otherwise `api.remote` opens an HTTPS client.
+The service is imported only in embedded mode, so a remote-only start stays quick. This is
+the one place that joins `api/` and `service/`, which never import each other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import ssl
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
 from sevis_tui.api import errors
-from sevis_tui.api.client import SevisClient, api_base_url
+from sevis_tui.api.client import SevisClient
+from sevis_tui.api.remote import open_remote_client
 from sevis_tui.config import Settings, paths
 
 EMBEDDED_BASE_URL = "http://embedded.sevis-tui/api/v1/"
@@ -30,19 +27,7 @@ async def open_client(settings: Settings) -> SevisClient:
     """The client for `settings`. Raises SevisError (e.g. InsecureServerURL, TLSFailure)."""
     if settings.embedded:
         return await open_embedded_client(settings)
-    base = api_base_url(settings.server.url)
-    verify = tls_context(settings)
-    timeout = httpx.Timeout(settings.server.timeout)
-    if _proxied(base):
-        # httpx reads HTTPS_PROXY & co. itself, but only with its default transport.
-        http = httpx.AsyncClient(base_url=base, timeout=timeout, verify=verify)
-    else:
-        # TCP_NODELAY: an upload's body is not held back waiting for the headers' ACK.
-        transport = httpx.AsyncHTTPTransport(
-            verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-        )
-        http = httpx.AsyncClient(base_url=base, timeout=timeout, transport=transport)
-    return SevisClient(http, server_label=settings.server.url)
+    return await open_remote_client(settings)
 
 
 async def open_embedded_client(settings: Settings, database: Path | None = None) -> SevisClient:
@@ -60,17 +45,20 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
             "Make the data folder writable (see `sevis-tui locate`) or set XDG_DATA_HOME.",
         ) from None
     _log_to_file(paths().state_dir / "embedded-service.log")
-    transport = httpx.ASGITransport(app=app)
+    # As a server would: an unexpected error is the service's 500 answer (it logs it), not an
+    # exception raised into the app (Starlette re-raises it after answering, for servers).
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     http = httpx.AsyncClient(
         transport=transport, base_url=EMBEDDED_BASE_URL, timeout=settings.server.timeout
     )
     return SevisClient(http, retries=0, server_label="the embedded demo service")
 
 
-def _proxied(url: str) -> bool:
-    parts = urlsplit(url)
-    proxies = urllib.request.getproxies()
-    return bool(proxies.get(parts.scheme)) and not urllib.request.proxy_bypass(parts.netloc)
+def demo_credentials() -> tuple[str, str]:
+    """The demo user's ID and password, shown on the login screen of the embedded demo."""
+    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+
+    return DEMO_USER_ID, DEMO_PASSWORD
 
 
 def _log_to_file(path: Path) -> None:
@@ -87,25 +75,3 @@ def _log_to_file(path: Path) -> None:
         handler = logging.NullHandler()
     logger.addHandler(handler)
     logger.propagate = False
-
-
-def tls_context(settings: Settings) -> ssl.SSLContext | bool:
-    """TLS verification: the configured CA bundle, else the system store (certifi if empty)."""
-    if not settings.server.verify_tls:
-        return False
-    bundle = settings.server.ca_bundle
-    if bundle:
-        path = Path(bundle).expanduser()
-        try:
-            return ssl.create_default_context(cafile=str(path))
-        except (OSError, ssl.SSLError) as error:
-            raise errors.TLSFailure(
-                f"Cannot use the CA bundle {path}: {getattr(error, 'strerror', None) or error}.",
-                "Set server.ca_bundle to a readable PEM file with the service's CA certificate.",
-            ) from None
-    context = ssl.create_default_context()
-    if context.cert_store_stats().get("x509_ca", 0) == 0:
-        import certifi
-
-        context.load_verify_locations(cafile=certifi.where())
-    return context

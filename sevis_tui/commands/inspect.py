@@ -168,10 +168,12 @@ def for_command_line(report: FileReport) -> FileReport:
     """The report with the remedies that, on the command line, name the option to use."""
     import dataclasses
 
+    import msgspec
+
     if not any(found.code in _COMMAND_LINE_REMEDIES for found in report.findings):
         return report
     findings = tuple(
-        dataclasses.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
+        msgspec.structs.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
         for found in report.findings
     )
     return dataclasses.replace(report, findings=findings)

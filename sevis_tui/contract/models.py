@@ -1,38 +1,46 @@
-"""What the service answers, as frozen dataclasses shared by the client and the service.
+"""What the service answers (docs/api.md), as frozen msgspec Structs both sides import.
 
-The service builds its JSON with `to_json(model)` and the client reads it back with
-`from_json(Model, data)`, so both ends agree on one definition. Times are aware UTC datetimes
-(ISO 8601 on the wire), days are dates, sequences are tuples. Certificate findings are the
-`sevis_tui.cert.Finding` objects the offline check produces.
+The service encodes these with `contract.encode` and the client decodes them with
+`contract.decode`, so both ends agree on one definition, field order included (it is the order
+on the wire). Times are aware datetimes (RFC 3339, UTC as `Z`; a time without a time zone is
+refused), days are dates, sequences are tuples. A field the reader does not know is ignored,
+so a newer service can add one. Certificate findings are the `Finding` objects `cert/`
+produces.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import types
-import typing
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import Annotated, Any
 
-from sevis_tui.api.errors import MalformedResponse
+import msgspec
 
-if TYPE_CHECKING:
-    from sevis_tui.cert import Finding
+from sevis_tui.contract.findings import Finding
+
+# A moment on the wire: always with its time zone (the service sends UTC).
+Time = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
-@dataclass(frozen=True)
-class User:
+class Answer(msgspec.Struct, frozen=True):
+    """Base of every answer: immutable, compared by value."""
+
+
+class Health(Answer, frozen=True):
+    """GET /health."""
+
+    status: str
+
+
+class User(Answer, frozen=True):
     user_id: str
     name: str
     # The login before this one (None on a first login): officers check it for misuse.
-    last_login: dt.datetime | None
+    last_login: Time | None
     # The day the user ID becomes inactive unless the user logs in again (45 days after now).
     inactive_on: dt.date | None
 
 
-@dataclass(frozen=True)
-class LoginResult:
+class LoginResult(Answer, frozen=True):
     token: str
     user: User
 
@@ -53,19 +61,17 @@ class LoginResult:
         return self.user.inactive_on
 
 
-@dataclass(frozen=True)
-class BatchSummary:
+class BatchSummary(Answer, frozen=True):
     """A program's batch registration at a glance (listing of programs)."""
 
     registered: bool
-    expires: dt.datetime | None  # the current certificate's notAfter
+    expires: Time | None  # the current certificate's notAfter
     subject: str | None  # the current certificate's subject (RFC 4514)
     confirmation: str | None = None
-    registered_at: dt.datetime | None = None
+    registered_at: Time | None = None
 
 
-@dataclass(frozen=True)
-class ProgramSummary:
+class ProgramSummary(Answer, frozen=True):
     number: str
     name: str
     city: str
@@ -75,8 +81,7 @@ class ProgramSummary:
     batch: BatchSummary
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(Answer, frozen=True):
     street: str
     city: str
     state: str
@@ -86,23 +91,20 @@ class Address:
         return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
 
 
-@dataclass(frozen=True)
-class Designation:
+class Designation(Answer, frozen=True):
     categories: tuple[str, ...]  # exchange visitor categories, e.g. "Professor"
     valid_from: dt.date
     valid_to: dt.date
 
 
-@dataclass(frozen=True)
-class Official:
+class Official(Answer, frozen=True):
     user_id: str
     name: str
     role: str  # "RO" or "ARO"
     email: str
 
 
-@dataclass(frozen=True)
-class ProgramAction:
+class ProgramAction(Answer, frozen=True):
     """One entry of the Actions/Edits menus; only batch registration is enabled here."""
 
     name: str
@@ -111,8 +113,7 @@ class ProgramAction:
     menu: str = "Actions"  # "Actions" or "Edits"
 
 
-@dataclass(frozen=True)
-class ProgramDetail:
+class ProgramDetail(Answer, frozen=True):
     """Program Sponsor Information."""
 
     number: str
@@ -127,39 +128,35 @@ class ProgramDetail:
     actions: tuple[ProgramAction, ...]
 
 
-@dataclass(frozen=True)
-class Agreement:
+class Agreement(Answer, frozen=True):
     version: int
     title: str
     text: str
     effective: dt.date
 
 
-@dataclass(frozen=True)
-class Acceptance:
+class Acceptance(Answer, frozen=True):
     program: str
     user_id: str
     version: int
-    accepted_at: dt.datetime
+    accepted_at: Time
 
 
-@dataclass(frozen=True)
-class CertificateSummary:
+class CertificateSummary(Answer, frozen=True):
     subject: str
     issuer: str
-    not_after: dt.datetime
+    not_after: Time
     sha256: str  # colon-separated upper-case hex, like `cert/`
     serial_hex: str = ""
 
 
-@dataclass(frozen=True)
-class Confirmation:
+class Confirmation(Answer, frozen=True):
     """The Confirmation page: SEVIS accepted the certificate for the program."""
 
     number: str  # e.g. SBR-2026-7QK4-M2XD
     program: str
     user_id: str
-    time: dt.datetime
+    time: Time
     certificate: CertificateSummary
     warnings: tuple[Finding, ...]
     # True when the upload held a private key: it was discarded, never stored or logged.
@@ -168,20 +165,18 @@ class Confirmation:
     replaced: str | None = None
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(Answer, frozen=True):
     """One registration in a program's history."""
 
     confirmation: str
     user_id: str
-    time: dt.datetime
+    time: Time
     certificate: CertificateSummary
     current: bool
-    replaced_at: dt.datetime | None = None
+    replaced_at: Time | None = None
 
 
-@dataclass(frozen=True)
-class BatchStatus:
+class BatchStatus(Answer, frozen=True):
     program: str
     current: Registration | None
     history: tuple[Registration, ...]  # newest first, the current one included
@@ -193,15 +188,13 @@ class BatchStatus:
         return self.accepted_version == self.agreement_version
 
 
-@dataclass(frozen=True)
-class TrustedIssuer:
+class TrustedIssuer(Answer, frozen=True):
     subject: str
     sha256: str
     pem: str
 
 
-@dataclass(frozen=True)
-class Trust:
+class Trust(Answer, frozen=True):
     """The issuers the service accepts, so offline checks can use the service's own list."""
 
     issuers: tuple[TrustedIssuer, ...]
@@ -211,159 +204,3 @@ class Trust:
         from cryptography import x509
 
         return [x509.load_pem_x509_certificate(item.pem.encode("ascii")) for item in self.issuers]
-
-
-# --------------------------------------------------------------------------- (de)serialising
-
-Model = TypeVar("Model")
-
-
-def to_json(value: Any) -> Any:
-    """A model (or anything inside one) as JSON-able data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if hasattr(value, "to_dict") and not isinstance(value, _MODELS):
-            return value.to_dict()  # a cert Finding
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [to_json(item) for item in value]
-    return value
-
-
-def from_json(model: type[Model], data: Any, where: str = "response") -> Model:
-    """Read `data` as `model`, raising MalformedResponse on anything unexpected."""
-    return typing.cast(Model, _decode(model, data, where))
-
-
-def findings_from_json(data: Any, where: str = "findings") -> tuple[Finding, ...]:
-    """A list of finding objects (as `cert/` writes them) read back as Findings."""
-    from sevis_tui.cert import Finding
-
-    return typing.cast("tuple[Finding, ...]", _decode(tuple[Finding, ...], data, where))
-
-
-_HINTS: dict[type[Any], dict[str, Any]] = {}
-
-
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    if cls not in _HINTS:
-        try:
-            _HINTS[cls] = typing.get_type_hints(cls)
-        except NameError:
-            # Only Confirmation names Finding; import `cert/` only when it is needed.
-            from sevis_tui.cert import Finding
-
-            namespace = {**globals(), "Finding": Finding}
-            _HINTS[cls] = typing.get_type_hints(cls, globalns=namespace)
-    return _HINTS[cls]
-
-
-def _decode(kind: Any, data: Any, where: str) -> Any:
-    origin = typing.get_origin(kind)
-    if origin in (Union, types.UnionType):
-        options = typing.get_args(kind)
-        if data is None and type(None) in options:
-            return None
-        real = [option for option in options if option is not type(None)]
-        return _decode(real[0], data, where)
-    if origin is tuple:
-        if not isinstance(data, list):
-            raise _malformed(where, "a list", data)
-        item_kind = typing.get_args(kind)[0]
-        return tuple(_decode(item_kind, item, f"{where}[{i}]") for i, item in enumerate(data))
-    if kind is dt.datetime:
-        return _datetime(data, where)
-    if kind is dt.date:
-        if not isinstance(data, str):
-            raise _malformed(where, "a date", data)
-        try:
-            return dt.date.fromisoformat(data)
-        except ValueError:
-            raise _malformed(where, "a date", data) from None
-    if kind is bool:
-        if not isinstance(data, bool):
-            raise _malformed(where, "true or false", data)
-        return data
-    if kind is int:
-        if not isinstance(data, int) or isinstance(data, bool):
-            raise _malformed(where, "a whole number", data)
-        return data
-    if kind is str:
-        if not isinstance(data, str):
-            raise _malformed(where, "a string", data)
-        return data
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return _decode_dataclass(kind, data, where)
-    raise TypeError(f"cannot decode {kind!r}")  # a programming error, not bad data
-
-
-def _decode_dataclass(kind: type[Any], data: Any, where: str) -> Any:
-    if not isinstance(data, dict):
-        raise _malformed(where, "an object", data)
-    if kind not in _MODELS and hasattr(kind, "from_dict"):
-        # A cert Finding: check the four string fields before handing over.
-        for key in ("code", "severity", "message", "remedy"):
-            if not isinstance(data.get(key), str):
-                raise _malformed(f"{where}.{key}", "a string", data.get(key))
-        return kind.from_dict(data)
-    values: dict[str, Any] = {}
-    hints = _hints(kind)
-    for field in dataclasses.fields(kind):
-        if field.name not in data:
-            has_default = (
-                field.default is not dataclasses.MISSING
-                or field.default_factory is not dataclasses.MISSING
-            )
-            if has_default:
-                continue
-            raise MalformedResponse(
-                f"The service's answer has no {where}.{field.name}.",
-                "The service may be a different version; tell its administrator.",
-            )
-        values[field.name] = _decode(hints[field.name], data[field.name], f"{where}.{field.name}")
-    return kind(**values)
-
-
-def _datetime(data: Any, where: str) -> dt.datetime:
-    if not isinstance(data, str):
-        raise _malformed(where, "a time", data)
-    try:
-        value = dt.datetime.fromisoformat(data.replace("Z", "+00:00"))
-    except ValueError:
-        raise _malformed(where, "a time", data) from None
-    if value.tzinfo is None:
-        raise _malformed(where, "a time with a time zone", data)
-    return value.astimezone(dt.UTC)
-
-
-def _malformed(where: str, expected: str, got: Any) -> MalformedResponse:
-    shown = repr(got)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return MalformedResponse(
-        f"The service's answer is malformed: {where} should be {expected}, not {shown}.",
-        "The service may be a different version; tell its administrator.",
-    )
-
-
-_MODELS = (
-    User,
-    LoginResult,
-    BatchSummary,
-    ProgramSummary,
-    Address,
-    Designation,
-    Official,
-    ProgramAction,
-    ProgramDetail,
-    Agreement,
-    Acceptance,
-    CertificateSummary,
-    Confirmation,
-    Registration,
-    BatchStatus,
-    TrustedIssuer,
-    Trust,
-)
