@@ -3,22 +3,22 @@
 With no server URL (`settings.embedded`), the registration service runs in this process on
 `paths().database`, seeded with the demo data, and the client talks to it through
 `httpx.ASGITransport`: no socket, no port. Otherwise `api.remote` opens an HTTPS client.
-The service is imported only in embedded mode, so a remote-only start stays quick. This is
-the one place that joins `api/` and `service/`, which never import each other.
+The service is imported only in embedded mode, so a remote-only start stays quick, and the
+client only when it is opened (in a worker), so the login screen may ask for the demo login
+without paying for httpx. This is the one place that joins `api/` and `service/`, which
+never import each other.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from sevis_tui.api import errors
-from sevis_tui.api.client import SevisClient
-from sevis_tui.api.remote import open_remote_client
 from sevis_tui.config import Settings, paths
+
+if TYPE_CHECKING:
+    from sevis_tui.api.client import SevisClient
 
 EMBEDDED_BASE_URL = "http://embedded.sevis-tui/api/v1/"
 
@@ -27,11 +27,19 @@ async def open_client(settings: Settings) -> SevisClient:
     """The client for `settings`. Raises SevisError (e.g. InsecureServerURL, TLSFailure)."""
     if settings.embedded:
         return await open_embedded_client(settings)
+    from sevis_tui.api.remote import open_remote_client
+
     return await open_remote_client(settings)
 
 
 async def open_embedded_client(settings: Settings, database: Path | None = None) -> SevisClient:
     """The in-process demo service on `database` (default paths().database), seeded if needed."""
+    import asyncio
+
+    import httpx
+
+    from sevis_tui.api import errors
+    from sevis_tui.api.client import SevisClient
     from sevis_tui.service.app import create_app
 
     target = database or paths().database
