@@ -13,7 +13,7 @@ reasons or client failures they come from (docs/api.md, Batch interface):
 | not_an_official | S0003: not the RO or an ARO (or no such user ID) |
 | handshake_refused | the TLS handshake refused the certificate (issuer not accepted) |
 | organization | S0002: no such program, or not active |
-| other kinds | the listener's reason, or the client failure's code (wrong_password, unreachable, ...) |
+| other | the reason of the reply, or the client failure (wrong_password, unreachable, ...) |
 """
 
 from __future__ import annotations
