@@ -92,6 +92,14 @@ def read_pkcs12(
             ".p12/.pfx file your batch client uses.",
             code="wrong_password",
         ) from None
+    return identity_from(key, certificate, tuple(chain), name)
+
+
+def identity_from(
+    key: Any, certificate: x509.Certificate | None, chain: tuple[x509.Certificate, ...], name: str
+) -> BatchIdentity:
+    """A key and certificate checked to belong together (PKCS#12 tools other than ours may
+    put any key beside any certificate)."""
     if key is None:
         raise BatchError(
             f"{name} holds no private key.",
@@ -113,7 +121,7 @@ def read_pkcs12(
             "work with this pair.",
             code="key_mismatch",
         )
-    return BatchIdentity(key, certificate, tuple(chain))
+    return BatchIdentity(key, certificate, chain)
 
 
 def _public(key: Any) -> bytes:

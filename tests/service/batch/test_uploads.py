@@ -165,9 +165,9 @@ async def test_a_half_closed_connection_stores_nothing_and_the_listener_serves_o
     host, port = listener.url.removeprefix("https://").split(":")
     body = b'--b\r\nContent-Disposition: form-data; name="orgid"\r\n\r\nP-1-00001\r\n--b\r\n'
     head = (
-        "POST /sevisbatch/action/batchUpload HTTP/1.1\r\nHost: x\r\n"
-        "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n"
-    ).encode()
+        b"POST /sevisbatch/action/batchUpload HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n"
+    )
     with socket.create_connection((host, int(port)), timeout=10) as raw:
         tls = context.wrap_socket(raw, server_hostname=host)
         tls.sendall(head + body)
