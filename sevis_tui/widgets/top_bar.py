@@ -51,6 +51,10 @@ class TopBar(Widget):
         bar = f"bold on {primary}" if primary.startswith("#") else "reverse"
         label = environment_label(self.app)
         where = Text.assemble(label, " ", ("sevis-tui", "bold"), " › ", (self.location, "bold"))
+        if where.cell_len > width:
+            # Narrow: the app's name goes first, then the location's end; never the environment.
+            where = Text.assemble(label, " ", (self.location, "bold"))
+            where.truncate(max(width, label.cell_len), overflow="ellipsis")
         where.append(" " * max(0, width - where.cell_len))  # fill the line
         where.stylize(bar, len(label))  # the label keeps its own colour
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -45,7 +45,8 @@ def create_batch_app(
     store = Store(Path(db_path), busy_timeout=busy_timeout)
     store.migrate()
     listener = BatchService(store, clock)
-    log.info("batch interface ready; record processing is not simulated (docs/api.md)")
+    # A warning, so that it is in every log: nobody should take stored batches as processed.
+    log.warning("batch interface ready; record processing is not simulated (docs/api.md)")
     app = Starlette(
         routes=[
             Route(PREFIX + "/batchUpload", listener.upload, methods=["POST"]),

@@ -81,7 +81,7 @@ async def test_no_file_written_during_a_check_holds_an_unencrypted_key(
         assert (await client.check(PROGRAM, USER)).accepted
     handed = [item for item in watched if b"PRIVATE KEY" in item[1]]
     assert handed, "ssl was never handed the key"
-    for path, contents, mode in watched:
+    for path, contents, _mode in watched:
         assert not any(marker in contents for marker in UNENCRYPTED), path
     for path, contents, mode in handed:
         assert b"BEGIN ENCRYPTED PRIVATE KEY" in contents
