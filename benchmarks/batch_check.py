@@ -26,7 +26,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import socket
+
 import httpx
+
+# As the batch client does: no Nagle delay between a request's segments.
+NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+
+
+def client(context: ssl.SSLContext) -> httpx.AsyncClient:
+    transport = httpx.AsyncHTTPTransport(verify=context, socket_options=NODELAY)
+    return httpx.AsyncClient(transport=transport)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -88,17 +98,17 @@ async def main(checks: int) -> int:
             return elapsed
 
         # Warm up (imports, first connection), not timed.
-        async with httpx.AsyncClient(verify=client_tls) as warm:
+        async with client(client_tls) as warm:
             await one(warm)
         fresh: list[float] = []
         for _ in range(checks):
-            async with httpx.AsyncClient(verify=client_tls) as client:
-                fresh.append(await one(client))
+            async with client(client_tls) as http:
+                fresh.append(await one(http))
         kept: list[float] = []
-        async with httpx.AsyncClient(verify=client_tls) as client:
-            await one(client)
+        async with client(client_tls) as http:
+            await one(http)
             for _ in range(checks):
-                kept.append(await one(client))
+                kept.append(await one(http))
     version = ssl.OPENSSL_VERSION
     print(
         f"batch check over loopback, {checks} checks each ({version}, Python {sys.version.split()[0]})"

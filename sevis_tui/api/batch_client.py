@@ -15,6 +15,7 @@ has seen the certificate (asyncio's TLS does not send the alert), which `check` 
 from __future__ import annotations
 
 import secrets
+import socket
 import ssl
 import string
 from dataclasses import dataclass, field
@@ -227,9 +228,11 @@ class BatchClient:
         self.base_url = base_url.rstrip("/")
         self.identity = identity
         context = client_context(identity, ca_pem=ca_pem, ca_bundle=ca_bundle)
-        self.http = httpx.AsyncClient(
-            base_url=self.base_url, verify=context, timeout=timeout, trust_env=False
+        # TCP_NODELAY: an upload's body is not held back waiting for the headers' ACK.
+        transport = httpx.AsyncHTTPTransport(
+            verify=context, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
         )
+        self.http = httpx.AsyncClient(base_url=self.base_url, transport=transport, timeout=timeout)
 
     async def __aenter__(self) -> BatchClient:
         return self
