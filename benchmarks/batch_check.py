@@ -19,14 +19,13 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import socket
 import ssl
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import socket
 
 import httpx
 
@@ -41,7 +40,7 @@ def client(context: ssl.SSLContext) -> httpx.AsyncClient:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def line(name: str, values: list[float]) -> str:
@@ -110,9 +109,8 @@ async def main(checks: int) -> int:
             for _ in range(checks):
                 kept.append(await one(http))
     version = ssl.OPENSSL_VERSION
-    print(
-        f"batch check over loopback, {checks} checks each ({version}, Python {sys.version.split()[0]})"
-    )
+    python = sys.version.split()[0]
+    print(f"batch check over loopback, {checks} checks each ({version}, Python {python})")
     print(line("new connection (handshake + check)", fresh))
     print(line("kept-alive connection (check only)", kept))
     share = 1 - statistics.median(kept) / statistics.median(fresh)
