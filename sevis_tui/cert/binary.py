@@ -7,12 +7,15 @@ from "not PKCS#12"); all parsing is cryptography's.
 
 from __future__ import annotations
 
+from typing import cast
+
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from sevis_tui.cert.findings import finding
 from sevis_tui.cert.loaded import Loaded, add_certificates, add_der_certificate, der_length
+from sevis_tui.cert.model import Password
 
 # PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo (OID pkcs7-data or signedData) }
 _PKCS12_VERSION = b"\x02\x01\x03\x30"
@@ -22,7 +25,7 @@ _PKCS7_DATA_OIDS = (
 )
 
 
-def load_binary(data: bytes, password: bytes | None) -> Loaded:
+def load_binary(data: bytes, password: Password | None) -> Loaded:
     length = der_length(data)
     if length is not None and length <= len(data):
         loaded = Loaded(format="DER")
@@ -113,13 +116,14 @@ def _looks_like_pkcs12(data: bytes) -> bool:
     return _PKCS12_VERSION in head[:12] and any(oid in head for oid in _PKCS7_DATA_OIDS)
 
 
-def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
+def _load_pkcs12(data: bytes, password: Password | None) -> Loaded:
     loaded = Loaded(format="PKCS#12")
-    attempts = [password] if password is not None else [None, b""]
+    attempts: list[Password | None] = [password] if password is not None else [None, b""]
     bundle = None
     for attempt in attempts:
         try:
-            bundle = pkcs12.load_pkcs12(data, attempt)
+            # cryptography reads any buffer; its stubs say bytes.
+            bundle = pkcs12.load_pkcs12(data, cast("bytes | None", attempt))
             break
         except Exception:  # wrong password or damaged
             continue
@@ -130,7 +134,7 @@ def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
                     "needs_password",
                     "This PKCS#12 file is protected by a password; its certificates cannot be "
                     "listed without it.",
-                    "Give the password with --password-file FILE, or export the certificate "
+                    "Give the file's password when asked for it, or export the certificate "
                     "alone (.cer or .pem) from your browser or the batch client.",
                 )
             )
@@ -139,7 +143,8 @@ def _load_pkcs12(data: bytes, password: bytes | None) -> Loaded:
                 finding(
                     "wrong_password",
                     "The password given does not open this PKCS#12 file (or the file is damaged).",
-                    "Check the password file: it must hold only the password (one line).",
+                    "Check the password (letter case counts) and try again, or export the "
+                    "certificate alone (.cer or .pem) from the batch client.",
                 )
             )
         return loaded

@@ -2,8 +2,11 @@
 
 cryptography parses lazily, so a damaged field raises only when read. Each read here is
 wrapped: one bad field becomes "(unreadable)" plus an `unreadable_field` finding, not a crash.
-Alongside the printable `CertificateInfo`, `Facts` keeps what the judge needs (key kind and
-size, signature OID and hash, EKU OIDs) so nothing is parsed twice.
+Extensions are different: rules depend on them (client authentication, CA flag, key usage,
+alternative names, name constraints), so one that cannot be read is an `unreadable_extension`
+error naming it, never "no such extension" (fail closed). Alongside the printable
+`CertificateInfo`, `Facts` keeps what the judge needs (key kind and size, signature OID and
+hash, EKU OIDs, what could not be read) so nothing is parsed twice.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
+from sevis_tui.cert.extensions import unreadable_extension_finding, unreadable_extensions
 from sevis_tui.cert.findings import Finding, finding
+from sevis_tui.cert.labels import CURVE_NAMES, EKU_NAMES, KEY_USAGE_NAMES, SIGNATURE_NAMES
 from sevis_tui.cert.model import CertificateInfo, Role
 
 UNREADABLE = "(unreadable)"
@@ -29,62 +34,8 @@ _NAME_LABELS = {NameOID.EMAIL_ADDRESS: "emailAddress"}  # instead of a dotted OI
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 T = TypeVar("T")
 E = TypeVar("E", bound=x509.ExtensionType)
-Extensions = dict[type[x509.ExtensionType], x509.ExtensionType]
-
-_CURVE_NAMES = {
-    "secp256r1": "P-256",
-    "secp384r1": "P-384",
-    "secp521r1": "P-521",
-    "secp224r1": "P-224",
-    "secp192r1": "P-192",
-}
-# Signature algorithms by OID: known even when cryptography cannot use them (MD2, MD4).
-SIGNATURE_NAMES = {
-    "1.2.840.113549.1.1.2": "MD2 with RSA",
-    "1.2.840.113549.1.1.3": "MD4 with RSA",
-    "1.2.840.113549.1.1.4": "MD5 with RSA",
-    "1.2.840.113549.1.1.5": "SHA-1 with RSA",
-    "1.3.14.3.2.29": "SHA-1 with RSA",
-    "1.3.14.3.2.3": "MD5 with RSA",
-    "1.2.840.113549.1.1.10": "RSA-PSS",
-    "1.2.840.113549.1.1.14": "SHA-224 with RSA",
-    "1.2.840.113549.1.1.11": "SHA-256 with RSA",
-    "1.2.840.113549.1.1.12": "SHA-384 with RSA",
-    "1.2.840.113549.1.1.13": "SHA-512 with RSA",
-    "1.2.840.10045.4.1": "ECDSA with SHA-1",
-    "1.2.840.10045.4.3.1": "ECDSA with SHA-224",
-    "1.2.840.10045.4.3.2": "ECDSA with SHA-256",
-    "1.2.840.10045.4.3.3": "ECDSA with SHA-384",
-    "1.2.840.10045.4.3.4": "ECDSA with SHA-512",
-    "1.2.840.10040.4.3": "DSA with SHA-1",
-    "1.3.14.3.2.27": "DSA with SHA-1",
-    "2.16.840.1.101.3.4.3.1": "DSA with SHA-224",
-    "2.16.840.1.101.3.4.3.2": "DSA with SHA-256",
-    "1.3.101.112": "Ed25519",
-    "1.3.101.113": "Ed448",
-}
-EKU_NAMES = {
-    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string: "Client Authentication",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "E-mail Protection",
-    ExtendedKeyUsageOID.SERVER_AUTH.dotted_string: "Server Authentication",
-    ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "Code Signing",
-    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "Time Stamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSP Signing",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string: "Any Purpose",
-    ExtendedKeyUsageOID.SMARTCARD_LOGON.dotted_string: "Smart Card Logon",
-    "1.3.6.1.4.1.311.10.3.12": "Document Signing",
-}
-_KEY_USAGE_NAMES = (
-    ("digital_signature", "Digital Signature"),
-    ("content_commitment", "Non Repudiation"),
-    ("key_encipherment", "Key Encipherment"),
-    ("data_encipherment", "Data Encipherment"),
-    ("key_agreement", "Key Agreement"),
-    ("key_cert_sign", "Certificate Sign"),
-    ("crl_sign", "CRL Sign"),
-    ("encipher_only", "Encipher Only"),
-    ("decipher_only", "Decipher Only"),
-)
+# Each extension by its value's exact class (looked up by class: no ABC isinstance checks).
+Extensions = dict[type[x509.ExtensionType], x509.Extension[x509.ExtensionType]]
 
 
 @dataclass
@@ -97,9 +48,16 @@ class Facts:
     key_bits: int = 0
     signature_oid: str = ""
     signature_hash: str | None = None  # "sha1", "md5", "sha256", ... when known
-    eku_oids: tuple[str, ...] | None = None  # None: no EKU extension
+    eku_oids: tuple[str, ...] | None = None  # None: no EKU extension (or it is unreadable)
     valid_dates: bool = True
     ca_issuer_urls: tuple[str, ...] = ()  # where the issuer's certificate is published
+    # Extensions that cannot be read, by name ("extensions": the whole block, none named).
+    unreadable_extensions: tuple[str, ...] = ()
+    extensions_unreadable: bool = False  # cryptography refused them all (one is enough)
+    subject_empty: bool = False  # an empty subject name (not an unreadable one)
+    san_critical: bool | None = None  # None: no subject alternative name extension
+    authority_key_id: bytes | None = None  # the issuer's key identifier, when given
+    subject_key_id: bytes | None = None  # this certificate's own key identifier
 
 
 @dataclass
@@ -169,6 +127,12 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
     fields, facts, failed = cached
     info = CertificateInfo(**fields, days_left=(fields["not_after"] - now).days)
     described = Described(info, facts)
+    if facts.unreadable_extensions:
+        described.findings.append(
+            unreadable_extension_finding(
+                number, facts.unreadable_extensions, facts.extensions_unreadable
+            )
+        )
     if failed:
         described.findings.append(
             finding(
@@ -208,16 +172,16 @@ def _read_fields(
         "signature algorithm", lambda: certificate.signature_algorithm_oid.dotted_string, ""
     )
     facts.signature_hash = _signature_hash(certificate)
-    no_extensions: Extensions = {}
-    extensions = read("extensions", lambda: _by_type(certificate.extensions), no_extensions)
+    extensions, facts.san_critical = _read_extensions(certificate, facts)
+    facts.subject_empty = subject == ""  # the text of an empty name ("(unreadable)" is not)
     constraints = _extension(extensions, x509.BasicConstraints)
     is_ca = bool(constraints and constraints.ca)
     eku = _extension(extensions, x509.ExtendedKeyUsage)
     if eku is not None:
         facts.eku_oids = tuple(oid.dotted_string for oid in eku)
     no_names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    emails, sans = read(
-        "subject alternative name", lambda: _sans(extensions, subject_name), no_names
+    emails, sans = _read_extension(
+        facts, "subject alternative name", lambda: _sans(extensions, subject_name), no_names
     )
     self_signed = bool(subject_name) and read(
         "issuer", lambda: _self_issued(subject_name, issuer_name, extensions), False
@@ -245,7 +209,7 @@ def _read_fields(
         sha1=fingerprint(der, "sha1"),
         emails=emails,
         sans=sans,
-        key_usage=read("key usage", lambda: _key_usage(extensions), _NO_TEXT),
+        key_usage=_read_extension(facts, "key usage", lambda: _key_usage(extensions), _NO_TEXT),
         extended_key_usage=tuple(EKU_NAMES.get(o, o) for o in facts.eku_oids or ()),
         is_ca=is_ca,
         path_length=constraints.path_length if constraints else None,
@@ -257,13 +221,39 @@ def _read_fields(
     return fields, facts, tuple(dict.fromkeys(reader.failed))
 
 
+def _read_extensions(certificate: x509.Certificate, facts: Facts) -> tuple[Extensions, bool | None]:
+    """Each extension's value by its class, and whether the alternative name is critical."""
+    try:
+        extensions = certificate.extensions
+    except Exception:  # one extension or the block cannot be parsed: find out which
+        facts.unreadable_extensions = unreadable_extensions(certificate)
+        facts.extensions_unreadable = True
+        return {}, None
+    by_type: Extensions = {type(extension.value): extension for extension in extensions}
+    aki = _extension(by_type, x509.AuthorityKeyIdentifier)
+    ski = _extension(by_type, x509.SubjectKeyIdentifier)
+    facts.authority_key_id = aki.key_identifier if aki is not None else None
+    facts.subject_key_id = ski.digest if ski is not None else None
+    san = by_type.get(x509.SubjectAlternativeName)
+    return by_type, (san.critical if san is not None else None)
+
+
+def _read_extension(facts: Facts, name: str, read: Callable[[], T], fallback: T) -> T:
+    """Read from a parsed extension; a failure makes it unreadable (an error, not a gap)."""
+    try:
+        return read()
+    except Exception:  # a value cryptography parsed but cannot present
+        facts.unreadable_extensions += (name,)
+        return fallback
+
+
 def _read_key(certificate: x509.Certificate, facts: Facts, reader: _Reader) -> None:
     key = reader.read("public key", certificate.public_key, None)
     if isinstance(key, rsa.RSAPublicKey):
         facts.key_kind, facts.key_bits = "RSA", key.key_size
     elif isinstance(key, ec.EllipticCurvePublicKey):
         facts.key_kind, facts.key_bits = (
-            f"EC {_CURVE_NAMES.get(key.curve.name, key.curve.name)}",
+            f"EC {CURVE_NAMES.get(key.curve.name, key.curve.name)}",
             (key.curve.key_size),
         )
     elif isinstance(key, dsa.DSAPublicKey):
@@ -293,14 +283,9 @@ def _signature_hash(certificate: x509.Certificate) -> str | None:
     return algorithm.name if algorithm is not None else None
 
 
-def _by_type(extensions: x509.Extensions) -> Extensions:
-    """Each extension's value by its class: one pass instead of a search per extension."""
-    return {type(extension.value): extension.value for extension in extensions}
-
-
 def _extension(extensions: Extensions, kind: type[E]) -> E | None:
-    value = extensions.get(kind)
-    return value if isinstance(value, kind) else None
+    extension = extensions.get(kind)
+    return cast(E, extension.value) if extension is not None else None
 
 
 def _sans(
@@ -347,7 +332,7 @@ def _key_usage(extensions: Extensions) -> tuple[str, ...]:
     if usage is None:
         return ()
     names = []
-    for attribute, label in _KEY_USAGE_NAMES:
+    for attribute, label in KEY_USAGE_NAMES:
         try:
             if getattr(usage, attribute):
                 names.append(label)

@@ -20,7 +20,7 @@ from sevis_tui.cert.describe import Described, describe
 from sevis_tui.cert.findings import SEVERITIES, Finding, finding
 from sevis_tui.cert.judge import choose_subject, judge
 from sevis_tui.cert.loading import load, looks_like_certificate_file
-from sevis_tui.cert.model import FileReport, Policy
+from sevis_tui.cert.model import FileReport, Password, Policy
 from sevis_tui.cert.reading import (
     PathArg,
     ReadResult,
@@ -29,9 +29,12 @@ from sevis_tui.cert.reading import (
     too_large_finding,
 )
 
+# Says what the key means and how to keep it, not "never upload this file": sevis-tui uploads
+# only the certificates from such a file (FileReport.certificates_only), so the same report can
+# say "ready to upload" without contradicting itself.
 _PRIVATE_KEY_WARNING = (
-    "This file contains a private key. Never upload or e-mail it: whoever has it can act as "
-    "you in SEVIS batch. Keep it only in the PKCS#12 (.p12/.pfx) file used by the batch client."
+    "This file also holds a private key: whoever has it can act as you in SEVIS batch. Never "
+    "e-mail this file or give it to anyone; keep it only with the batch client."
 )
 
 
@@ -72,7 +75,7 @@ def inspect_bytes(
 
 
 def _inspect_guarded(
-    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: Password | None
 ) -> FileReport:
     try:
         return _inspect(data, policy, name, key, password)
@@ -91,7 +94,7 @@ def _inspect_guarded(
 
 
 def _inspect(
-    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: bytes | None
+    data: bytes, policy: Policy, name: str, key: KeyFile | None, password: Password | None
 ) -> FileReport:
     if not data:
         return FileReport(
@@ -110,7 +113,7 @@ def _inspect(
             name, "unknown", findings=(too_large_finding(len(data), policy.max_bytes),)
         )
     loaded = load(data, password=password)
-    now = policy.current_time()
+    now = policy.current_time().replace(microsecond=0)  # certificates count whole seconds
     described: list[Described] = [
         describe(certificate, der, now, number)
         for number, (certificate, der) in enumerate(loaded.certificates, start=1)
@@ -140,8 +143,8 @@ def _inspect(
             finding(
                 "private_key_in_file",
                 _PRIVATE_KEY_WARNING,
-                "Upload a file with only the certificate (.cer or .pem): export it without "
-                "the private key.",
+                "Keep this file private. Where only the certificate is needed, give a copy "
+                "exported without the key (.cer or .pem).",
             )
         )
     subject = described[subject_index] if subject_index is not None else None
@@ -153,6 +156,7 @@ def _inspect(
         subject=subject.info if subject else None,
         subject_der=subject.facts.der if subject else None,
         has_private_key=loaded.has_private_key,
+        certificate_ders=tuple([item.facts.der for item in described]),
     )
 
 
@@ -187,7 +191,7 @@ def inspect_path(
     policy: Policy,
     *,
     key: KeyFile | None = None,
-    password: bytes | None = None,
+    password: Password | None = None,
 ) -> FileReport:
     """Read a file safely (see `reading`) and inspect it; special files become findings.
 
@@ -202,7 +206,7 @@ def _report_from_read(
     read: ReadResult,
     policy: Policy,
     key: KeyFile | None,
-    password: bytes | None,
+    password: Password | None,
 ) -> FileReport:
     name = display_name(path)
     if read.data is None:
@@ -234,7 +238,7 @@ def scan_file(
     policy: Policy,
     *,
     key: KeyFile | None = None,
-    password: bytes | None = None,
+    password: Password | None = None,
 ) -> FileReport | None:
     """Like inspect_path for files met while walking a folder: None when not certificate-like.
 

@@ -19,6 +19,8 @@ File and format
     extra_text           info     text outside the PEM blocks (normal for `openssl -text` output)
     trailing_data        warning  bytes after the end of a DER certificate
     unreadable_field     warning  one field of a certificate could not be read
+    unreadable_extension error    an extension (or the whole block) could not be read: the rules
+                                  that depend on it cannot be checked (fail closed)
 Certificate rules (checked on the certificate that would be registered)
     expired              error    the certificate's validity has ended
     not_yet_valid        error    the certificate's validity has not started
@@ -28,6 +30,8 @@ Certificate rules (checked on the certificate that would be registered)
     weak_key             error    RSA < 2048 bits, EC < 256 bits, DSA
     weak_signature       error    signed with MD2, MD5 or SHA-1
     no_client_auth       error    extended key usage present without client authentication
+    nonconforming_certificate error  breaks the certificate profile the verifier applies to a
+                                  personal certificate (RFC 5280; see cert/chain.py)
     several_certificates warning  more than one personal certificate in the file
 Issuer (path validation with cryptography.x509.verification against the accepted issuers)
     issuer_accepted      info     the chain reaches an accepted issuer
@@ -66,6 +70,7 @@ CODES: dict[str, Severity] = {
     "extra_text": "info",
     "trailing_data": "warning",
     "unreadable_field": "warning",
+    "unreadable_extension": "error",
     "expired": "error",
     "not_yet_valid": "error",
     "expires_soon": "warning",
@@ -74,6 +79,7 @@ CODES: dict[str, Severity] = {
     "weak_key": "error",
     "weak_signature": "error",
     "no_client_auth": "error",
+    "nonconforming_certificate": "error",
     "several_certificates": "warning",
     "issuer_accepted": "info",
     "untrusted_issuer": "error",

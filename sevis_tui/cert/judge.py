@@ -1,36 +1,25 @@
 """Judge a file's certificates against the SEVIS batch rules.
 
 Picks the certificate that would be registered, checks its own rules (validity, key, signature,
-extended key usage, CA flag, self-signed), then validates its path to an accepted issuer with
-`cryptography.x509.verification.ClientVerifier`. The verifier's end-entity extension policy is
-relaxed (`permit_all`) because the leaf rules are checked here, each with its own finding; the
-issuers still get the full web-PKI CA checks. When no accepted issuer and no certificate in the
-file bears the leaf's issuer name, the verifier could only fail ("candidates exhausted"), so it
-is not called (tests/cert/test_chain_shortcut.py checks both ways agree). Finding codes: see
-`sevis_tui.cert.findings`.
+extended key usage, CA flag, self-signed), then validates its path to an accepted issuer
+(`sevis_tui.cert.chain`). Finding codes: see `sevis_tui.cert.findings`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 from collections.abc import Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from cryptography.x509.verification import (
-    ExtensionPolicy,
-    PolicyBuilder,
-    VerificationError,
-)
 
+from sevis_tui.cert.chain import check_chain, new_certificate_remedy
 from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import Policy
-from sevis_tui.cert.trust import store_for, subjects_of
+from sevis_tui.cert.refusals import nonconforming_finding
 
 WEAK_SIGNATURE_OIDS = {
     "1.2.840.113549.1.1.2",  # MD2 with RSA
@@ -43,14 +32,8 @@ WEAK_SIGNATURE_OIDS = {
     "1.2.840.10040.4.3",  # DSA with SHA-1
     "1.3.14.3.2.27",  # DSA with SHA-1 (OIW)
 }
-_CLIENT_USAGES = {
-    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string,
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string,
-}
-_VENDORS = "Sectigo (Comodo, USERTrust), InCommon, Entrust or IdenTrust"
-_NEW_CERTIFICATE = (
-    f"Get a personal client-authentication certificate from an accepted provider ({_VENDORS})."
-)
+_CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
+_ANY_USAGE = ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string
 
 
 def choose_subject(described: Sequence[Described], key_certificate: int | None) -> int | None:
@@ -90,7 +73,8 @@ def judge(
     findings += leaf_rules(subject, policy, now)
     if not subject.info.self_signed:
         others = [d for i, d in enumerate(described) if i != subject_index]
-        findings += check_chain(subject, others, policy, now)
+        said = frozenset(f.code for f in (*findings, *subject.findings))
+        findings += check_chain(subject, others, policy, now, said)
     if keys and not any(key_matches(key, subject.facts.certificate) for key in keys):
         findings.append(
             finding(
@@ -121,21 +105,28 @@ def _several(described: Sequence[Described], subject_index: int) -> list[Finding
 
 
 def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Finding]:
-    """The rules the verifier applies only to issuers, checked on the registered certificate."""
+    """The certificate's own rules, each with its finding (see chain.py for the verifier's).
+
+    Time is compared to the second, as the verifier does: a certificate is valid from its
+    notBefore second through its notAfter second, both included (RFC 5280 4.1.2.5).
+    """
     info, facts = subject.info, subject.facts
     findings: list[Finding] = []
+    if now.microsecond:
+        now = now.replace(microsecond=0)
     if facts.valid_dates:
         day = "%Y-%m-%d"
-        if info.not_after < now:
+        if now > info.not_after:
+            ago = (now - info.not_after).days
             findings.append(
                 finding(
                     "expired",
                     f"The certificate expired on {info.not_after.strftime(day)} "
-                    f"({(now - info.not_after).days} days ago).",
+                    + ("(today)." if ago == 0 else f"({ago} day{'s' * (ago != 1)} ago)."),
                     "Renew it with your provider, then register the new certificate.",
                 )
             )
-        elif info.not_before > now:
+        elif now < info.not_before:
             findings.append(
                 finding(
                     "not_yet_valid",
@@ -169,22 +160,45 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
                 "self_signed",
                 "The certificate is signed by itself, not by a certificate authority; SEVIS does "
                 "not accept self-made certificates.",
-                _NEW_CERTIFICATE,
+                new_certificate_remedy(policy),
             )
         )
     findings += _key_and_signature(subject)
-    if facts.eku_oids is not None and not _CLIENT_USAGES.intersection(facts.eku_oids):
+    # An unreadable extension has its own error finding (describe.py): not "absent".
+    if facts.eku_oids is not None and _CLIENT_AUTH not in facts.eku_oids:
         allowed = ", ".join(info.extended_key_usage) or "none"
+        # As for cryptography's verifier and OpenSSL's TLS-client purpose check, "any purpose"
+        # alone is not enough: a TLS server looks for client authentication by name.
+        alone = " «Any Purpose» alone is not enough." if _ANY_USAGE in facts.eku_oids else ""
         findings.append(
             finding(
                 "no_client_auth",
                 f"The certificate is not allowed for client authentication (it allows: {allowed}); "
-                "the batch interface needs it to log in.",
+                f"the batch interface needs it to log in.{alone}",
                 "Ask your provider for a personal certificate that includes client "
                 "authentication (often sold as an S/MIME or personal authentication certificate).",
             )
         )
+    if not facts.unreadable_extensions:
+        findings += _alternative_name_rules(subject)
     return findings
+
+
+def _alternative_name_rules(subject: Described) -> list[Finding]:
+    """RFC 5280 4.2.1.6 on the subject alternative name, which the verifier leaves to us."""
+    facts = subject.facts
+    if facts.subject_empty and facts.san_critical is None:
+        problem = "has neither a subject name nor an alternative name: it names no one"
+    elif facts.subject_empty and not facts.san_critical:
+        problem = (
+            "has an empty subject name, and its alternative name is not marked critical (it "
+            "must be when the subject is empty)"
+        )
+    elif not facts.subject_empty and facts.san_critical:
+        problem = "marks its alternative name critical although it has a subject name"
+    else:
+        return []
+    return [nonconforming_finding(problem)]
 
 
 def _key_and_signature(subject: Described) -> list[Finding]:
@@ -224,171 +238,3 @@ def key_matches(key: PrivateKeyTypes, certificate: x509.Certificate) -> bool:
     except Exception:  # an unsupported key type cannot be compared: treat as no match
         return False
     return mine == theirs
-
-
-# --------------------------------------------------------------------------- path validation
-
-
-@functools.cache
-def _extension_policies() -> tuple[ExtensionPolicy, ExtensionPolicy]:
-    return ExtensionPolicy.webpki_defaults_ca(), ExtensionPolicy.permit_all()
-
-
-def check_chain(
-    subject: Described, others: Sequence[Described], policy: Policy, now: dt.datetime
-) -> list[Finding]:
-    store = store_for(policy.accepted_issuers)
-    if store is None:
-        return [
-            finding(
-                "untrusted_issuer",
-                "No accepted issuers are configured, so no certificate can be accepted.",
-                "Set certificates.accepted_issuers in your config to a PEM bundle of the "
-                "issuers SEVIS accepts, or leave it empty for the shipped list.",
-            )
-        ]
-    leaf = subject.facts.certificate
-    info = subject.info
-    if not _issuer_candidates(subject, others, policy):
-        # No accepted issuer and no certificate in the file has the leaf's issuer name, so
-        # the verifier could only say "candidates exhausted" (it matches issuers by name).
-        return [_explain_failure(subject, others, policy, "no issuer was found")]
-    # Judge the chain as of a moment the leaf is valid: its own dates have their own finding.
-    moment = min(max(now, info.not_before), info.not_after) if subject.facts.valid_dates else now
-    ca_policy, ee_policy = _extension_policies()
-    verifier = (
-        PolicyBuilder()
-        .store(store)
-        .time(moment)
-        .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
-        .build_client_verifier()
-    )
-    try:
-        verified = verifier.verify(leaf, [d.facts.certificate for d in others])
-    except VerificationError as error:
-        if moment != now and "not valid at validation time" in str(error):
-            # The leaf is expired (or not yet valid) and so is an issuer at that moment:
-            # the leaf's own finding already says "renew"; a chain finding would only confuse.
-            return []
-        return [_explain_failure(subject, others, policy, _plain_reason(str(error)))]
-    except Exception as error:  # a malformed certificate can upset the verifier itself
-        return [_explain_failure(subject, others, policy, f"the check failed ({error})")]
-    root = verified.chain[-1]
-    return [
-        finding(
-            "issuer_accepted",
-            f"Issued under «{_display(root)}», an accepted issuer.",
-            "",
-        )
-    ]
-
-
-def _issuer_candidates(subject: Described, others: Sequence[Described], policy: Policy) -> bool:
-    """False only when no certificate could have issued the leaf; True when unsure.
-
-    Names are compared as RFC 4514 text: different texts mean different names, and the
-    verifier only takes an issuer whose subject is exactly the leaf's issuer name.
-    """
-    issuer = subject.info.issuer
-    if issuer == UNREADABLE or issuer in subjects_of(policy.accepted_issuers):
-        return True
-    if any(other.info.subject in (issuer, UNREADABLE) for other in others):
-        return True
-    # The verifier trusts a leaf that is itself an accepted issuer, whoever issued it.
-    return subject.facts.certificate in policy.accepted_issuers
-
-
-@functools.lru_cache(maxsize=64)  # accepted roots recur on every file
-def _display(certificate: x509.Certificate) -> str:
-    try:
-        names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        organizations = certificate.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
-        name = str(names[0].value) if names else certificate.subject.rfc4514_string()
-        organization = str(organizations[0].value) if organizations else ""
-        if organization and organization not in name:
-            name += f", {organization}"
-        return name
-    except ValueError:
-        return "(unreadable name)"
-
-
-def _explain_failure(
-    subject: Described, others: Sequence[Described], policy: Policy, reason: str
-) -> Finding:
-    """Walk the file's own chain by name to say why no accepted issuer was reached."""
-    accepted = subjects_of(policy.accepted_issuers)
-    by_subject: dict[str, Described] = {}
-    for other in others:
-        if other.info.subject != UNREADABLE:
-            by_subject.setdefault(other.info.subject, other)
-    current = subject
-    seen: set[str] = set()
-    while True:
-        issuer_name = current.info.issuer
-        if issuer_name == UNREADABLE:
-            break
-        if issuer_name in accepted:
-            return finding(
-                "chain_invalid",
-                f"The certificate names an accepted issuer, but the chain does not check out: "
-                f"{reason}.",
-                "The file or the certificate may be damaged or forged; get a fresh copy from "
-                "your provider. If it persists, contact your provider.",
-            )
-        parent = by_subject.get(issuer_name)
-        if parent is None or issuer_name in seen:
-            break
-        seen.add(issuer_name)
-        if parent.info.self_signed:
-            return finding(
-                "untrusted_issuer",
-                f"The certificate chains up to «{_display(parent.facts.certificate)}», which is "
-                "not an accepted issuer.",
-                _NEW_CERTIFICATE,
-            )
-        current = parent
-    return _missing(subject, current)
-
-
-def _missing(subject: Described, top: Described) -> Finding:
-    """No issuer for `top` (the leaf, or the last certificate of the file's chain)."""
-    issuer_text = top.info.issuer_common_name or top.info.issuer
-    if top is subject:
-        said = f"Issued by «{issuer_text}», which is"
-    else:
-        said = (
-            f"The file's chain ends at «{top.info.display_name}», issued by «{issuer_text}», "
-            "which is"
-        )
-    urls = top.facts.ca_issuer_urls
-    where = f" (its issuer publishes it at {urls[0]})" if urls else ""
-    return finding(
-        "missing_intermediate",
-        f"{said} neither in this file nor an accepted issuer. Offline, no chain to an accepted "
-        "issuer can be built: either an intermediate certificate is missing from the file, or "
-        "the issuer is not one SEVIS accepts.",
-        f"If the issuer belongs to {_VENDORS}, add its intermediate certificate to the file"
-        f"{where} or ask for the full chain (.p7b). Otherwise get a certificate from one of them.",
-    )
-
-
-_PROCESSING = re.compile(r"\s*\(encountered processing .*\)\s*$", re.DOTALL)
-_REASONS = (
-    ("signature does not match", "an issuer's signature does not match the certificate"),
-    ("not valid at validation time", "an issuing certificate is expired or not yet valid"),
-    ("basicConstraints", "an issuing certificate is not allowed to issue certificates"),
-    ("max depth", "the chain of issuers is too long or loops"),
-    ("EKU", "an issuing certificate is not allowed for client authentication"),
-    ("key", "an issuing certificate uses a key that is too weak or not allowed"),
-    ("signature", "an issuing certificate uses a signature algorithm that is not allowed"),
-    ("name constraint", "an issuer's name constraints forbid this certificate"),
-    ("exhausted", "no accepted issuer was found for the certificate"),
-)
-
-
-def _plain_reason(message: str) -> str:
-    detail = _PROCESSING.sub("", message).removeprefix("validation failed: ")
-    for needle, plain in _REASONS:
-        if needle in detail:
-            return f"{plain} (detail: {detail})"
-    return f"the chain could not be validated (detail: {detail})"

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from sevis_tui.cert.binary import load_binary
 from sevis_tui.cert.findings import finding
 from sevis_tui.cert.loaded import Loaded, add_der_certificate, add_pkcs7, not_a_certificate
+from sevis_tui.cert.model import Password
 
 # cryptography warns about tolerated defects (negative serials, BER instead of DER, odd
 # attribute lengths) while parsing for us, attributing each warning to our calling module.
@@ -55,7 +56,7 @@ def looks_like_certificate_file(data: bytes) -> bool:
     return b"-----BEGIN " in data or (len(data) > 16 and data[0] == 0x30)
 
 
-def load(data: bytes, *, password: bytes | None = None) -> Loaded:
+def load(data: bytes, *, password: Password | None = None) -> Loaded:
     """Every certificate in data, with findings for whatever was skipped or damaged."""
     if b"-----BEGIN " in data:
         return _load_pem(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from sevis_tui.cert.findings import Finding
 Role = Literal["end-entity", "intermediate", "root"]
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+# A PKCS#12 password: a bytearray lets the caller wipe it after use (cryptography reads either).
+Password = bytes | bytearray
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class FileReport:
     subject: CertificateInfo | None = None
     subject_der: bytes | None = field(default=None, repr=False)
     has_private_key: bool = False
+    # Every certificate's DER, as parsed, in the order of `certificates`: what an upload sends
+    # (never the file's bytes, which may hold a private key).
+    certificate_ders: tuple[bytes, ...] = field(default=(), repr=False)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -107,6 +113,18 @@ class FileReport:
     def ok(self) -> bool:
         """True when nothing blocks registration (no error finding)."""
         return not self.errors
+
+    def certificates_only(self) -> bytes:
+        """The file's certificates re-encoded as PEM, the one to register first; no key.
+
+        Built from what was parsed, never from the file's bytes: whatever else the file held
+        (a private key, text, trailing bytes) is not in it. Empty when no certificate was read.
+        """
+        ders = list(self.certificate_ders)
+        if self.subject_der is not None and self.subject_der in ders:
+            ders.remove(self.subject_der)
+            ders.insert(0, self.subject_der)
+        return b"".join(_pem_certificate(der) for der in ders)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able; never includes DER or key bytes."""
@@ -125,6 +143,12 @@ class FileReport:
             "certificates": [c.to_dict() for c in self.certificates],
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def _pem_certificate(der: bytes) -> bytes:
+    body = base64.encodebytes(der).replace(b"\n", b"")
+    lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+    return b"-----BEGIN CERTIFICATE-----\n" + lines + b"\n-----END CERTIFICATE-----\n"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import certifi
@@ -103,41 +104,81 @@ def demo_issuers(settings: Settings) -> tuple[x509.Certificate, ...]:
         return ()
 
 
-# Per issuer list: its verification Store and each issuer's subject (RFC 4514 text). Looked
-# up by identity (a policy keeps its tuple), because hashing a tuple of certificates costs
+# Per issuer list: its verification Store and what the explanations need. Looked up by
+# identity (a policy keeps its tuple), because hashing a tuple of certificates costs
 # microseconds per certificate on every file; each entry holds its tuple, so the id stays
 # valid while the entry exists.
-_TrustEntry = tuple[tuple[x509.Certificate, ...], Store | None, frozenset[str]]
-_TRUST: dict[int, _TrustEntry] = {}
+@dataclass(frozen=True)
+class Accepted:
+    """The accepted issuers of one policy, prepared once for every file judged against it."""
+
+    issuers: tuple[x509.Certificate, ...]
+    store: Store | None
+    # Each issuer's subject as RFC 4514 text: equal names give equal texts, so a leaf's
+    # issuer text that is not here names no accepted issuer (the verifier matches exact names).
+    subjects: frozenset[str]
+    # The vendors, as the bundle names them (organization, else common name), in bundle order.
+    vendors: tuple[str, ...]
+    vendor_keys: frozenset[str]  # the same, in lower case, to match an organization
+    # Subject key identifier -> (subject text, common name or subject): a leaf whose
+    # authority key identifier is here names an accepted key, whatever issuer name it gives.
+    key_ids: dict[bytes, tuple[str, str]] = field(default_factory=dict)
 
 
-def _trust(issuers: tuple[x509.Certificate, ...]) -> _TrustEntry:
+_TRUST: dict[int, Accepted] = {}
+
+
+def accepted(issuers: tuple[x509.Certificate, ...]) -> Accepted:
+    """The prepared form of a policy's accepted issuers, built once per issuer list."""
     entry = _TRUST.get(id(issuers))
-    if entry is not None and entry[0] is issuers:
+    if entry is not None and entry.issuers is issuers:
         return entry
-    names = set()
+    names: set[str] = set()
+    vendors: dict[str, str] = {}  # lower-case -> as written, first spelling wins
+    key_ids: dict[bytes, tuple[str, str]] = {}
     for issuer in issuers:
         try:
-            names.add(name_text(issuer.subject))
+            subject = name_text(issuer.subject)
+            vendor = _vendor(issuer.subject)
         except ValueError:
             continue
-    entry = (issuers, Store(list(issuers)) if issuers else None, frozenset(names))
+        names.add(subject)
+        if vendor:
+            vendors.setdefault(vendor.lower(), vendor)
+        try:
+            ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+        except (x509.ExtensionNotFound, ValueError):
+            continue
+        names_cn = issuer.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        common = names_cn[0].value if names_cn else subject
+        key_ids[ski.value.digest] = (subject, common if isinstance(common, str) else subject)
+    entry = Accepted(
+        issuers,
+        Store(list(issuers)) if issuers else None,
+        frozenset(names),
+        tuple(vendors.values()),
+        frozenset(vendors),
+        key_ids,
+    )
     if len(_TRUST) >= 16:
         _TRUST.clear()
     _TRUST[id(issuers)] = entry
     return entry
 
 
-def store_for(issuers: tuple[x509.Certificate, ...]) -> Store | None:
-    """The path-validation store of a policy's issuers, built once per issuer list."""
-    return _trust(issuers)[1]
+def _vendor(name: x509.Name) -> str:
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        for attribute in name.get_attributes_for_oid(oid):
+            if isinstance(attribute.value, str) and attribute.value.strip():
+                return attribute.value.strip()
+    return ""
 
 
-def subjects_of(issuers: tuple[x509.Certificate, ...]) -> frozenset[str]:
-    """Each accepted issuer's subject as RFC 4514 text, to tell "unknown issuer" quickly.
-
-    Text is compared instead of `x509.Name` objects because hashing and comparing those runs
-    Python code for every attribute. Equal names give equal texts, so different texts mean
-    different names; the verifier matches issuers by exact name, so it would not match either.
-    """
-    return _trust(issuers)[2]
+def vendor_list(issuers: tuple[x509.Certificate, ...]) -> str:
+    """The accepted vendors as one phrase ("A, B or C"), from the configured bundle."""
+    vendors = accepted(issuers).vendors
+    if not vendors:
+        return "(none configured)"
+    if len(vendors) == 1:
+        return vendors[0]
+    return ", ".join(vendors[:-1]) + " or " + vendors[-1]

@@ -22,6 +22,8 @@ WHY: dict[str, str] = {
     "unterminated_block": "Part of the file may be missing, as if it was cut while copying.",
     "trailing_data": "Extra bytes after the certificate suggest the file was joined or damaged.",
     "unreadable_field": "A field that cannot be read may make SEVIS refuse the certificate.",
+    "unreadable_extension": "A rule that cannot be checked is not passed: SEVIS refuses a "
+    "certificate whose extensions it cannot read.",
     "expired": "SEVIS refuses batches signed with an expired certificate, so registering it "
     "would achieve nothing.",
     "not_yet_valid": "Until its start date the certificate cannot sign batches.",
@@ -36,6 +38,8 @@ WHY: dict[str, str] = {
     "trusted.",
     "no_client_auth": "The batch interface uses the certificate to log in (client "
     "authentication); a certificate limited to other uses cannot.",
+    "nonconforming_certificate": "SEVIS validates certificates with the standard rules for "
+    "certificates (RFC 5280); one that breaks them is refused.",
     "several_certificates": "Only one personal certificate is registered; make sure it is yours.",
     "untrusted_issuer": "Only certificates from accepted issuers are valid for SEVIS batch.",
     "missing_intermediate": "Without the issuer's certificate the chain to an accepted issuer "

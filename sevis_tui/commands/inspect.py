@@ -137,6 +137,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
             if report is None:
                 tally.skipped += 1
                 continue
+            report = for_command_line(report)
             tally.add(report)
             render_report(report, console)
     if args.json:
@@ -148,7 +149,32 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
 
 
 def _json_result(report: FileReport) -> tuple[str, bool, bool]:
+    report = for_command_line(report)
     return _json_line(report), bool(report.errors), bool(report.warnings)
+
+
+# The engine's remedies speak to whoever asks for a password (the app opens a dialog); here the
+# password comes from a file named on the command line.
+_COMMAND_LINE_REMEDIES = {
+    "needs_password": "Give the password with --password-file FILE (the password alone on its "
+    "first line), or export the certificate alone (.cer or .pem) from your browser or the "
+    "batch client.",
+    "wrong_password": "Check the --password-file: its first line must be the password, "
+    "nothing else (letter case counts).",
+}
+
+
+def for_command_line(report: FileReport) -> FileReport:
+    """The report with the remedies that, on the command line, name the option to use."""
+    import dataclasses
+
+    if not any(found.code in _COMMAND_LINE_REMEDIES for found in report.findings):
+        return report
+    findings = tuple(
+        dataclasses.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
+        for found in report.findings
+    )
+    return dataclasses.replace(report, findings=findings)
 
 
 def _json_line(report: FileReport) -> str:

@@ -25,7 +25,8 @@ this machine, with the same rules the registration service applies.
 - **Escape** in the browser closes this screen.
 
 Errors block registration (expired, issuer not accepted, private key readable by others, …);
-warnings do not (expires soon, a private key inside the file, …).
+warnings do not (expires soon, a private key inside the file, …). A password-protected `.p12` or
+`.pfx` asks for its password, which is used once to open the file and never stored.
 
 File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
 clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
@@ -55,7 +56,14 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
 
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
         report = event.report
-        if report.ok:
+        if report.ok and report.has_private_key:
+            self.message.show(
+                "No problems found: SEVIS would accept its certificate.",
+                "Keep the file private: it also holds your private key (an upload sends only "
+                "the certificate).",
+                tone="info",
+            )
+        elif report.ok:
             self.message.show("No problems found: SEVIS would accept this file.", tone="info")
         else:
             count = len(report.errors)

@@ -35,8 +35,10 @@ class UploadScreen(SevisScreen):
     HELP = """
 # Upload Certificate
 
-Step 2 of 2. Browse to your certificate file (`.cer` or `.pem`: the public certificate only, never
-the `.p12`/`.pfx` that holds your private key).
+Step 2 of 2. Browse to your certificate file (`.cer`, `.pem`, `.p7b`). A `.p12`/`.pfx` or a `.pem`
+that also holds your private key works too: only its certificate is sent, and the key stays on
+this machine. A password-protected `.p12` asks for its password, which is used once to open the
+file and never stored or sent.
 
 - Move with the arrows; the preview checks each file as you go.
 - **Enter** chooses a file and shows its full report.
@@ -69,7 +71,6 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         self.program_name = program_name
         self.report: FileReport | None = None
         self.path: str | None = None
-        self.payload: bytes | None = None
         # One key per chosen file: a retried upload of the same file is never registered twice.
         self.idempotency_key = ""
         self.upload_worker: Worker[None] | None = None
@@ -121,10 +122,15 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
         self.report = event.report
         self.path = event.path
-        self.payload = None
         self.idempotency_key = str(uuid.uuid4())
         name = Path(event.path).name
-        if event.report.ok:
+        if event.report.ok and event.report.has_private_key:
+            self.message.show(
+                f"{name} passed the offline checks.",
+                "Press u to upload its certificate; the private key in it stays on this machine.",
+                tone="info",
+            )
+        elif event.report.ok:
             self.message.show(
                 f"{name} passed the offline checks.", "Press u to upload it.", tone="info"
             )
@@ -169,6 +175,11 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
             f"Register {subject} for batch processing for {self.number} "
             f"{self.program_name}?\n\nIt replaces any certificate registered for this program."
         )
+        if report.has_private_key:
+            question += (
+                "\n\nThis file also holds your private key. Only the certificate is sent; the "
+                "key stays on this machine."
+            )
         self.app.push_screen(ConfirmDialog(question, yes="Upload"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
@@ -186,12 +197,19 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         self.refresh_bindings()
 
     async def _send(self, client: SevisClient) -> Confirmation:
-        path = self.path or ""
-        if self.payload is None:
-            limit = self.sevis.settings.certificates.max_file_bytes
-            self.payload = await read_upload(path, limit)
+        report = self.report
+        if report is None:
+            raise SevisError(
+                "No file has been checked yet.", "Choose a file first.", code="no_file_chosen"
+            )
+        # Only the certificates, re-encoded from what was checked: never the file's bytes,
+        # which may also hold a private key (the service would discard it, but it would
+        # already have left this machine).
         return await client.upload_certificate(
-            self.number, self.payload, Path(path).name, self.idempotency_key
+            self.number,
+            report.certificates_only(),
+            Path(self.path or "").name,
+            self.idempotency_key,
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -225,22 +243,3 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
             # Done: return to Program Sponsor Information, past the accepted agreement.
             self.app.pop_screen()
             self.app.pop_screen()
-
-
-async def read_upload(path: str, limit: int) -> bytes:
-    """Read the chosen file again for upload (it may have changed since it was checked)."""
-    import asyncio
-
-    def read() -> bytes:
-        with open(path, "rb") as handle:
-            return handle.read(limit + 1)
-
-    try:
-        data = await asyncio.to_thread(read)
-    except OSError as error:
-        raise SevisError(
-            f"Could not read {path}: {error.strerror}.",
-            "Check the file is still there, then press r to try again.",
-            code="file_unreadable",
-        ) from None
-    return data

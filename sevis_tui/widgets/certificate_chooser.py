@@ -1,7 +1,9 @@
 """Browse to a certificate file, then read its full offline report: the Browse step of SEVIS.
 
 Two views in one widget: the file browser with its preview, and the full report of the chosen
-file. Used by the Upload Certificate screen and by offline inspection.
+file. Used by the Upload Certificate screen and by offline inspection. A password-protected
+PKCS#12 (.p12/.pfx) asks for its password in a masked dialog, then is checked with it; the
+password is wiped once the check has used it.
 """
 
 from __future__ import annotations
@@ -63,6 +65,15 @@ class CertificateChooser(Widget):
             super().__init__()
             self.path = path
             self.report = report
+
+    class Checked(Message):
+        """A check finished; the chooser decides whether a password is needed first."""
+
+        def __init__(self, path: Path, report: FileReport, with_password: bool) -> None:
+            super().__init__()
+            self.path = path
+            self.report = report
+            self.with_password = with_password
 
     def __init__(
         self,
@@ -131,9 +142,34 @@ class CertificateChooser(Widget):
         self.inspect(event.path)
 
     @work(thread=True, exclusive=True, group="inspect-chosen")
-    def inspect(self, path: Path) -> None:
-        report = inspect_path(path, self.policy())
-        self.post_message(self.Inspected(os.fsdecode(path), report))
+    def inspect(self, path: Path, password: bytearray | None = None) -> None:
+        try:
+            report = inspect_path(path, self.policy(), password=password)
+        finally:
+            if password is not None:
+                password[:] = bytes(len(password))  # wipe it: used once, never kept
+        self.post_message(self.Checked(path, report, password is not None))
+
+    def on_certificate_chooser_checked(self, event: Checked) -> None:
+        event.stop()
+        codes = {found.code for found in event.report.findings}
+        if "needs_password" in codes or (event.with_password and "wrong_password" in codes):
+            self.ask_password(event.path, event.report, wrong=event.with_password)
+            return
+        self.post_message(self.Inspected(os.fsdecode(event.path), event.report))
+
+    def ask_password(self, path: Path, report: FileReport, *, wrong: bool) -> None:
+        """The masked dialog; Escape shows the report of the file as it could be read."""
+        from sevis_tui.screens.p12_password import PasswordDialog
+
+        def answered(secret: bytearray | None) -> None:
+            if secret is None:
+                self.post_message(self.Inspected(os.fsdecode(path), report))
+                return
+            self.query_one("#report-heading", Static).update(safe(f"Opening {os.fsdecode(path)}…"))
+            self.inspect(path, secret)
+
+        self.app.push_screen(PasswordDialog(os.fsdecode(path.name), wrong=wrong), answered)
 
     def on_certificate_chooser_inspected(self, event: Inspected) -> None:
         # Show the report here, then let the event bubble on to the screen.

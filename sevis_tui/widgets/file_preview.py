@@ -51,7 +51,9 @@ def preview_text(report: FileReport) -> list[Hanging]:
         line = Text(mark, style=f"bold {style}")
         line.append(printable(found.message))
         lines.append(Hanging(line, 2))
-    if len(shown) > 6:
+    if any(found.code == "needs_password" for found in report.findings):
+        lines.append(Hanging(Text("Enter asks for its password", style="dim"), 0))
+    elif len(shown) > 6:
         more = f"… and {len(shown) - 6} more: Enter shows the full report"
         lines.append(Hanging(Text(more, style="dim"), 0))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from msgspec.structs import replace
 from textual.widgets import DataTable, Input
 
-from sevis_tui.app import SevisApp
+from sevis_tui.app import Clock, SevisApp, default_policy_factory
+from sevis_tui.cert import Policy, factory
 from sevis_tui.cli import main
 from sevis_tui.config import Settings
 from sevis_tui.screens.actions_menu import ActionsMenu
@@ -151,7 +153,18 @@ async def test_refused_files_explain_and_choose_again(settings: Settings) -> Non
     from sevis_tui.screens.result import ResultScreen
     from sevis_tui.screens.upload import UploadScreen
 
-    app = SevisApp(settings)
+    folder = Path(settings.browser.start_folder)
+    offline_only = factory.make_ca("Offline Only CA", organization="Offline Only Trust")
+    person = factory.make_personal(offline_only, user_id=DEMO_USER_ID)
+    (folder / "offline-only.pem").write_bytes(factory.pem(person.certificate))
+
+    def offline_list(settings: Settings, clock: Clock) -> Policy:
+        # This machine's offline list also accepts an issuer that the service does not.
+        policy = default_policy_factory(settings, clock)
+        issuers = (*policy.accepted_issuers, offline_only.certificate)
+        return dataclasses.replace(policy, accepted_issuers=issuers)
+
+    app = SevisApp(settings, policy_factory=offline_list)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await to_upload(pilot)
@@ -170,19 +183,17 @@ async def test_refused_files_explain_and_choose_again(settings: Settings) -> Non
             await settle(pilot)
             await pilot.press("escape")  # clear the browser's filter
             await settle(pilot)
-        # The service's own check refuses what slips past the offline one: a file changed
-        # after it was checked. Choose the good file, then swap its bytes before uploading.
-        await choose_file(pilot, "jsmith6544.pem")
-        folder = Path(settings.browser.start_folder)
-        good = folder / "jsmith6544.pem"
-        good.write_bytes((folder / "expired.pem").read_bytes())
+        # The service's own check refuses what slips past the offline one: here an issuer
+        # that only this machine's offline list accepts.
+        await choose_file(pilot, "offline-only.pem")
+        assert upload.report is not None and upload.report.ok, upload.report
         await pilot.press("u")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert app.screen.confirmation is None
-        assert "expired" in {f.code for f in app.screen.findings}
+        assert "missing_intermediate" in {f.code for f in app.screen.findings}
         await pilot.press("c")
         await settle(pilot)
         assert app.screen is upload  # the agreement is not asked again

@@ -40,7 +40,9 @@ def pki() -> Pki:
     foreign_root = make_ca("Foreign Root", organization="Unaccepted Test CA")
     return Pki(
         accepted_root=accepted_root,
-        intermediate=make_ca("Test Client CA", issuer=accepted_root),
+        intermediate=make_ca(
+            "Test Client CA", organization="Accepted Test CA", issuer=accepted_root
+        ),
         foreign_root=foreign_root,
         foreign_intermediate=make_ca("Foreign Client CA", issuer=foreign_root),
         person_key=new_key("rsa", 2048),

@@ -64,8 +64,10 @@ def test_every_finding_uses_a_known_code_and_its_severity(pki: Any) -> None:
 def test_missing_intermediate_says_no_chain_offline(pki: Any) -> None:
     report = inspect_bytes(der(pki.person().certificate), pki.policy)
     found = only(report, "missing_intermediate")
-    assert "Test Client CA" in found.message
-    assert "intermediate certificate is missing" in found.message
+    # The issuer's organization is an accepted vendor: what is missing is its intermediate.
+    assert found.message.startswith("Issued by «Accepted Test CA», an issuer SEVIS accepts")
+    assert "lacks the intermediate certificate «Test Client CA»" in found.message
+    assert "Add the intermediate certificate «Test Client CA» to the file" in found.remedy
     assert not report.ok
 
 
@@ -91,7 +93,8 @@ def test_partial_chain_in_file_names_where_it_ends(pki: Any) -> None:
     data = pem(person.certificate) + pem(pki.foreign_intermediate.certificate)
     found = only(inspect_bytes(data, pki.policy), "missing_intermediate")
     assert found.message.startswith(
-        "The file's chain ends at «Foreign Client CA», issued by «Foreign Root»"
+        "The file's chain ends at «Foreign Client CA», issued by «Unaccepted Test CA», which is "
+        "not an issuer SEVIS accepts"
     )
 
 
@@ -228,8 +231,15 @@ def test_private_key_in_pem_is_a_loud_warning(pki: Any) -> None:
     data = pem(person.certificate) + key_pem(person.key) + pem(pki.intermediate.certificate)
     report = inspect_bytes(data, pki.policy)
     assert report.has_private_key and report.ok
-    assert "Never upload or e-mail it" in only(report, "private_key_in_file").message
+    found = only(report, "private_key_in_file")
+    assert "Never e-mail this file" in found.message
+    # One consistent message: the app uploads only the certificate from such a file, so the
+    # report must not forbid uploading what it also calls ready to upload.
+    assert "upload" not in (found.message + found.remedy).lower()
     assert "BEGIN" not in str(report.to_dict())  # no key material in the JSON
+    only_certificates = report.certificates_only()
+    assert b"PRIVATE KEY" not in only_certificates
+    assert only_certificates == pem(person.certificate) + pem(pki.intermediate.certificate)
 
 
 def test_private_key_in_pem_that_does_not_match(pki: Any) -> None:
@@ -304,3 +314,20 @@ def test_every_code_is_documented_with_its_severity() -> None:
     documented = findings_module.__doc__ or ""
     for code, severity in CODES.items():
         assert f"    {code:<20} {severity}" in documented, code
+
+
+def test_remedies_list_the_vendors_of_the_configured_bundle(pki: Any) -> None:
+    alpha = make_ca("Alpha Root", organization="Alpha Trust")
+    beta = make_ca("Beta Root", organization="Beta Certificates")
+    policy = Policy(accepted_issuers=(alpha.certificate, beta.certificate))
+    stranger = make_ca("Unlisted Test CA", organization="Nobody Trusts Us Inc.")
+    report = inspect_bytes(pem(pki.person(issuer=stranger).certificate), policy)
+    found = only(report, "missing_intermediate")
+    # The issuer found in the file first, then what the bundle says.
+    assert found.message.startswith(
+        "Issued by «Nobody Trusts Us Inc.», which is not an issuer SEVIS accepts"
+    )
+    assert "Alpha Trust or Beta Certificates" in found.remedy
+    assert "Entrust" not in found.remedy and "Sectigo" not in found.remedy
+    self_made = inspect_bytes(pem(pki.person(self_signed=True).certificate), policy)
+    assert "Alpha Trust or Beta Certificates" in only(self_made, "self_signed").remedy

@@ -50,8 +50,8 @@ def test_report_layout(pki: Any) -> None:
     text = plain_text(report)
     assert text.startswith("== jsmith6544.pem  (PEM, 1 certificate)  NOT OK: 1 error")
     assert "<- would be registered" in text
-    assert "ERROR   Issued by «Test Client CA»" in text and "[missing_intermediate]" in text
-    assert "-> If the issuer belongs to" in text
+    assert "ERROR   Issued by «Accepted Test CA»" in text and "[missing_intermediate]" in text
+    assert "-> Add the intermediate certificate «Test Client CA»" in text
     assert "\x1b" not in text
 
 

@@ -19,6 +19,7 @@ from sevis_tui.widgets.certificate_chooser import SIDE_BY_SIDE_FROM, Certificate
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.file_preview import FilePreview
 from sevis_tui.widgets.report_view import ReportView
+from sevis_tui.widgets.wrapping import Hanging
 
 from .browser_app import screen_words, wait_for_workers
 
@@ -138,3 +139,22 @@ async def test_preview_beside_the_list_then_below_it_under_100_columns(
         await wait_for_workers(app)
         await pilot.pause()
         assert "jsmith6544" in app.query_one(FilePreview).plain
+
+
+def test_preview_of_a_protected_p12_says_enter_asks_for_the_password(
+    tmp_path: Path, issuer: Issued
+) -> None:
+    from sevis_tui.cert.factory import pkcs12
+    from sevis_tui.widgets.file_preview import preview_text
+
+    person = make_personal(issuer, not_before=NOW - dt.timedelta(days=1))
+    (tmp_path / "locked.p12").write_bytes(pkcs12(person, b"secret"))
+    (tmp_path / "good.pem").write_bytes(pem(person.certificate))
+    locked = plain(preview_text(inspect_path(tmp_path / "locked.p12", policy_for(issuer))))
+    assert "Enter asks for its password" in locked
+    good = plain(preview_text(inspect_path(tmp_path / "good.pem", policy_for(issuer))))
+    assert "Enter shows the full report" in good and "password" not in good
+
+
+def plain(lines: list[Hanging]) -> str:
+    return "\n".join(line.text.plain for line in lines)
