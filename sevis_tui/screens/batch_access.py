@@ -122,12 +122,14 @@ refused the certificate (its issuer is not accepted).
         self.path = event.path
         self.ask_password()
 
-    def ask_password(self, problem: str = "") -> None:
-        from sevis_tui.screens.key_password import KeyPasswordDialog
+    def ask_password(self, wrong: bool = False) -> None:
+        # The PKCS#12 password dialog of the upload (screens/p12_password.py): masked, never
+        # stored, handed over as a bytearray that is wiped after use.
+        from sevis_tui.screens.p12_password import PasswordDialog
 
         if self.path is None:
             return
-        self.app.push_screen(KeyPasswordDialog(self.path.name, wrong=problem), self._typed)
+        self.app.push_screen(PasswordDialog(self.path.name, wrong=wrong), self._typed)
 
     def _typed(self, password: bytearray | None) -> None:
         if password is None:
@@ -170,7 +172,7 @@ refused the certificate (its issuer is not accepted).
         self.checking = False
         self.message.show(event.problem, "Type the password again.")
         self.refresh_bindings()
-        self.ask_password(event.problem)
+        self.ask_password(wrong=True)
 
     def on_batch_access_screen_judged(self, event: Judged) -> None:
         self.checking = False

@@ -12,7 +12,7 @@ from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings
 from sevis_tui.screens.batch_access import BatchAccessScreen
 from sevis_tui.screens.batch_status import BatchStatusScreen
-from sevis_tui.screens.key_password import KeyPasswordDialog
+from sevis_tui.screens.p12_password import PasswordDialog
 from sevis_tui.screens.sponsor import SponsorScreen
 from sevis_tui.widgets.top_bar import TopBar
 
@@ -24,7 +24,7 @@ def verdict_shown(app: SevisApp) -> str:
 
 
 async def type_password(app: SevisApp, pilot: object, password: str) -> None:
-    assert isinstance(app.screen, KeyPasswordDialog), app.screen
+    assert isinstance(app.screen, PasswordDialog), app.screen
     field = app.screen.query_one(Input)
     assert field.password  # masked
     await pilot.press(*password, "enter")  # type: ignore[attr-defined]
@@ -48,8 +48,8 @@ async def test_wrong_password_then_a_verdict_then_accepted_once_registered(
         await choose_file(pilot, "jsmith6544.p12")
 
         await type_password(app, pilot, "not the password")
-        assert isinstance(app.screen, KeyPasswordDialog)  # asked again, saying why
-        problem = str(app.screen.query_one("#key-password-problem", Static).render())
+        assert isinstance(app.screen, PasswordDialog)  # asked again, saying why
+        problem = str(app.screen.query_one("#password-problem", Static).render())
         assert "does not open jsmith6544.p12" in problem
         assert app.screen.query_one(Input).value == ""
 
