@@ -30,10 +30,10 @@ from sevis_tui.palette import FlowCommands
 from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
-    from sevis_tui.api.batch_endpoint import BatchEndpoint
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.api.models import LoginResult
+    from sevis_tui.batch_endpoint import BatchEndpoint
     from sevis_tui.cert import Policy
+    from sevis_tui.contract import LoginResult
     from sevis_tui.widgets.file_browser import FileBrowser
     from sevis_tui.widgets.message_bar import MessageBar
 
@@ -64,7 +64,7 @@ IDLE_WARNING_SECONDS = 18 * 60
 
 
 async def default_client_factory(settings: Settings) -> SevisClient:
-    from sevis_tui.api.embedded import open_client
+    from sevis_tui.embedded import open_client
 
     return await open_client(settings)
 
@@ -75,7 +75,7 @@ def system_clock() -> datetime:
 
 def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
     """The configured accepted issuers, plus the embedded demo's issuer when embedded."""
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
 
@@ -165,11 +165,19 @@ class SevisApp(KeysInOrder[None]):
             self.client = await self._client_factory(self.settings)
         return self.client
 
+    def demo_login(self) -> tuple[str, str] | None:
+        """The demo user's ID and password when the app runs its embedded demo, else None."""
+        if not self.settings.embedded:
+            return None
+        from sevis_tui.embedded import demo_credentials
+
+        return demo_credentials()
+
     async def get_batch_endpoint(self) -> BatchEndpoint:
         """The batch interface of this environment (call from a worker: the demo starts its
         listener the first time). Raises BatchError when none is configured."""
         if self.batch_endpoint is None:
-            from sevis_tui.api.batch_endpoint import open_batch_endpoint
+            from sevis_tui.batch_endpoint import open_batch_endpoint
 
             self.batch_endpoint = await asyncio.to_thread(
                 open_batch_endpoint, self.settings, self.clock

@@ -24,8 +24,8 @@ from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.api.batch_client import BatchClient, BatchIdentity, BatchReply
-    from sevis_tui.api.batch_endpoint import BatchEndpoint
     from sevis_tui.api.batch_verdict import Verdict
+    from sevis_tui.batch_endpoint import BatchEndpoint
 
 EPILOG = """\
 Exit status: 0 when the batch interface accepted (check, upload) or delivered (download);
@@ -117,7 +117,7 @@ def _password(password_file: str | None, name: str) -> bytearray:
 
 async def _run(args: argparse.Namespace, settings: Settings, identity: BatchIdentity) -> int:
     from sevis_tui.api.batch_client import BatchClient
-    from sevis_tui.api.batch_endpoint import open_batch_endpoint
+    from sevis_tui.batch_endpoint import open_batch_endpoint
 
     endpoint = await asyncio.to_thread(open_batch_endpoint, settings)
     try:

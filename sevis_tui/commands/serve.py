@@ -170,7 +170,7 @@ def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path
     import datetime as dt
     import ssl
 
-    from sevis_tui.cert import load_policy
+    from sevis_tui.policy import load_policy
     from sevis_tui.service.batch.app import create_batch_app
     from sevis_tui.service.batch.listener import (
         BatchListener,

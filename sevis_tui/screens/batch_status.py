@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sevis_tui.api.models import BatchStatus
 from sevis_tui.cert.text_report import printable
+from sevis_tui.contract import BatchStatus
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.key_line import KeyLine
 

@@ -48,8 +48,8 @@ def open_batch_endpoint(settings: Settings, clock: Clock | None = None) -> Batch
 
 
 def _embedded(settings: Settings, clock: Clock) -> BatchEndpoint:
-    from sevis_tui.cert import load_policy
     from sevis_tui.cert.factory import pem
+    from sevis_tui.policy import load_policy
     from sevis_tui.service.app import create_app
     from sevis_tui.service.batch.app import create_batch_app
     from sevis_tui.service.batch.listener import (
@@ -63,7 +63,7 @@ def _embedded(settings: Settings, clock: Clock) -> BatchEndpoint:
     try:
         create_app(database, settings=settings, demo=True, clock=clock)  # seeds the demo
         issuer = ensure_demo_issuer(now=clock())
-        policy = load_policy(settings, extra_issuers=[issuer.certificate])
+        policy = load_policy(settings, extra_issuers=[issuer.certificate], clock=clock)
         context = server_context(
             policy.accepted_issuers, identity=demo_server_identity(issuer, clock())
         )
