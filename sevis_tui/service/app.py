@@ -39,7 +39,7 @@ from sevis_tui.contract import (
     TrustedIssuer,
     encode,
 )
-from sevis_tui.service import accounts, programs, uploads
+from sevis_tui.service import accounts, programs, registrations, uploads
 from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, control_problem, verify_password
@@ -113,6 +113,7 @@ def create_app(
         Route("/programs/{number}/batch/acceptance", service.accept, methods=["POST"]),
         Route("/programs/{number}/batch/certificate", service.upload, methods=["POST"]),
         Route("/programs/{number}/batch", service.batch, methods=["GET"]),
+        Route("/batch/registrations", service.registered_with, methods=["GET"]),
         Route("/trust", service.trust, methods=["GET"]),
     ]
     app = Starlette(
@@ -211,6 +212,14 @@ class Service:
             "batch",
             lambda tx, user_id, now: programs.batch_status(tx, user_id, number),
             program=number,
+        )
+
+    async def registered_with(self, request: Request) -> Response:
+        sha256 = request.query_params.get("sha256", "")[:200]
+        return await self._as_user(
+            request,
+            "registrations",
+            lambda tx, user_id, now: registrations.registered_with(tx, user_id, sha256),
         )
 
     async def trust(self, request: Request) -> Response:
