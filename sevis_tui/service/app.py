@@ -77,17 +77,19 @@ def create_app(
     clock: Clock = utc_now,
     settings: Settings | None = None,
     demo: bool = False,
+    demo_programs: int = 0,
     extra_issuers: Sequence[x509.Certificate] = (),
     busy_timeout: float = 5.0,
 ) -> Starlette:
     """The service over the SQLite file `db_path` (created and migrated as needed).
 
-    `demo` seeds the demo programs, officials and user and accepts the demo issuer.
+    `demo` seeds the demo programs, officials and user and accepts the demo issuer;
+    `demo_programs` adds that many more active programs with the demo user as RO.
     `clock` returns aware UTC datetimes; tests pass their own to move time.
     """
     from sevis_tui.policy import load_policy
     from sevis_tui.service.agreement import ensure_agreement
-    from sevis_tui.service.demo import ensure_demo_issuer, seed
+    from sevis_tui.service.demo import ensure_demo_issuer, seed, seed_extra_programs
 
     settings = settings or shipped_settings()
     store = Store(Path(db_path), busy_timeout=busy_timeout)
@@ -99,6 +101,8 @@ def create_app(
         store.write(ensure_agreement)
         if demo:
             store.write(lambda tx: seed(tx, clock()))
+            if demo_programs:
+                store.write(lambda tx: seed_extra_programs(tx, demo_programs, clock()))
     except ApiError as error:
         # A read-only or locked database: serve anyway; writes will answer 503 and say why.
         log.warning("could not prepare the database %s: %s", db_path, error.message)
