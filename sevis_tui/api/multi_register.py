@@ -108,17 +108,20 @@ class Certificate:
     sha256: str
     subject: str
     filename: str
+    name: str = ""  # its common name, for people (the subject when it has none)
 
     @classmethod
     def from_report(cls, report: FileReport, filename: str) -> Certificate:
         """From a report without error findings; ValueError otherwise."""
         if not report.ok or report.subject is None:
             raise ValueError("the file has error findings: it cannot be registered")
+        info = report.subject
         return cls(
             report.certificates_only(),
-            report.subject.sha256,
-            report.subject.subject,
+            info.sha256,
+            info.subject,
             filename,
+            info.subject_common_name or info.subject,
         )
 
 
