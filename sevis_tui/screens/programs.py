@@ -19,6 +19,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
+from sevis_tui.screens.program_marks import Marks
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
@@ -62,6 +63,10 @@ each program's batch certificate.
   one, so typing `studen` finds the Student program. **Escape** clears the filter.
 - **Ctrl+S** changes the column the list is sorted by; **Ctrl+D** reverses the order.
 - **Enter** opens the program's *Program Sponsor Information*.
+- **Space** marks (or unmarks) the program, to register one certificate for several programs in
+  one pass; **Ctrl+A** marks all the programs shown (again: unmarks them). Only active programs
+  where you are RO or ARO can be marked. **Ctrl+G** then registers for the marked programs: the
+  agreement once, the file once, one registration per program.
 - **Ctrl+R** reloads the list. **Escape** with no filter logs you out.
 
 A certificate that expires within the warning days is highlighted: register the renewed certificate
@@ -71,6 +76,10 @@ before its first batch.
     BINDINGS = [
         Binding("enter", "open_program", "Open", id="programs.open", show=True),
         # Not letters: on a list, letters and digits always filter (widgets/type_to_filter.py).
+        # Marking first: once programs are marked, registering them is the next step.
+        Binding("ctrl+g", "register_marked", "Register marked", id="programs.register_marked"),
+        Binding("space", "mark", "Mark", id="programs.mark"),
+        Binding("ctrl+a", "mark_all", "Mark all shown", id="programs.mark_all", show=False),
         Binding("ctrl+s", "sort", "Sort", id="programs.sort"),
         Binding("ctrl+d", "sort(True)", "Reverse", id="programs.reverse", show=False),
         Binding("ctrl+r", "reload", "Reload", id="programs.reload"),
@@ -88,6 +97,7 @@ before its first batch.
         self.programs: list[ProgramSummary] = []
         self.sort_index = 0
         self.sort_reverse = False
+        self.marks = Marks()
         # Set when a screen that may change a program's registration is opened over this one.
         self._stale = False
 
@@ -113,6 +123,11 @@ before its first batch.
         return [
             ("Reload the list of programs", "Ask the service again", self.action_reload),
             ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
+            (
+                f"Register for batch processing ({len(self.marks)} programs)",
+                "One certificate for the marked programs: Space marks, Ctrl+A marks all",
+                self.action_register_marked,
+            ),
             ("Log out", "End the session and return to the login screen", self.action_back),
         ]
 
@@ -123,6 +138,7 @@ before its first batch.
 
     def show(self, programs: list[ProgramSummary]) -> None:
         self.programs = programs
+        self.marks.keep_only(programs)
         self.message.clear()
         if not self.programs:
             self.message.show(
@@ -151,8 +167,9 @@ before its first batch.
             batch = batch_cell(program, days, now)
             if layout.stacked:
                 status, batch = two_lines(status, layout.status), two_lines(batch, layout.batch)
+            marked = program.number in self.marks
             table.add_row(
-                Text(f"{program.number}\n{program.role}"),
+                Text(f"{program.number}\n{program.role}{'  ✓' if marked else ''}"),
                 Text(names[program.name], no_wrap=True)
                 + Text(f"\n{program.city}, {program.state}", style="dim"),
                 status,
@@ -168,6 +185,8 @@ before its first batch.
             f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
             " · Enter opens"
         )
+        if self.marks:
+            shown += f" · {len(self.marks)} marked"
         self.query_one("#counts", Static).update(shown)
 
     def _fit_columns(self) -> None:
@@ -246,7 +265,60 @@ before its first batch.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.query_one("#filter", Input).value)
+        if action == "register_marked":
+            return bool(self.marks)
         return True
+
+    # ------------------------------------------------------------------ marking
+
+    def _shown(self) -> list[ProgramSummary]:
+        table = self.query_one(DataTable)
+        by_number = {program.number: program for program in self.programs}
+        return [by_number[str(row.key.value)] for row in table.ordered_rows]
+
+    def action_mark(self) -> None:
+        number = self._cursor_number()
+        program = next((p for p in self.programs if p.number == number), None)
+        if program is None:
+            return
+        reason = self.marks.toggle(program)
+        if reason:
+            self.message.show(reason, "Mark another program.", tone="info")
+            return
+        self.message.clear()
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._marks_changed()
+        table.move_cursor(row=min(row + 1, table.row_count - 1))  # on to the next, as in lists
+
+    def action_mark_all(self) -> None:
+        _marked, cannot = self.marks.mark_all(self._shown())
+        if cannot:
+            self.message.show(
+                f"{cannot} of the programs shown cannot be marked: only active programs where "
+                "you are RO or ARO register.",
+                tone="info",
+            )
+        else:
+            self.message.clear()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.refill()
+        self.refresh_bindings()
+
+    def clear_marks(self) -> None:
+        self.marks.clear()
+        self._marks_changed()
+
+    def action_register_marked(self) -> None:
+        targets = self.marks.targets(self.programs)
+        if not targets:
+            return
+        from sevis_tui.screens.multi_agreement import MultiAgreementScreen
+
+        self._stale = True
+        self.app.push_screen(MultiAgreementScreen(targets))
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

@@ -1,0 +1,125 @@
+"""Batch Process Registration · Agreement, once for several programs: the same text, the list
+of programs it will be accepted for, and one acceptance recorded per program on Accept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from sevis_tui.api.errors import SevisError
+from sevis_tui.api.multi_register import AgreementChanged, MultiRegistration, Outcome, Step, Target
+from sevis_tui.screens.agreement import HEADING, AgreementScreen
+from sevis_tui.screens.multi_upload import programs_line
+
+
+class MultiAgreementScreen(AgreementScreen):
+    LOCATION = "Batch Process Registration · Agreement · Several programs"
+    HELP = f"""
+# Batch Processing Agreement, for several programs
+
+Read the **{HEADING}** once. The line above the text lists the programs it will be accepted for;
+**Accept** records one acceptance for each program (each is audited, each of this version), as if
+you had accepted it on each program's page.
+
+- Scroll with the arrows, **Page Down** and **End**. **Accept** (key **y**) becomes available once
+  you have reached the end of the text.
+- **p** prints the agreement, with the list of programs, to a file for your records.
+- **d** or **Escape** declines and returns to the Listing of Programs.
+
+If the agreement changes before you accept, nothing is accepted and the new text is shown.
+"""
+
+    class Accepting(Message):
+        def __init__(self, step: Step) -> None:
+            super().__init__()
+            self.step = step
+
+    class AllAccepted(Message):
+        def __init__(self, error: SevisError | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, targets: Sequence[Target]) -> None:
+        numbers = ", ".join(target.number for target in targets)
+        super().__init__(numbers, "")
+        self.targets = list(targets)
+        self.engine: MultiRegistration | None = None
+
+    def title_text(self) -> str:
+        return programs_line([t.number for t in self.targets], max(40, self.size.width - 2))
+
+    def action_accept(self) -> None:
+        agreement = self.agreement
+        if agreement is None or not self.read_to_end:
+            return
+        self.message.show("Recording your acceptance for each program…", tone="working")
+        self.run_worker(self._accept_all(agreement.version), group="accept", exclusive=True)
+
+    async def _accept_all(self, version: int) -> None:
+        try:
+            client = await self.sevis.get_client()
+            if self.engine is None or self.engine.agreement_version != version:
+                self.engine = MultiRegistration(client, self.targets, agreement_version=version)
+            self.engine.client = client
+            await self.engine.accept_all(self._progress)
+        except SevisError as error:
+            self.post_message(self.AllAccepted(error))
+        else:
+            self.post_message(self.AllAccepted(None))
+
+    def _progress(self, step: Step) -> None:
+        self.post_message(self.Accepting(step))
+
+    def on_multi_agreement_screen_accepting(self, event: Accepting) -> None:
+        step = event.step
+        if step.kind == "start":
+            self.message.show(
+                f"Accepting for {step.result.number} ({step.position} of {step.total})…",
+                tone="working",
+            )
+
+    def on_multi_agreement_screen_all_accepted(self, event: AllAccepted) -> None:
+        engine = self.engine
+        error = event.error
+        if isinstance(error, AgreementChanged):
+            self.message.show(error.message, "The new version is shown: read it, then accept.")
+            self.engine = None
+            self.load()
+            return
+        if error is not None:
+            if error.code in {"session_expired", "not_authenticated"}:
+                self.sevis.session_expired(self.action_accept)
+                return
+            self.show_error(error, retry=False)
+            return
+        assert engine is not None
+        if engine.stopped_because == "session":
+            self.sevis.session_expired(self.action_accept)
+            return
+        if engine.stopped_because == "agreement":
+            self.message.show(
+                "The agreement changed while it was being accepted.",
+                "The new version is shown: read it, then accept.",
+            )
+            self.engine = None
+            self.load()
+            return
+        self.message.clear()
+        self.accepted_all(engine)
+
+    def accepted_all(self, engine: MultiRegistration) -> None:
+        from sevis_tui.screens.multi_upload import MultiUploadScreen
+
+        screen = MultiUploadScreen(engine)
+        self.app.push_screen(screen)
+        refused = [r for r in engine.results if r.outcome in (Outcome.REFUSED, Outcome.FAILED)]
+        if refused:
+            first = refused[0]
+            message = first.error.message if first.error else ""
+            screen.call_after_refresh(
+                screen.message.show,
+                f"Not accepted for {', '.join(r.number for r in refused)}: {message}",
+                "The other programs go on; the results will list these too.",
+                tone="warning",
+            )
