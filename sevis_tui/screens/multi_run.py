@@ -72,7 +72,7 @@ log in again and the run carries on with the rest.
         padding: 0 1; height: 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
     MultiRunScreen #run-progress { padding: 0 1; height: 1; text-style: bold; }
-    MultiRunScreen #run-detail { padding: 0 1; height: 3; color: $text-muted; }
+    MultiRunScreen #run-detail { padding: 0 1; height: auto; max-height: 4; color: $text-muted; }
     """
 
     class Progressed(Message):
@@ -226,9 +226,11 @@ log in again and the run carries on with the rest.
         result = next((r for r in self.engine.results if r.number == number), None)
         if result is None:
             return
-        text = f"{result.number} {result.target.name}: {result.summary()}"
+        text = f"{result.number}: {result.summary()}"
         if result.error is not None and result.error.findings:
             text += " · " + "; ".join(f.message for f in result.error.findings)
+        if not result.done:
+            text += f" · What to do: {result.what_to_do()}"
         self.query_one("#run-detail", Static).update(Text(text))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
