@@ -111,15 +111,10 @@ If the agreement changes before you accept, nothing is accepted and the new text
     def accepted_all(self, engine: MultiRegistration) -> None:
         from sevis_tui.screens.multi_upload import MultiUploadScreen
 
-        screen = MultiUploadScreen(engine)
-        self.app.push_screen(screen)
+        note = ""
         refused = [r for r in engine.results if r.outcome in (Outcome.REFUSED, Outcome.FAILED)]
         if refused:
-            first = refused[0]
-            message = first.error.message if first.error else ""
-            screen.call_after_refresh(
-                screen.message.show,
-                f"Not accepted for {', '.join(r.number for r in refused)}: {message}",
-                "The other programs go on; the results will list these too.",
-                tone="warning",
-            )
+            first = refused[0].error.message if refused[0].error else ""
+            numbers = ", ".join(r.number for r in refused)
+            note = f"Not accepted for {numbers}: {first} The other programs go on."
+        self.app.push_screen(MultiUploadScreen(engine, note=note))

@@ -70,9 +70,11 @@ also holds your private key works too: only its certificate is sent.
     MultiUploadScreen #chosen-line { padding: 0 1; height: 1; color: $text-muted; }
     """
 
-    def __init__(self, engine: MultiRegistration) -> None:
+    def __init__(self, engine: MultiRegistration, *, note: str = "") -> None:
         super().__init__()
         self.engine = engine
+        # What the acceptances left to say (a program that refused), shown on arrival.
+        self.note = note
         self.report: FileReport | None = None
         self.path: str | None = None
 
@@ -85,6 +87,10 @@ also holds your private key works too: only its certificate is sent.
             settings, self.sevis.state.last_folder, self.sevis.get_policy
         )
         yield KeyLine()
+
+    def on_mount(self) -> None:
+        if self.note:
+            self.message.show(self.note, "Choose the certificate file.", tone="warning")
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

@@ -47,7 +47,7 @@ async def mark_all_three(pilot: Any) -> ProgramsScreen:
     return screen
 
 
-async def through_agreement_and_file(pilot: Any) -> None:
+async def through_agreement_and_file(pilot: Any, accepted_for: int = 3) -> None:
     app = pilot.app
     await pilot.press("ctrl+g")
     await settle(pilot)
@@ -60,6 +60,8 @@ async def through_agreement_and_file(pilot: Any) -> None:
     await pilot.press("y")
     await settle(pilot)
     assert isinstance(app.screen, MultiUploadScreen), message_text(app)
+    engine = app.screen.engine
+    assert sum(r.accepted_version == 1 for r in engine.results) == accepted_for
     await choose_file(pilot, "jsmith6544.pem")
     await pilot.press("u")
     await settle(pilot)
@@ -170,3 +172,106 @@ async def test_escape_stops_before_the_next_program(settings: Settings, home: Pa
         await settle(pilot)
         assert run.engine.all_done
     assert per_program(database, "registrations") == dict.fromkeys(THREE, 1)
+
+
+async def test_an_officer_removed_after_marking_is_refused_then_retried(
+    settings: Settings, home: Path
+) -> None:
+    database = home / "removed.db"
+    _transport, factory = faulty_factory(database)
+    app = SevisApp(settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await mark_all_three(pilot)
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            removed = connection.execute(
+                "SELECT * FROM officials WHERE program = 'P-1-00003' AND user_id = 'jsmith6544'"
+            ).fetchone()
+            connection.execute("DELETE FROM officials WHERE program = 'P-1-00003'"
+                               " AND user_id = 'jsmith6544'")  # fmt: skip
+            connection.commit()
+        await through_agreement_and_file(pilot, accepted_for=2)
+        run = app.screen
+        assert isinstance(run, MultiRunScreen)
+        assert [str(r.outcome) for r in run.engine.results] == [
+            "registered",
+            "registered",
+            "refused",
+        ]
+        assert "not the RO or an ARO" in run.engine.results[2].summary()
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            connection.execute("INSERT INTO officials VALUES (?, ?, ?)", tuple(removed))
+            connection.commit()
+        await pilot.press("r")
+        await settle(pilot)
+        assert run.engine.all_done
+    assert per_program(database, "registrations") == dict.fromkeys(THREE, 1)
+    assert per_program(database, "acceptances") == dict.fromkeys(THREE, 1)
+
+
+async def test_a_session_that_ends_half_way_logs_in_again_and_carries_on(
+    settings: Settings, home: Path
+) -> None:
+    from sevis_tui.screens.login import LoginScreen
+
+    from .faults import session_ended
+
+    database = home / "session.db"
+    transport, factory = faulty_factory(database)
+    app = SevisApp(settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await mark_all_three(pilot)
+        transport.arm("P-1-00002/batch/certificate", session_ended)
+        await through_agreement_and_file(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot)
+        run = app.screen
+        assert isinstance(run, MultiRunScreen)
+        assert run.engine.all_done, [str(r.outcome) for r in run.engine.results]
+        assert "All 3 programs are registered" in message_text(app)
+    assert per_program(database, "registrations") == dict.fromkeys(THREE, 1)
+
+
+async def test_fifty_programs_marked(settings: Settings, home: Path) -> None:
+    from sevis_tui.service.demo import seed_extra_programs
+    from sevis_tui.service.store import Store
+
+    database = home / "fifty.db"
+    _transport, factory = faulty_factory(database)
+    store = Store(database)
+    store.write(lambda tx: seed_extra_programs(tx, 47, _now()))
+    store.close()
+    app = SevisApp(settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProgramsScreen) and len(screen.marks) == 50
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "For 50 programs: " in str(app.screen.query_one("#agreement-title").render())
+        assert "more" in str(app.screen.query_one("#agreement-title").render())
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await choose_file(pilot, "jsmith6544.pem")
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgramsConfirmDialog) and len(app.screen.lines) == 50
+        await pilot.press("y")
+        await settle(pilot)
+        run = app.screen
+        assert isinstance(run, MultiRunScreen) and run.engine.all_done
+        assert "50 of 50 registered" in str(run.query_one("#run-progress").render())
+    assert len(per_program(database, "registrations")) == 50
+    assert len(per_program(database, "acceptances")) == 50
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
