@@ -9,6 +9,7 @@ from textual.message import Message
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.multi_register import AgreementChanged, MultiRegistration, Outcome, Step, Target
+from sevis_tui.contract import Agreement
 from sevis_tui.screens.agreement import HEADING, AgreementScreen
 from sevis_tui.screens.multi_upload import programs_line
 
@@ -45,6 +46,19 @@ If the agreement changes before you accept, nothing is accepted and the new text
         super().__init__(numbers, "")
         self.targets = list(targets)
         self.engine: MultiRegistration | None = None
+        # Why the text was loaded again (the agreement changed), said once it is shown.
+        self.changed_note = ""
+
+    def show(self, agreement: Agreement) -> None:
+        super().show(agreement)
+        if self.changed_note:
+            self.message.show(self.changed_note, "The new version is shown: read it, then accept.")
+            self.changed_note = ""
+
+    def _changed(self, note: str) -> None:
+        self.engine = None
+        self.changed_note = note
+        self.load()
 
     def title_text(self) -> str:
         return programs_line([t.number for t in self.targets], max(40, self.size.width - 2))
@@ -83,9 +97,7 @@ If the agreement changes before you accept, nothing is accepted and the new text
         engine = self.engine
         error = event.error
         if isinstance(error, AgreementChanged):
-            self.message.show(error.message, "The new version is shown: read it, then accept.")
-            self.engine = None
-            self.load()
+            self._changed(error.message)
             return
         if error is not None:
             if error.code in {"session_expired", "not_authenticated"}:
@@ -98,12 +110,7 @@ If the agreement changes before you accept, nothing is accepted and the new text
             self.sevis.session_expired(self.action_accept)
             return
         if engine.stopped_because == "agreement":
-            self.message.show(
-                "The agreement changed while it was being accepted.",
-                "The new version is shown: read it, then accept.",
-            )
-            self.engine = None
-            self.load()
+            self._changed("The agreement changed while it was being accepted.")
             return
         self.message.clear()
         self.accepted_all(engine)

@@ -275,3 +275,35 @@ def _now() -> Any:
     import datetime as dt
 
     return dt.datetime.now(dt.UTC)
+
+
+async def test_a_new_agreement_version_before_accept_accepts_nothing(
+    settings: Settings, home: Path
+) -> None:
+    database = home / "agreement.db"
+    _transport, factory = faulty_factory(database)
+    app = SevisApp(settings, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await mark_all_three(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        from sevis_tui.service.agreement import AGREEMENT_TEXT
+
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            connection.execute(
+                "INSERT INTO agreements (version, title, text, effective)"
+                " VALUES (2, 'Batch Processing Agreement', ?, '2026-12-01')",
+                (AGREEMENT_TEXT + "\n\n9. A requirement added in version 2.\n",),
+            )
+            connection.commit()
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MultiAgreementScreen)
+        assert "you read version 1, the current one is version 2" in message_text(app)
+        assert screen.agreement is not None and screen.agreement.version == 2
+        assert not screen.read_to_end  # the new text must be read
+    assert per_program(database, "acceptances") == {}
