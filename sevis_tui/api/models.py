@@ -62,6 +62,9 @@ class BatchSummary:
     subject: str | None  # the current certificate's subject (RFC 4514)
     confirmation: str | None = None
     registered_at: dt.datetime | None = None
+    # The current certificate's SHA-256 (as CertificateSummary.sha256): which programs hold
+    # the same certificate, for renewing it everywhere (None from a service that omits it).
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
