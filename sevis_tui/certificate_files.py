@@ -68,12 +68,21 @@ def folder_problem(folder: Path) -> str:
     )
 
 
-def write_error(path: Path, error: OSError) -> str:
-    """An OSError while writing, as one line that says what to do."""
+def write_error(error: OSError) -> str:
+    """An OSError from the writers here, as one line that says what to do."""
+    path = error.filename
     if isinstance(error, FileExistsError):
         return f"{path} already exists (it appeared meanwhile); nothing was replaced."
     reason = error.strerror or str(error)
     return f"Cannot write {path}: {reason}. Choose a folder you can write to; nothing was kept."
+
+
+def _write(path: Path, data: bytes, mode: int, overwrite: bool) -> None:
+    """write_atomic, with any failure naming the file meant (not its temporary twin)."""
+    try:
+        write_atomic(path, data, mode, overwrite=overwrite)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def write_request(files: RequestFiles, key_pem: bytes, csr_pem: bytes, *, overwrite: bool) -> None:
@@ -83,9 +92,9 @@ def write_request(files: RequestFiles, key_pem: bytes, csr_pem: bytes, *, overwr
     given back.
     """
     csr_was_there = files.csr.exists()
-    write_atomic(files.csr, csr_pem, PUBLIC, overwrite=overwrite)
+    _write(files.csr, csr_pem, PUBLIC, overwrite)
     try:
-        write_atomic(files.key, key_pem, PRIVATE, overwrite=overwrite)
+        _write(files.key, key_pem, PRIVATE, overwrite)
     except BaseException:
         if not csr_was_there:
             with contextlib.suppress(OSError):
@@ -94,7 +103,7 @@ def write_request(files: RequestFiles, key_pem: bytes, csr_pem: bytes, *, overwr
 
 
 def write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
-    write_atomic(path, data, PRIVATE, overwrite=overwrite)
+    _write(path, data, PRIVATE, overwrite)
 
 
 def write_certificate_pair(
@@ -102,9 +111,9 @@ def write_certificate_pair(
 ) -> None:
     """Both forms of the certificate, or neither (a new .pem is removed if the .cer fails)."""
     pem_was_there = pem_path.exists()
-    write_atomic(pem_path, pem, PUBLIC, overwrite=overwrite)
+    _write(pem_path, pem, PUBLIC, overwrite)
     try:
-        write_atomic(cer_path, der, PUBLIC, overwrite=overwrite)
+        _write(cer_path, der, PUBLIC, overwrite)
     except BaseException:
         if not pem_was_there:
             with contextlib.suppress(OSError):

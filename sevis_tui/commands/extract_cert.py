@@ -6,11 +6,15 @@ The engine is imported inside `run`, so `sevis-tui --help` stays quick.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
+
+Clock = Callable[[], dt.datetime]
 
 EPILOG = """\
 Writes STEM.pem (text) and STEM.cer (binary, DER) into --out-dir (default: the .p12's folder):
@@ -37,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace files that exist")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = None) -> int:
+    """clock: the time the checks are made at (tests move it); default the system's."""
     from sevis_tui.cert import demo_issuers, inspect_path, load_policy
     from sevis_tui.cert.bundle import BundleError, certificate_files, extract_certificate
     from sevis_tui.cert.text_report import make_console, render_report
@@ -85,8 +90,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         write_certificate_pair(pem_path, cer_path, pem, der, overwrite=args.force)
     except OSError as error:
-        raise CommandError(write_error(Path(error.filename or folder), error)) from None
-    report = inspect_path(pem_path, load_policy(settings, extra_issuers=demo_issuers(settings)))
+        raise CommandError(write_error(error)) from None
+    report = inspect_path(
+        pem_path, load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
+    )
     console = make_console(sys.stdout)
     console.print(
         f"Wrote {display(pem_path)} and {display(cer_path)}: the certificate alone, for upload."

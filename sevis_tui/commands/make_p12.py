@@ -6,7 +6,9 @@ The engine is imported inside `run`, so `sevis-tui --help` stays quick.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,8 @@ from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.cert.bundle import BundleError
+
+Clock = Callable[[], dt.datetime]
 
 EPILOG = """\
 Checks that the key belongs to the certificate, completes the chain from the certificate file
@@ -58,7 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace the .p12 if it exists")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = None) -> int:
+    """clock: the time the checks are made at (tests move it); default the system's."""
     from sevis_tui.cert import demo_issuers, inspect_path, load_policy
     from sevis_tui.cert.bundle import (
         LEGACY_WARNING,
@@ -97,7 +102,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     problem = folder_problem(out.parent)
     if problem:
         raise CommandError(problem)
-    policy = load_policy(settings, extra_issuers=demo_issuers(settings))
+    policy = load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
     try:
         try:
             key = read_private_key(key_data, None, display(key_path))
@@ -127,7 +132,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         write_private(out, made.data, overwrite=args.force)
     except OSError as error:
-        raise CommandError(write_error(out, error)) from None
+        raise CommandError(write_error(error)) from None
     report = inspect_path(out, policy, password=passphrase)
     console = make_console(sys.stdout)
     form = "legacy: 3DES and SHA-1" if made.legacy else "AES-256-CBC, PBKDF2-HMAC-SHA256"

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         write_request(files, encrypted_key_pem(key, passphrase), csr_pem(csr), overwrite=args.force)
     except OSError as error:
-        raise CommandError(write_error(Path(error.filename or folder), error)) from None
+        raise CommandError(write_error(error)) from None
     summary = summarize(csr)
     vendors = vendor_list(
         load_policy(settings, extra_issuers=demo_issuers(settings)).accepted_issuers

@@ -77,6 +77,7 @@ def run(
     factory = client_factory or _open_client
     now_of = clock or (lambda: dt.datetime.now(dt.UTC))
     login, programs = asyncio.run(_fetch(settings, factory, user_id, password))
+    programs.sort(key=lambda program: program.number)
     return _report(args, login, programs, now_of(), within)
 
 
