@@ -45,6 +45,20 @@ def extracted_files(folder: Path, p12: Path) -> tuple[Path, Path]:
     return folder / f"{p12.stem}.pem", folder / f"{p12.stem}.cer"
 
 
+def likely_file(folder: Path, names: list[str], endings: tuple[str, ...]) -> Path:
+    """The first of `names` that exists in folder, else its newest file with one of `endings`."""
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+    try:
+        found = [p for p in folder.iterdir() if p.suffix.lower() in endings and p.is_file()]
+    except OSError:
+        found = []
+    if found:
+        return max(found, key=lambda p: (p.stat().st_mtime, p.name))
+    return folder / names[0]
+
+
 def existing(paths: tuple[Path, ...]) -> list[Path]:
     return [path for path in paths if path.exists() or path.is_symlink()]
 
