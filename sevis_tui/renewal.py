@@ -112,12 +112,16 @@ def left_phrase(left: int) -> str:
     return f"{left} day{'s' * (left != 1)} left"
 
 
+def and_join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def notice(items: Sequence[Expiring]) -> tuple[str, str]:
     """The notice after login (message, remedy) naming every program to renew for."""
-    parts = [f"{', '.join(item.numbers)} ({left_phrase(item.days_left)})" for item in items]
-    count = sum(len(item.programs) for item in items)
-    what = "certificate" if count == 1 else "certificates"
-    message = f"Renew soon: the registered {what} of {'; '.join(parts)}."
+    parts = [f"{and_join(item.numbers)} ({left_phrase(item.days_left)})" for item in items]
+    message = "Renew soon: the certificate registered for " + "; the one for ".join(parts) + "."
     remedy = (
         "Get the renewed certificate from your vendor, then press Ctrl+N to register it for "
         "each program that holds the old one."
