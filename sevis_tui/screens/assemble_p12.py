@@ -99,8 +99,9 @@ Puts your private key and your certificate into the `.p12` file the batch client
 
     @on(Input.Changed, "#cert")
     def _cert_changed(self, event: Input.Changed) -> None:
-        # The .p12 follows the certificate's name until the officer types a name of their own.
-        if not self._out_edited and event.value.strip():
+        # The .p12 follows the certificate's name as the officer edits it, until they type a
+        # name of their own.
+        if event.input.has_focus and not self._out_edited and event.value.strip():
             out = Path(event.value.strip()).with_suffix(".p12")
             self.query_one("#out", Input).value = str(out)
 

@@ -296,8 +296,11 @@ def test_openssl_reads_what_make_p12_wrote(
     err = capsys.readouterr().err
     assert ("weaker" in err) == legacy
     done = subprocess.run(
-        [openssl, "pkcs12", "-info", "-noout", "-in", str(requested / "jsmith6544.p12")]
-        + ["-passin", f"file:{requested / 'p12-pass'}"],
+        [
+            *(openssl, "pkcs12", "-info", "-noout"),
+            *("-in", str(requested / "jsmith6544.p12")),
+            *("-passin", f"file:{requested / 'p12-pass'}"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -341,7 +344,7 @@ def test_extract_with_a_wrong_passphrase(
     assert not out_dir.exists() or not list(out_dir.iterdir())
 
 
-# --------------------------------------------------------------------------- inspect --expiring-within
+# ------------------------------------------------------------------ inspect --expiring-within
 
 
 def test_inspect_expiring_within_turns_expires_soon_into_an_error(
