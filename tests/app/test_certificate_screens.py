@@ -289,3 +289,76 @@ async def test_extract_the_certificate_from_the_p12(
         assert written.read_bytes() == (issued / "jsmith6544.pem").read_bytes()
         assert (issued / "upload" / "batch.cer").exists()
         assert "Wrote batch.pem and batch.cer" in message_text(app)
+
+
+async def test_request_into_a_folder_that_cannot_be_written(
+    plain_settings: Settings, home: Path, immutable_folder: Path
+) -> None:
+    app = snapshot_app(plain_settings, home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        fill(app, name="Jordan Smith", email="js@example.edu", organization="Example U")
+        fill(app, user_id="jsmith6544", folder=str(immutable_folder))
+        await passphrases(pilot, KEY_PASS, KEY_PASS)
+        said = message_text(app)
+        assert "Cannot write" in said or "not writable" in said, said
+        assert "Traceback" not in said and not form(app).showing_result
+        assert app.focused is form(app).query_one("#folder")
+        assert value(app, "name") == "Jordan Smith"
+        assert not list(immutable_folder.iterdir())
+
+
+# --------------------------------------------------------------------------- replacing files
+
+
+async def test_assemble_replaces_a_p12_only_after_a_second_yes(
+    plain_settings: Settings, home: Path, issued: Path
+) -> None:
+    target = issued / "batch.p12"
+    target.write_bytes(b"the batch client's current file")
+    app = snapshot_app(plain_settings, home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_assemble(pilot, issued)
+        fill(app, key_passphrase=KEY_PASS)
+        await passphrases(pilot, P12_PASS, P12_PASS)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "batch.p12 already exists" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert "Nothing was replaced" in message_text(app)
+        assert target.read_bytes() == b"the batch client's current file"
+        fill(app, key_passphrase=KEY_PASS)
+        await passphrases(pilot, P12_PASS, P12_PASS)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Wrote batch.p12" in message_text(app) and mode(target) == 0o600
+
+
+async def test_extract_replaces_only_after_a_second_yes(
+    plain_settings: Settings, home: Path, issued: Path
+) -> None:
+    app = snapshot_app(plain_settings, home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_assemble(pilot, issued)
+        fill(app, key_passphrase=KEY_PASS)
+        await passphrases(pilot, P12_PASS, P12_PASS)
+        (issued / "batch.pem").write_text("an older certificate")
+        open_extract_certificate(app)
+        await settle(pilot)
+        fill(app, p12=str(issued / "batch.p12"), folder=str(issued))
+        form(app).query_one("#passphrase", Input).focus()
+        await pilot.press(*P12_PASS, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "batch.pem already exists" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert (issued / "batch.pem").read_text() == "an older certificate"
+        assert not (issued / "batch.cer").exists()
+        await pilot.press(*P12_PASS, "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (issued / "batch.pem").read_bytes() == (issued / "jsmith6544.pem").read_bytes()

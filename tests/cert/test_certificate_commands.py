@@ -10,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -189,20 +188,6 @@ def test_a_folder_that_is_not_writable_is_said_before_anything_is_made(
     assert request(work, out=locked) == 2
     assert "not writable" in capsys.readouterr().err
     assert not list(locked.iterdir())
-
-
-@pytest.fixture
-def immutable_folder(work: Path) -> Iterator[Path]:
-    """A folder nobody can write into, root included (chattr +i), if the system allows."""
-    folder = work / "immutable"
-    folder.mkdir()
-    chattr = shutil.which("chattr")
-    if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False).returncode:
-        pytest.skip("cannot make a folder read-only here (no chattr +i)")
-    try:
-        yield folder
-    finally:
-        subprocess.run([chattr, "-i", str(folder)], check=False)
 
 
 def test_a_refused_write_leaves_nothing_half_written(
