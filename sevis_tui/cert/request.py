@@ -194,8 +194,10 @@ def summarize(csr: x509.CertificateSigningRequest) -> RequestSummary:
     return RequestSummary(name_text(csr.subject), fingerprint(der, "sha256"), key)
 
 
-def next_steps(csr_file: str, key_file: str, vendors: str) -> list[str]:
-    """What to do with the CSR, in order; `vendors` names the accepted issuers ("A, B or C")."""
+def next_steps(csr_file: str, key_file: str, vendors: str, assemble: str = "") -> list[str]:
+    """What to do with the CSR, in order; `vendors` names the accepted issuers ("A, B or C").
+    `assemble` says how to make the .p12 where the steps are read (the command by default)."""
+    assemble = assemble or f"sevis-tui make-p12 --key {key_file} --cert CERTIFICATE"
     return [
         f"Order a personal certificate with client authentication from an issuer SEVIS "
         f"accepts ({vendors}); vendors sell it as a personal, S/MIME or client "
@@ -205,6 +207,5 @@ def next_steps(csr_file: str, key_file: str, vendors: str) -> list[str]:
         f"Keep {key_file} and its passphrase safe: the certificate works only with this key. "
         "Never send the key to anyone, the vendor included.",
         f"When the certificate arrives, put key and certificate into the batch client's file: "
-        f"sevis-tui make-p12 --key {key_file} --cert CERTIFICATE; then register the "
-        "certificate for each of your programs.",
+        f"{assemble}; then register the certificate for each of your programs.",
     ]

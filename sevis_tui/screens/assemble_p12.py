@@ -47,6 +47,7 @@ class Written:
 
 class AssembleP12Screen(CertificateFormScreen):
     LOCATION = "Assemble the batch client's PKCS#12"
+    INTRO = "Your key and the vendor's certificate, checked, into the batch client's .p12."
     SUBMIT_HINT = "Enter on the last field checks and writes the .p12"
     HELP = """
 # Assemble the batch client's PKCS#12
@@ -212,6 +213,6 @@ Puts your private key and your certificate into the `.p12` file the batch client
                 "Give it to the batch client with its passphrase; register the certificate.",
                 tone="info",
             )
-        form = "3DES, SHA-1 (legacy)" if written.legacy else "AES-256-CBC, PBKDF2-HMAC-SHA256"
+        form = "legacy: 3DES, SHA-1" if written.legacy else "AES-256-CBC, PBKDF2-HMAC-SHA256"
         heading = Text(f"{written.path}  ({form})\n", style="bold")
         self.show_result([heading, report_renderable(written.report)])

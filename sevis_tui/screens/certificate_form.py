@@ -82,6 +82,7 @@ class CertificateFormScreen(SevisScreen):
     """A form, then its result. Subclasses give `form_fields()` and call `run_job()`."""
 
     SUBMIT_HINT: ClassVar[str] = "Enter on the last field starts"
+    INTRO: ClassVar[str] = ""  # one line under the title: what the screen is for
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="screen.back"),
@@ -95,6 +96,8 @@ class CertificateFormScreen(SevisScreen):
     CertificateFormScreen .field-row.-focused .field-label { text-style: bold reverse; }
     CertificateFormScreen .field-row Input { width: 1fr; }
     CertificateFormScreen #form-hint { color: $text-muted; height: auto; }
+    CertificateFormScreen #form-intro { height: auto; margin-bottom: 1; }
+    CertificateFormScreen.-short #form-intro { margin-bottom: 0; }
     CertificateFormScreen #result { height: 1fr; padding: 0 1; display: none; }
     CertificateFormScreen.-result #result { display: block; }
     CertificateFormScreen.-result #form { display: none; }
@@ -124,6 +127,8 @@ class CertificateFormScreen(SevisScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         with VerticalScroll(id="form"):
+            if self.INTRO:
+                yield Static(self.INTRO, id="form-intro", markup=False)
             for label, field in self.form_fields():
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")

@@ -24,6 +24,7 @@ class Extracted:
 
 class ExtractCertificateScreen(CertificateFormScreen):
     LOCATION = "Extract the certificate from a .p12"
+    INTRO = "The certificate alone (.pem and .cer) from a .p12: the file to upload."
     SUBMIT_HINT = "Enter on the passphrase writes the certificate"
     HELP = """
 # Extract the certificate from a .p12

@@ -37,6 +37,7 @@ class Made:
 
 class RequestCertificateScreen(CertificateFormScreen):
     LOCATION = "Request a certificate"
+    INTRO = "A new private key and the request (CSR) for your vendor; nothing is sent."
     SUBMIT_HINT = "Enter on the last field makes the key and the request"
     HELP = """
 # Request a certificate
@@ -160,7 +161,8 @@ certificate together. **e** returns to the form; **Escape** closes this screen.
             raise JobFailed(write_error(error), field="folder") from None
         summary = summarize(csr)
         vendors = vendor_list(self.sevis.get_policy().accepted_issuers)
-        steps = next_steps(files.csr.name, files.key.name, vendors)
+        assemble = "Assemble the batch client's PKCS#12, in the palette (Ctrl+P)"
+        steps = next_steps(files.csr.name, files.key.name, vendors, assemble)
         return Made(
             files, summary.subject, summary.key, summary.sha256, request.decode("ascii"), steps
         )

@@ -49,9 +49,14 @@ class ChoiceField(Widget, Generic[Value], can_focus=True):
         label = self.choices[self.index][0]
         text = Text("< ", style="dim")
         text.append(label)
-        text.append(
-            f" >  {self.index + 1} of {len(self.choices)}, left/right to change", style="dim"
-        )
+        text.append(" >", style="dim")
+        # The longest hint that fits: a cut-off "1 of 4," reads as a mistake.
+        count = f"{self.index + 1} of {len(self.choices)}"
+        room = self.content_size.width - text.cell_len
+        for hint in (f"  {count}, left/right to change", f"  {count}, left/right", f"  {count}"):
+            if len(hint) <= room:
+                text.append(hint, style="dim")
+                break
         return text
 
     def action_move(self, step: int) -> None:
