@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sevis_tui.api.models import ProgramSummary
+from sevis_tui.contract.models import ProgramSummary
 
 ACTIVE = "PROGRAM ACTIVE"  # only an active program can register (docs/domain.md)
 

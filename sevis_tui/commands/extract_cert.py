@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = None) -> int:
     """clock: the time the checks are made at (tests move it); default the system's."""
-    from sevis_tui.cert import demo_issuers, inspect_path, load_policy
+    from sevis_tui.cert import inspect_path
     from sevis_tui.cert.bundle import BundleError, certificate_files, extract_certificate
     from sevis_tui.cert.text_report import make_console, render_report
     from sevis_tui.certificate_files import (
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
     )
     from sevis_tui.commands.make_p12 import refused
     from sevis_tui.commands.secrets import display, existing_secret
+    from sevis_tui.policy import demo_issuers, load_policy
 
     source = Path(args.p12).expanduser()
     try:

@@ -88,7 +88,7 @@ def _read_password(path: str) -> bytes | str:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
         raise CommandError(
@@ -189,13 +189,15 @@ def for_command_line(report: FileReport, *, expiry_is_error: bool = False) -> Fi
     expiry_is_error (--expiring-within), "expires soon" is an error."""
     import dataclasses
 
+    import msgspec
+
     def promoted(found: Finding) -> bool:
         return expiry_is_error and found.code == "expires_soon"
 
     if not any(f.code in _COMMAND_LINE_REMEDIES or promoted(f) for f in report.findings):
         return report
     findings = [
-        dataclasses.replace(
+        msgspec.structs.replace(
             found,
             remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy),
             severity="error" if promoted(found) else found.severity,

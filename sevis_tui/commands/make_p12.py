@@ -64,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = None) -> int:
     """clock: the time the checks are made at (tests move it); default the system's."""
-    from sevis_tui.cert import demo_issuers, inspect_path, load_policy
+    from sevis_tui.cert import inspect_path
     from sevis_tui.cert.bundle import (
         LEGACY_WARNING,
         BundleError,
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
         write_private,
     )
     from sevis_tui.commands.secrets import display, existing_secret, new_passphrase
+    from sevis_tui.policy import demo_issuers, load_policy
 
     key_path, cert_path = Path(args.key).expanduser(), Path(args.cert).expanduser()
     limit = settings.certificates.max_file_bytes

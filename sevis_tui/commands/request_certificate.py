@@ -60,7 +60,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from sevis_tui.cert import demo_issuers, load_policy
     from sevis_tui.cert.request import (
         RequestDetails,
         build_csr,
@@ -80,6 +79,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         write_request,
     )
     from sevis_tui.commands.secrets import display, new_passphrase
+    from sevis_tui.policy import demo_issuers, load_policy
 
     details = RequestDetails(
         **{field: _detail(args, field, option, label) for field, option, label in FIELDS}

@@ -17,7 +17,7 @@ from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.api.models import LoginResult, ProgramSummary
+    from sevis_tui.contract.models import LoginResult, ProgramSummary
 
 Clock = Callable[[], dt.datetime]
 ClientFactory = Callable[[Settings], Awaitable["SevisClient"]]
@@ -82,7 +82,7 @@ def run(
 
 
 async def _open_client(settings: Settings) -> SevisClient:
-    from sevis_tui.api.embedded import open_client
+    from sevis_tui.embedded import open_client
 
     return await open_client(settings)
 
@@ -144,8 +144,10 @@ def _print_json(
 ) -> None:
     import json
 
-    from sevis_tui.api.models import to_json
     from sevis_tui.renewal import program_days_left
+
+    def to_json(value: dt.date | None) -> str | None:
+        return value.isoformat() if value is not None else None
 
     user = login.user
     rows: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import ProgramSummary
+from sevis_tui.contract import ProgramSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.renewal import Expiring, expiring, notice, program_days_left
 from sevis_tui.screens.base import SevisScreen

@@ -14,10 +14,10 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.api.embedded import EMBEDDED_BASE_URL
 from sevis_tui.app import SevisApp
 from sevis_tui.cert.factory import make_personal, pem
 from sevis_tui.config import Settings
+from sevis_tui.embedded import EMBEDDED_BASE_URL
 from sevis_tui.screens.agreement import AgreementScreen
 from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
