@@ -75,16 +75,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _read_password(path: str) -> bytes | str:
-    """The password (first line, without its line ending), or an error message."""
-    try:
-        with open(path, "rb") as handle:
-            first = handle.read(4096).splitlines()
-    except OSError as error:
-        return f"cannot read the password file {path}: {error.strerror or error}"
-    return first[0] if first else b""
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
@@ -96,10 +86,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     password: bytes | None = None
     if args.password_file:
-        read = _read_password(args.password_file)
-        if isinstance(read, str):
-            raise CommandError(read)
-        password = read
+        from sevis_tui.commands.secrets import read_secret_file
+
+        password_text = read_secret_file(args.password_file, "password", may_be_empty=True)
+        password = password_text.encode("utf-8")
     if args.jobs is not None and args.jobs < 1:
         raise CommandError("--jobs must be 1 or more")
     if args.key and not os.path.exists(args.key):

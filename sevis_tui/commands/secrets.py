@@ -17,8 +17,9 @@ from sevis_tui.cert.passphrase import passphrase_problem
 from sevis_tui.commands import CommandError
 
 
-def read_secret_file(path: str, what: str) -> str:
-    """The first line of a private file, without its line ending; '-' reads standard input."""
+def read_secret_file(path: str, what: str, *, may_be_empty: bool = False) -> str:
+    """The first line of a private file, without its line ending; '-' reads standard input.
+    may_be_empty: an empty line is the secret (a PKCS#12 can have an empty password)."""
     if path == "-":
         return sys.stdin.readline().rstrip("\r\n")
     try:
@@ -33,7 +34,7 @@ def read_secret_file(path: str, what: str) -> str:
             f"other users can read the {what} file {path}; make it private first: "
             f"chmod 600 {shlex.quote(path)}"
         )
-    if not first:
+    if not first and not may_be_empty:
         raise CommandError(f"the {what} file {path} is empty: put the {what} on its first line")
     return first
 
@@ -54,10 +55,12 @@ def new_passphrase(path: str | None, what: str) -> bytes:
     return first.encode("utf-8")
 
 
-def existing_secret(path: str | None, prompt: str, what: str, option: str) -> bytes:
+def existing_secret(
+    path: str | None, prompt: str, what: str, option: str, *, may_be_empty: bool = False
+) -> bytes:
     """A passphrase or password that exists already: from a file, or typed once, masked."""
     if path is not None:
-        return read_secret_file(path, what).encode("utf-8")
+        return read_secret_file(path, what, may_be_empty=may_be_empty).encode("utf-8")
     _need_terminal(f"{option} FILE")
     import getpass
 

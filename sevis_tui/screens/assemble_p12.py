@@ -16,7 +16,6 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from sevis_tui.cert import FileReport
-from sevis_tui.cert.passphrase import passphrase_problem
 from sevis_tui.certificate_files import likely_file
 from sevis_tui.screens.certificate_form import CertificateFormScreen, JobFailed, text_field
 from sevis_tui.screens.save_dialog import shown_path
@@ -123,13 +122,10 @@ Puts your private key and your certificate into the `.p12` file the batch client
         if problem:
             self.refuse(problem, field="out")
             return
-        first, second = self.take_secret("passphrase"), self.take_secret("passphrase-again")
-        problem = passphrase_problem(first, second)
-        if problem:
-            self.refuse(problem, field="passphrase")
+        passphrase = self.take_new_passphrase()
+        if passphrase is None:
             return
         key_secret = self.take_secret("key-passphrase").encode("utf-8") or None
-        passphrase = first.encode("utf-8")
         legacy = self.query_one("#form-choice", ChoiceField).value
         key, cert = self.path("key"), self.path("cert")
 

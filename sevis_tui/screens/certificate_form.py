@@ -26,6 +26,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from sevis_tui.cert.findings import Finding
+from sevis_tui.cert.passphrase import passphrase_problem
 from sevis_tui.cert.text_report import finding_lines, printable
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
@@ -161,6 +162,15 @@ class CertificateFormScreen(SevisScreen):
         field = self.query_one(f"#{field_id}", Input)
         value, field.value = field.value, ""
         return value
+
+    def take_new_passphrase(self) -> bytes | None:
+        """The new passphrase typed twice (both fields emptied), or None once refused."""
+        first, second = self.take_secret("passphrase"), self.take_secret("passphrase-again")
+        problem = passphrase_problem(first, second)
+        if problem:
+            self.refuse(problem, field="passphrase")
+            return None
+        return first.encode("utf-8")
 
     def path(self, field_id: str) -> Path:
         return Path(self.text(field_id).strip()).expanduser()

@@ -13,7 +13,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
-from sevis_tui.cert.passphrase import passphrase_problem
 from sevis_tui.cert.request import DEFAULT_KEY, KEY_CHOICES, KeyChoice, RequestDetails
 from sevis_tui.certificate_files import RequestFiles
 from sevis_tui.screens.certificate_form import CertificateFormScreen, JobFailed, text_field
@@ -104,14 +103,11 @@ certificate together. **e** returns to the form; **Escape** closes this screen.
         if problem:
             self.refuse(problem, field="folder")
             return
-        first, second = self.take_secret("passphrase"), self.take_secret("passphrase-again")
-        problem = passphrase_problem(first, second)
-        if problem:
-            self.refuse(problem, field="passphrase")
+        secret = self.take_new_passphrase()
+        if secret is None:
             return
         files = request_files(folder, details.user_id.strip())
         choice = self.query_one("#key-type", ChoiceField).value
-        secret = first.encode("utf-8")
 
         def start(overwrite: bool) -> None:
             self.run_job(
