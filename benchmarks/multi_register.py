@@ -101,6 +101,7 @@ def main() -> int:
         now = dt.datetime.now(dt.UTC)
         password = folder / "password.txt"
         password.write_text(DEMO_PASSWORD + "\n", encoding="utf-8")
+        password.chmod(0o600)
         numbers = [extra_program_number(index) for index in range(1, count + 1)]
         database = folder / "multi.db"
         one_runs: list[float] = []

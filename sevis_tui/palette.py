@@ -32,6 +32,9 @@ class FlowCommands(Provider):
                 partial(app.run_action, "open_inspect"),
             )
         )
+        from sevis_tui.screens.certificate_commands import certificate_commands
+
+        commands.extend(certificate_commands(app))
         if hasattr(screen, "action_help"):
             commands.append(
                 (

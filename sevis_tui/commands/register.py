@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
 
 EPILOG = """\
-Log-in: the password comes from --password-file FILE (its first line; - for standard input)
-or a prompt, never from the command line. A session that ends during the run is logged into
-again with it, and the run carries on.
+Log-in: the password comes from --password-file FILE (its first line; the file must be
+private, mode 0600; - for standard input) or a prompt, never from the command line. A session
+that ends during the run is logged into again with it, and the run carries on.
 
 The agreement: the command prints the current Batch Processing Agreement's title and version
 (--show-agreement prints its text). --accept-agreement VERSION accepts that version for each
@@ -124,14 +124,16 @@ def _checked_offline(args: argparse.Namespace, settings: Settings) -> FileReport
     import os
 
     from sevis_tui.cert import inspect_path
-    from sevis_tui.commands.secrets import read_first_line
+    from sevis_tui.commands.secrets import read_secret_file
     from sevis_tui.policy import demo_issuers, load_policy
 
     if not os.path.isfile(args.file):
         raise CommandError(f"{args.file}: no such file")
     password = None
     if args.file_password_file:
-        password = read_first_line(args.file_password_file, "--file-password-file").encode()
+        password = read_secret_file(
+            args.file_password_file, "PKCS#12 password", may_be_empty=True
+        ).encode("utf-8")
     policy = load_policy(settings, extra_issuers=demo_issuers(settings))
     report = inspect_path(args.file, policy, password=password)
     if report.ok and report.subject is not None:

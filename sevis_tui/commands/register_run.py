@@ -111,10 +111,13 @@ async def register(
 
 
 async def _log_in(args: argparse.Namespace, settings: Settings) -> tuple[SevisClient, str]:
-    from sevis_tui.commands.secrets import read_secret
+    from sevis_tui.commands.secrets import existing_secret
     from sevis_tui.embedded import open_client
 
-    password = read_secret(args.password_file, f"SEVIS password of {args.user_id}: ")
+    prompt = f"SEVIS password of {args.user_id}: "
+    password = existing_secret(args.password_file, prompt, "password", "--password-file").decode(
+        "utf-8"
+    )
     client = await _asked(open_client(settings))
     try:
         await _asked(client.login(args.user_id, password))

@@ -43,12 +43,15 @@ Type your **SEVIS user ID** and **password**, then press **Enter**.
   the message shows the `sevis-tui serve admin unlock` command that unlocks it.
 - A user ID that has not logged in for **45 days** becomes inactive.
 - Press **Ctrl+O** to check certificate files offline, without logging in.
+- Press **Ctrl+N** to request a new certificate (a key and the request for a vendor), also
+  without logging in.
 
 Your password is sent to the service and never written to any file.
 """
 
     BINDINGS = [
         Binding("ctrl+o", "app.open_inspect", "Inspect files offline", id="login.inspect"),
+        Binding("ctrl+n", "request_certificate", "New certificate", id="login.request"),
     ]
 
     # The form is centred in its own row, so a message line above it does not move it.
@@ -102,6 +105,11 @@ Your password is sent to the service and never written to any file.
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < 24, "-short")
+
+    def action_request_certificate(self) -> None:
+        from sevis_tui.screens.certificate_commands import open_request_certificate
+
+        open_request_certificate(self.app)
 
     def on_mount(self) -> None:
         if self.relogin:

@@ -83,6 +83,7 @@ def files(tmp_path: Path, issuer: factory.Issued, personal_key: Any) -> dict[str
     made["with_key"].chmod(0o600)
     made["junk"].write_bytes(b"just some notes\n")
     made["password"].write_text(DEMO_PASSWORD + "\n", encoding="utf-8")
+    made["password"].chmod(0o600)  # a secret file must be private
     return made
 
 
