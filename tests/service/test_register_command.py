@@ -188,3 +188,13 @@ def test_a_file_with_a_private_key_sends_only_the_certificate(
     assert count(database, "SELECT COUNT(*) FROM registrations") == 5
     assert count(database, "SELECT COUNT(*) FROM registrations WHERE key_discarded = 1") == 0
     assert count(database, "SELECT COUNT(*) FROM audit WHERE detail LIKE '%discarded%'") == 0
+
+
+def test_a_password_file_others_can_read_is_refused(
+    server: tuple[str, Path], files: dict[str, Path]
+) -> None:
+    url, database = server
+    files["password"].chmod(0o644)
+    done = register(url, files, "--all", "--accept-agreement", "1", str(files["good"]))
+    assert done.returncode == 2 and "chmod 600" in done.stderr
+    assert count(database, "SELECT COUNT(*) FROM audit WHERE action = 'login'") == 0
