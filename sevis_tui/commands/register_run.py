@@ -171,7 +171,8 @@ def _targets(
         for program in listed:
             if program.status != ACTIVE:
                 print(f"Left out {program.number}: {visible(program.status)}.", file=notes)
-        chosen = [Target.of(program) for program in listed if program.status == ACTIVE]
+        active = [program for program in listed if program.status == ACTIVE]
+        chosen = [Target.of(p) for p in sorted(active, key=lambda p: p.number)]
         if not chosen:
             raise CommandError("you are the RO or an ARO of no active program")
         return chosen

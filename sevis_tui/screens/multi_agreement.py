@@ -11,7 +11,7 @@ from sevis_tui.api.errors import SevisError
 from sevis_tui.api.multi_register import AgreementChanged, MultiRegistration, Outcome, Step, Target
 from sevis_tui.contract import Agreement
 from sevis_tui.screens.agreement import HEADING, AgreementScreen
-from sevis_tui.screens.multi_upload import programs_line
+from sevis_tui.screens.programs_confirm import programs_line
 
 
 class MultiAgreementScreen(AgreementScreen):

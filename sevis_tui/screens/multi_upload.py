@@ -3,7 +3,6 @@ file once, confirm the list of programs and what each replaces, then register fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -18,6 +17,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.programs_confirm import (
     ProgramsConfirmDialog,
+    programs_line,
     question_for,
     replaces_line,
 )
@@ -28,19 +28,6 @@ REFUSED_FILE = (
     "This file has problems that SEVIS would refuse.",
     "Read the report, fix them, or press b to choose another file.",
 )
-
-
-def programs_line(numbers: Sequence[str], width: int = 60) -> str:
-    """ "For 3 programs: P-1-00001, P-1-00002, P-1-00003", cut with "and N more"."""
-    head = f"For {len(numbers)} programs: "
-    shown: list[str] = []
-    for index, number in enumerate(numbers):
-        rest = len(numbers) - index - 1
-        tail = f", and {rest} more" if rest else ""
-        if len(head + ", ".join([*shown, number]) + tail) > width and shown:
-            return head + ", ".join(shown) + f", and {len(numbers) - len(shown)} more"
-        shown.append(number)
-    return head + ", ".join(shown)
 
 
 class MultiUploadScreen(SevisScreen):

@@ -15,6 +15,19 @@ from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.widgets.key_line import KeyLine
 
 
+def programs_line(numbers: Sequence[str], width: int = 60) -> str:
+    """The programs as one line, cut with "and N more": For 3 programs: P-1-00001, ..."""
+    head = f"For {len(numbers)} programs: "
+    shown: list[str] = []
+    for index, number in enumerate(numbers):
+        rest = len(numbers) - index - 1
+        tail = f", and {rest} more" if rest else ""
+        if len(head + ", ".join([*shown, number]) + tail) > width and shown:
+            return head + ", ".join(shown) + f", and {len(numbers) - len(shown)} more"
+        shown.append(number)
+    return head + ", ".join(shown)
+
+
 def replaces_line(result: ProgramResult, registered: CertificatePrograms) -> str:
     """One line: the program, what its registration will replace, its name."""
     target = result.target
