@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -16,10 +15,18 @@ from textual.widgets.data_table import ColumnKey
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import ProgramSummary
 from sevis_tui.palette import PaletteCommand
-from sevis_tui.renewal import Expiring, expiring, notice, program_days_left
+from sevis_tui.renewal import Expiring, expiring, notice
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
+from sevis_tui.screens.listing_layout import (
+    NUMBER_WIDTH,
+    batch_cell,
+    columns_for,
+    distinct_names,
+    haystack,
+    sort_value,
+    two_lines,
+)
 from sevis_tui.screens.program_marks import Marks
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.type_to_filter import types_into_filter
@@ -36,21 +43,6 @@ SORT_FIELDS = (
     ("role", "Role"),
     ("batch", "Batch certificate"),
 )
-
-
-def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
-    """'none', '312 days left', '! 12 days left' (under the warning days) or '! expired'.
-
-    The "!" says it without colour (16 colours, NO_COLOR); the colour repeats it.
-    """
-    days = program_days_left(program, now)
-    if days is None:
-        return Text("none", style="dim")
-    if days < 0:
-        return Text("! expired", style="bold red")
-    if days < warning_days:
-        return Text(f"! {days} day{'s' * (days != 1)} left", style="bold yellow")
-    return Text(f"{days} days left", style="green")
 
 
 class ProgramsScreen(SevisScreen):
@@ -188,9 +180,9 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         needle = self.query_one("#filter", Input).value.strip().lower()
         now = self.sevis.clock()
         days = self.sevis.settings.certificates.expiry_warning_days
-        rows = [p for p in self.programs if not needle or needle in _haystack(p)]
+        rows = [p for p in self.programs if not needle or needle in haystack(p)]
         field, _ = SORT_FIELDS[self.sort_index]
-        rows.sort(key=lambda p: _sort_value(p, field), reverse=self.sort_reverse)
+        rows.sort(key=lambda p: sort_value(p, field), reverse=self.sort_reverse)
         layout = columns_for(self.size.width)
         names = distinct_names([p.name for p in self.programs], layout.name)
         for program in rows:
@@ -391,15 +383,3 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         if self._stale and self.is_active:
             self._stale = False
             self.load()
-
-
-def _haystack(program: ProgramSummary) -> str:
-    fields = (program.number, program.name, program.city, program.state, program.status)
-    return " ".join((*fields, program.role)).lower()
-
-
-def _sort_value(program: ProgramSummary, key: str) -> str:
-    if key == "batch":
-        expires = program.batch.expires
-        return expires.isoformat() if program.batch.registered and expires else "~"
-    return str(getattr(program, key)).lower()
