@@ -167,7 +167,7 @@ class ProgramResult:
             return f"{remedy} Then retry the failed ones (nothing registers twice).".strip()
         if self.outcome == Outcome.REFUSED and self.error is not None:
             return self.error.remedy or "Read the message."
-        return "Retry the failed ones to send it."
+        return "It was not sent: retry the failed ones (or run the command again)."
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able, for `register --json`."""
