@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
+from sevis_tui import formats
 from sevis_tui.config import Settings, State, StateStore, paths
 from sevis_tui.key_order import KeysInOrder
 from sevis_tui.palette import FlowCommands
@@ -298,7 +299,7 @@ class SevisApp(KeysInOrder[None]):
 def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]:
     if inactive_on is None:
         return (f"Logged in as {user_id}", user_id)
-    day = inactive_on.strftime("%d %b %Y")
+    day = formats.spoken_day(inactive_on)
     return (
         f"{user_id} · User ID active until {day} (log in at least every 45 days)",
         f"{user_id} · active until {day} (log in every 45 days)",

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.api.models import BatchStatus
 from sevis_tui.cert.text_report import printable
 from sevis_tui.screens.base import SevisScreen
@@ -63,9 +64,9 @@ earlier registrations (a new registration replaces the current one; the old one 
             for label, value in (
                 ("Certificate", cert.subject),
                 ("Issuer", cert.issuer),
-                ("Expires", f"{cert.not_after:%Y-%m-%d}"),
+                ("Expires", formats.day(cert.not_after)),
                 ("SHA-256", cert.sha256),
-                ("Registered", f"{reg.time:%Y-%m-%d %H:%M} UTC by {reg.user_id}"),
+                ("Registered", f"{formats.minute_utc(reg.time)} by {reg.user_id}"),
                 ("Confirmation", reg.confirmation),
             ):
                 current.append(f"{label:<13}", style="bold")
@@ -76,10 +77,10 @@ earlier registrations (a new registration replaces the current one; the old one 
             history.add_column(column)
         for reg in status.history:
             history.add_row(
-                f"{reg.time:%Y-%m-%d}",
+                formats.day(reg.time),
                 reg.user_id,
                 Text(reg.certificate.subject),
-                f"{reg.certificate.not_after:%Y-%m-%d}",
+                formats.day(reg.certificate.not_after),
                 reg.confirmation,
             )
         self.query_one("#history", Static).update(history)

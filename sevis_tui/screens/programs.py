@@ -13,6 +13,7 @@ from textual.events import Key
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
+from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import ProgramSummary
 from sevis_tui.palette import PaletteCommand
@@ -46,7 +47,7 @@ def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Tex
         return Text("expired", style="bold red")
     if days <= warning_days:
         return Text(f"expires in {days} days", style="bold yellow")
-    return Text(f"expires {batch.expires:%Y-%m-%d}")
+    return Text(f"expires {formats.day(batch.expires)}")
 
 
 class ProgramsScreen(SevisScreen):

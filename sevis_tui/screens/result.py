@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -14,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
 from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import Finding
@@ -174,16 +174,12 @@ def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
         ("Confirmation number", confirmation.number),
         ("Program", confirmation.program),
         ("Officer", confirmation.user_id),
-        ("Time", _when(confirmation.time)),
+        ("Time", formats.minute_utc(confirmation.time)),
         ("Certificate", certificate.subject),
         ("Issuer", certificate.issuer),
-        ("Expires", _when(certificate.not_after)),
+        ("Expires", formats.minute_utc(certificate.not_after)),
         ("SHA-256", certificate.sha256),
     ]
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def confirmation_table(confirmation: Confirmation) -> Table:

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.api.models import ProgramDetail
 from sevis_tui.cert.text_report import printable
 from sevis_tui.palette import PaletteCommand
@@ -161,7 +162,8 @@ SEVIS web interface for them.
 def designation_line(program: ProgramDetail) -> str:
     designation = program.designation
     categories = ", ".join(designation.categories) or "no categories"
-    return f"{categories} ({designation.valid_from:%Y-%m-%d} to {designation.valid_to:%Y-%m-%d})"
+    valid = f"{formats.day(designation.valid_from)} to {formats.day(designation.valid_to)}"
+    return f"{categories} ({valid})"
 
 
 def batch_summary(program: ProgramDetail) -> Text:
@@ -173,9 +175,9 @@ def batch_summary(program: ProgramDetail) -> Text:
         return text
     rows = [("Certificate", current.subject or "(unknown)")]
     if current.expires is not None:
-        rows.append(("Expires", f"{current.expires:%Y-%m-%d}"))
+        rows.append(("Expires", formats.day(current.expires)))
     if current.registered_at is not None:
-        rows.append(("Registered", f"{current.registered_at:%Y-%m-%d %H:%M} UTC"))
+        rows.append(("Registered", formats.minute_utc(current.registered_at)))
     if current.confirmation:
         rows.append(("Confirmation", current.confirmation))
     # Not field_grid: its wider label column would move these values one column right.

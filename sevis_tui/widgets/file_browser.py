@@ -21,8 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from sevis_tui.widgets.file_list import FileList
-from sevis_tui.widgets.file_listing import (
+from sevis_tui.folders.listing import (
     Entry,
     Kind,
     Listing,
@@ -30,7 +29,8 @@ from sevis_tui.widgets.file_listing import (
     fill_details,
     scan_folder,
 )
-from sevis_tui.widgets.folder_view import FolderView
+from sevis_tui.folders.view import FolderView
+from sevis_tui.widgets.file_list import FileList
 from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
 from sevis_tui.widgets.type_to_filter import types_into_filter
