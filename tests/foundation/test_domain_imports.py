@@ -11,6 +11,8 @@ DOMAIN_MODULES = [
     "sevis_tui.config",
     "sevis_tui.config_layers",
     "sevis_tui.files",
+    "sevis_tui.folders",
+    "sevis_tui.formats",
     "sevis_tui.printouts",
     "sevis_tui.cert",
     "sevis_tui.api",
