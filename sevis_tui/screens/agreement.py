@@ -15,6 +15,7 @@ from sevis_tui.api.models import Acceptance, Agreement
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import AgreementAccepted
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -162,11 +163,9 @@ After you accept, the next step is choosing and uploading your certificate file.
         )
 
     def accepted(self, acceptance: Acceptance) -> None:
-        from sevis_tui.screens.upload import UploadScreen
-
         del acceptance  # the service keeps it; the upload checks it
         self.message.clear()
-        self.app.push_screen(UploadScreen(self.number, self.program_name))
+        self.post_message(AgreementAccepted(self.number, self.program_name))
 
     def request_failed(self, error: SevisError) -> None:
         if isinstance(error, StaleAgreement):

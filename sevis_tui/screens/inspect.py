@@ -82,4 +82,4 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         if self.query_one(CertificateChooser).showing_report:
             self.action_browse()
             return
-        self.app.pop_screen()
+        super().action_back()

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Static
 from sevis_tui.api.errors import AccountLocked, SevisError
 from sevis_tui.config import paths
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import LoggedIn
 from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
@@ -152,14 +153,11 @@ Your password is sent to the service and never written to any file.
     def logged_in(self, result: LoginResult) -> None:
         self.sevis.logged_in(result)
         self.query_one("#password", Input).value = ""
-        if self.relogin:
-            self.dismiss(True)
-            return
-        from sevis_tui.screens.programs import ProgramsScreen
-
-        self.message.clear()
-        self.query_one("#password", Input).disabled = False
-        self.app.push_screen(ProgramsScreen())
+        if not self.relogin:
+            # This screen stays under the flow: it is where logging out returns to.
+            self.message.clear()
+            self.query_one("#password", Input).disabled = False
+        self.post_message(LoggedIn(relogin=self.relogin))
 
     def unlock_remedy(self, user_id: str, service_remedy: str) -> str:
         """How to unlock: the exact command for the embedded demo, the administrator otherwise."""

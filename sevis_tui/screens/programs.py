@@ -20,6 +20,7 @@ from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
+from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
@@ -89,8 +90,6 @@ before its first batch.
         self.programs: list[ProgramSummary] = []
         self.sort_index = 0
         self.sort_reverse = False
-        # Set when a screen that may change a program's registration is opened over this one.
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -235,10 +234,8 @@ before its first batch.
         number = self._cursor_number()
         if number is None:
             return
-        from sevis_tui.screens.sponsor import SponsorScreen
-
-        self._stale = True
-        self.app.push_screen(SponsorScreen(number))
+        self.load_again_on_return()  # the program's batch registration may change there
+        self.post_message(ProgramChosen(number))
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -271,14 +268,7 @@ before its first batch.
             with contextlib.suppress(SevisError):
                 await client.logout()
         self.sevis.logged_out()
-        self.app.pop_screen()
-
-    def on_screen_resume(self) -> None:
-        # Coming back from a program: its batch registration may have changed. Help, the palette
-        # or a question closing changed nothing, so they cost no round trip.
-        if self._stale and self.is_active:
-            self._stale = False
-            self.load()
+        self.post_message(LoggedOut())
 
 
 def _haystack(program: ProgramSummary) -> str:

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from sevis_tui import formats
@@ -21,13 +20,11 @@ from sevis_tui.cert.text_report import printable
 from sevis_tui.cert.why import why
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import AnotherFileWanted, RegistrationFinished
 from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.widgets.key_line import KeyLine, screen_keys
-from sevis_tui.widgets.message_bar import MessageBar
+from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
-from sevis_tui.widgets.top_bar import TopBar
 from sevis_tui.widgets.wrapping import Hanging
 
 HELP_CONFIRMED = """
@@ -55,8 +52,8 @@ fix it.
 """
 
 
-class ResultScreen(QuietFocus, Screen[bool]):
-    """Dismisses with True to choose another file, False when done."""
+class ResultScreen(SevisScreen):
+    """Says AnotherFileWanted (after a refusal) or RegistrationFinished when the officer is done."""
 
     DEFAULT_CSS = """
     ResultScreen #outcome { height: 1fr; padding: 0 1; }
@@ -66,11 +63,9 @@ class ResultScreen(QuietFocus, Screen[bool]):
     """
 
     BINDINGS = [
-        Binding("f1", "help", "Help", id="screen.help"),
         Binding("s", "save_receipt", "Save receipt", id="result.save"),
         Binding("c", "choose_again", "Choose another file", id="result.again"),
         Binding("enter", "done", "Done", id="result.done"),
-        Binding("escape", "back", "Back", id="screen.back"),
     ]
 
     def __init__(
@@ -94,9 +89,12 @@ class ResultScreen(QuietFocus, Screen[bool]):
         state = "Confirmation" if self.confirmation else "Registration refused"
         return f"Batch Process Registration · {state}"
 
+    @property
+    def help_text(self) -> str:
+        return HELP_CONFIRMED if self.confirmation else HELP_REJECTED
+
     def compose(self) -> ComposeResult:
-        yield TopBar(self.location)
-        yield MessageBar(id="message")
+        yield from self.compose_top()
         with VerticalScroll(id="outcome", classes="pane"):
             if self.confirmation is not None:
                 number = self.confirmation.number
@@ -134,18 +132,18 @@ class ResultScreen(QuietFocus, Screen[bool]):
             ]
         return [("Choose another file", "Back to the file browser", self.action_choose_again)]
 
-    def action_help(self) -> None:
-        body = HELP_CONFIRMED if self.confirmation else HELP_REJECTED
-        self.app.push_screen(HelpScreen(self.location, body, screen_keys(self)))
-
     def action_done(self) -> None:
-        self.dismiss(False)
+        self.post_message(RegistrationFinished())
 
     def action_choose_again(self) -> None:
-        self.dismiss(True)
+        self.post_message(AnotherFileWanted())
 
     def action_back(self) -> None:
-        self.dismiss(self.confirmation is None)
+        # Escape: after a refusal, another file; after a registration, done.
+        if self.confirmation is None:
+            self.action_choose_again()
+        else:
+            self.action_done()
 
     def action_save_receipt(self) -> None:
         confirmation = self.confirmation
@@ -156,7 +154,7 @@ class ResultScreen(QuietFocus, Screen[bool]):
             receipt_rows(confirmation),
             [f"{f.message} {f.remedy}".strip() for f in confirmation.warnings],
         )
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.sevis.settings
         name = f"batch-registration-{safe_file_part(confirmation.number)}.txt"
         self.app.push_screen(
             SaveDialog("Save the receipt to this file:", settings.print_folder / name, content),
@@ -165,7 +163,7 @@ class ResultScreen(QuietFocus, Screen[bool]):
 
     def _saved(self, path: Path | None) -> None:
         if path is not None:
-            self.query_one("#message", MessageBar).show(f"Saved to {path}", tone="info")
+            self.message.show(f"Saved to {path}", tone="info")
 
 
 def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from sevis_tui.cert.text_report import printable
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import BatchStatusWanted, RegistrationChosen
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
 
@@ -54,8 +55,6 @@ SEVIS web interface for them.
         super().__init__()
         self.number = number
         self.program: ProgramDetail | None = None
-        # Set when the registration flow is opened: coming back, the registration may be new.
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -68,13 +67,6 @@ SEVIS web interface for them.
     def on_mount(self) -> None:
         self.query_one("#details").focus()
         self.load()
-
-    def on_screen_resume(self) -> None:
-        # Only after the registration flow: help, the palette or the Actions menu closing
-        # changed nothing, so they cost no round trip.
-        if self._stale and self.is_active:
-            self._stale = False
-            self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
@@ -148,15 +140,11 @@ SEVIS web interface for them.
     def register(self) -> None:
         if self.program is None:
             return
-        from sevis_tui.screens.agreement import AgreementScreen
-
-        self._stale = True
-        self.app.push_screen(AgreementScreen(self.program.number, self.program.name))
+        self.load_again_on_return()  # the registration may be new
+        self.post_message(RegistrationChosen(self.program.number, self.program.name))
 
     def action_view_batch(self) -> None:
-        from sevis_tui.screens.batch_status import BatchStatusScreen
-
-        self.app.push_screen(BatchStatusScreen(self.number))
+        self.post_message(BatchStatusWanted(self.number))
 
 
 def designation_line(program: ProgramDetail) -> str:

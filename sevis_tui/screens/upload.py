@@ -17,6 +17,7 @@ from sevis_tui.cert import FileReport
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.screens.outcomes import Refused, Registered
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -222,24 +223,12 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         self.refresh_bindings()
 
     def uploaded(self, confirmation: Confirmation) -> None:
-        from sevis_tui.screens.result import ResultScreen
-
         self.message.clear()
-        self.app.push_screen(ResultScreen.confirmed(confirmation), self._after_result)
+        self.post_message(Registered(confirmation))
 
     def request_failed(self, error: SevisError) -> None:
-        from sevis_tui.screens.result import ResultScreen
-
         if error.findings:
             self.message.clear()
-            self.app.push_screen(ResultScreen.rejected(error), self._after_result)
+            self.post_message(Refused(error))
             return
         super().request_failed(error)
-
-    def _after_result(self, choose_again: bool | None) -> None:
-        if choose_again:
-            self.action_browse()
-        else:
-            # Done: return to Program Sponsor Information, past the accepted agreement.
-            self.app.pop_screen()
-            self.app.pop_screen()
