@@ -25,9 +25,11 @@ run: $(STAMP_RUN)
 	@$(BIN)/sevis-tui demo-certs --once "$(DEMO_DIR)"
 	SEVIS_TUI_START_FOLDER="$(DEMO_DIR)" $(BIN)/sevis-tui $(ARGS)
 
+# lint-imports: the layers of pyproject.toml's [tool.importlinter] (e.g. no Textual in the domain).
 lint: $(STAMP_TEST)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy --strict sevis_tui

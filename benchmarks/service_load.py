@@ -66,7 +66,7 @@ def pct(values: list[float], percent: int) -> float:
 
 async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> int:
     from sevis_tui.api.client import new_idempotency_key
-    from sevis_tui.api.embedded import open_client
+    from sevis_tui.api.remote import open_remote_client
     from sevis_tui.cert import factory
     from sevis_tui.config import shipped_settings
     from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
@@ -81,12 +81,12 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
     timings = Timings()
     with served(database, prefix) as (url, server):
         settings = shipped_settings({"server": {"url": url, "timeout": 60}})
-        first = await open_client(settings)
+        first = await open_remote_client(settings)
         await first.login(DEMO_USER_ID, DEMO_PASSWORD)
         version = (await first.agreement()).version
         for number in PROGRAMS:
             await first.accept_agreement(number, version)
-        officers = [await open_client(settings) for _ in range(clients)]
+        officers = [await open_remote_client(settings) for _ in range(clients)]
         await asyncio.gather(
             *(timings.time("login", c.login(DEMO_USER_ID, DEMO_PASSWORD)) for c in officers)
         )

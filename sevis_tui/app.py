@@ -36,8 +36,9 @@ from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.api.models import LoginResult
+    from sevis_tui.batch_endpoint import BatchEndpoint
     from sevis_tui.cert import Policy
+    from sevis_tui.contract import LoginResult
     from sevis_tui.screens.host import Host
     from sevis_tui.widgets.file_browser import FileBrowser
     from sevis_tui.widgets.message_bar import MessageBar
@@ -69,7 +70,7 @@ IDLE_WARNING_SECONDS = 18 * 60
 
 
 async def default_client_factory(settings: Settings) -> SevisClient:
-    from sevis_tui.api.embedded import open_client
+    from sevis_tui.embedded import open_client
 
     return await open_client(settings)
 
@@ -80,7 +81,7 @@ def system_clock() -> datetime:
 
 def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
     """The configured accepted issuers, plus the embedded demo's issuer when embedded."""
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
 
@@ -130,6 +131,8 @@ class SevisApp(KeysInOrder[None]):
         self._policy_factory = policy_factory
         self._client_factory = client_factory
         self.client: SevisClient | None = None
+        # The batch interface, found (or, for the demo, started) at the first access check.
+        self.batch_endpoint: BatchEndpoint | None = None
         self.login: LoginResult | None = None
         self.state_store = state_store or StateStore(paths().state_file)
         self.state: State = self.state_store.load()
@@ -156,6 +159,8 @@ class SevisApp(KeysInOrder[None]):
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+        if self.batch_endpoint is not None:
+            await asyncio.to_thread(self.batch_endpoint.stop)
 
     # ------------------------------------------------------------------ shared services
 
@@ -164,6 +169,25 @@ class SevisApp(KeysInOrder[None]):
         if self.client is None:
             self.client = await self._client_factory(self.settings)
         return self.client
+
+    def demo_login(self) -> tuple[str, str] | None:
+        """The demo user's ID and password when the app runs its embedded demo, else None."""
+        if not self.settings.embedded:
+            return None
+        from sevis_tui.embedded import demo_credentials
+
+        return demo_credentials()
+
+    async def get_batch_endpoint(self) -> BatchEndpoint:
+        """The batch interface of this environment (call from a worker: the demo starts its
+        listener the first time). Raises BatchError when none is configured."""
+        if self.batch_endpoint is None:
+            from sevis_tui.batch_endpoint import open_batch_endpoint
+
+            self.batch_endpoint = await asyncio.to_thread(
+                open_batch_endpoint, self.settings, self.clock
+            )
+        return self.batch_endpoint
 
     def get_policy(self) -> Policy:
         """The offline rules (accepted issuers, expiry warning). Loaded once; call from a worker."""

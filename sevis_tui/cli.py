@@ -1,4 +1,5 @@
-"""The `sevis-tui` command line: the app by default, plus inspect, serve, demo-certs, locate.
+"""The `sevis-tui` command line: the app by default, plus inspect, serve, demo-certs, locate,
+batch.
 
 Each subcommand lives in `sevis_tui/commands/NAME.py` with two functions:
 `add_arguments(parser)` and `run(args, settings) -> int`. Those modules keep
@@ -27,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("sevis_tui.commands.serve", "run the registration service"),
     "demo-certs": ("sevis_tui.commands.demo_certs", "write sample certificate files for the demo"),
     "locate": ("sevis_tui.commands.locate", "print the config, state and data paths in use"),
+    "batch": ("sevis_tui.commands.batch", "check, upload and download over the batch interface"),
 }
 
 
@@ -63,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sevis-tui {__version__}")
     parser.add_argument("--server", metavar="URL", help="registration service to use")
+    parser.add_argument(
+        "--env",
+        metavar="NAME",
+        help="use the environment [servers.NAME] of the config (demo: the built-in one)",
+    )
     parser.add_argument("--config", metavar="FILE", help="read this config file instead")
     parser.add_argument(
         "--no-mouse", dest="mouse", action="store_false", default=None, help="ignore the mouse"
@@ -95,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.config:
         os.environ["SEVIS_TUI_CONFIG"] = args.config
     overrides: dict[str, dict[str, Any]] = {
-        "server": {"url": args.server},
+        "server": {"url": args.server, "environment": args.env},
         "ui": {"mouse": args.mouse},
     }
     try:

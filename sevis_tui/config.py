@@ -43,9 +43,26 @@ class Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 class ServerSettings(Section, frozen=True):
     url: str
+    batch_url: str
+    environment: str
     timeout: Seconds
     verify_tls: bool
     ca_bundle: str
+
+
+class EnvironmentSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One [servers.NAME] table: a SEVIS environment (beta, production) and its addresses.
+
+    The user writes these tables; `colour` may be left out (then chosen by the name)."""
+
+    url: str
+    batch_url: str
+    colour: str = ""
+
+
+# The colour an environment's name is shown in (ANSI names: they work in 16 colours too).
+ENVIRONMENT_COLOURS = {"production": "red", "prod": "red", "beta": "yellow", "demo": "green"}
+DEMO_ENVIRONMENT = "demo"
 
 
 class BrowserSettings(Section, frozen=True):
@@ -71,6 +88,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # A field without a default is a setting (a [table] of the config file); the fields with
     # a default are bookkeeping that no file can set.
     server: ServerSettings
+    # Named environments, [servers.NAME]: chosen with --env NAME (server.environment).
+    servers: dict[str, EnvironmentSettings]
     browser: BrowserSettings
     certificates: CertificateSettings
     ui: UISettings
@@ -82,6 +101,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def embedded(self) -> bool:
         """True when no server is configured: the app runs the demo service in-process."""
         return not self.server.url
+
+    @property
+    def environment_name(self) -> str:
+        """The environment's name for the top bar: the chosen one, "demo" when embedded, else
+        the server's host."""
+        if self.server.environment:
+            return self.server.environment
+        if self.embedded:
+            return DEMO_ENVIRONMENT
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.server.url).hostname or "server"
+
+    @property
+    def environment_colour(self) -> str:
+        name = self.environment_name
+        chosen = self.servers.get(name)
+        if chosen is not None and chosen.colour:
+            return chosen.colour
+        return ENVIRONMENT_COLOURS.get(name.lower(), "cyan")
 
     @property
     def print_folder(self) -> Path:
@@ -96,6 +135,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 # Environment variables that override one key each: NAME -> (section, key).
 ENVIRONMENT_KEYS: dict[str, tuple[str, str]] = {
     "SERVER": ("server", "url"),
+    "BATCH_URL": ("server", "batch_url"),
+    "ENV": ("server", "environment"),
     "TIMEOUT": ("server", "timeout"),
     "VERIFY_TLS": ("server", "verify_tls"),
     "CA_BUNDLE": ("server", "ca_bundle"),
@@ -191,8 +232,36 @@ def load_settings(
         )
     layers.add_environment(env, {ENV_PREFIX + k: v for k, v in ENVIRONMENT_KEYS.items()})
     # The flag's own name is cli's business; the source names the setting it sets.
-    layers.add_values(overrides or {}, "command line")
-    return layers.build(sources=layers.sources, warnings=layers.warnings)
+    given = overrides or {}
+    server = given.get("server", {})
+    if server.get("url") is not None and server.get("environment") is not None:
+        raise ConfigError("give --server URL or --env NAME, not both")
+    layers.add_values(given, "command line")
+    return with_environment(
+        layers.build(sources=layers.sources, warnings=layers.warnings), where.config_file
+    )
+
+
+def with_environment(settings: Settings, config_file: Path | None = None) -> Settings:
+    """`settings` with the chosen environment's addresses as server.url and server.batch_url.
+
+    "demo" is the embedded demo service, unless a [servers.demo] table says otherwise.
+    """
+    name = settings.server.environment
+    if not name:
+        return settings
+    chosen = settings.servers.get(name)
+    if chosen is None and name == DEMO_ENVIRONMENT:
+        chosen = EnvironmentSettings(url="", batch_url="")
+    if chosen is None:
+        known = ", ".join(sorted(settings.servers)) or "none yet"
+        where = f" to {config_file}" if config_file else ""
+        raise ConfigError(
+            f"there is no environment {name!r} (known: {known}); add a [servers.{name}] table "
+            f"with url and batch_url{where}, or choose another with --env"
+        )
+    server = msgspec.structs.replace(settings.server, url=chosen.url, batch_url=chosen.batch_url)
+    return msgspec.structs.replace(settings, server=server)
 
 
 def shipped_settings(values: Mapping[str, Mapping[str, Any]] | None = None) -> Settings:

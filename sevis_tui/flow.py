@@ -3,6 +3,8 @@
     Log in → Listing of Programs → Program Sponsor Information → (Actions) Register for Batch
     Processing → the agreement → Upload Certificate → Confirmation, or the refusal and another file
 
+    and off the walk: View Batch Registration, Check batch access, offline inspection
+
 Screens never open the next screen themselves: each posts an Outcome (screens/outcomes.py) saying
 what happened, the app hands it to `Flow.after`, and the cases below push or pop screens. The
 dialogs a screen asks for itself (a yes/no question, a file name, the Actions menu) answer that
@@ -23,6 +25,7 @@ from textual.screen import Screen
 from sevis_tui.screens.outcomes import (
     AgreementAccepted,
     AnotherFileWanted,
+    BatchAccessWanted,
     BatchStatusWanted,
     InspectionWanted,
     LoggedIn,
@@ -99,10 +102,16 @@ class Flow:
 
                 self._back_to(SponsorScreen)
 
-            case BatchStatusWanted(number=number):
+            case BatchStatusWanted(number=number, program_name=name):
                 from sevis_tui.screens.batch_status import BatchStatusScreen
 
-                app.push_screen(BatchStatusScreen(number))
+                app.push_screen(BatchStatusScreen(number, name))
+
+            case BatchAccessWanted(number=number, program_name=name):
+                # From Program Sponsor Information or View Batch Registration.
+                from sevis_tui.screens.batch_access import BatchAccessScreen
+
+                app.push_screen(BatchAccessScreen(number, name))
 
             case InspectionWanted():
                 # Offline, from anywhere (the login screen, the palette); never twice over.

@@ -1,39 +1,45 @@
 """The typed async client of the registration service: one method per endpoint.
 
-Results are the dataclasses of `sevis_tui.api.models`; every failure is a `SevisError` subclass
-(see `sevis_tui.api.errors`) with a message fit to show an officer. Idempotent calls (GETs,
-logout, and uploads, which carry an Idempotency-Key) are retried with backoff after a dropped
-connection, a timeout or a 502/503/504; logins and acceptances are never retried.
+Results are the answers of the wire contract (`sevis_tui.contract`, docs/api.md); every failure
+is a `SevisError` subclass (see `sevis_tui.api.errors`) with a message fit to show an officer;
+an answer that does not decode into its contract type is a MalformedResponse. Idempotent calls
+(GETs, logout, and uploads, which carry an Idempotency-Key) are retried with backoff after a
+dropped connection, a timeout or a 502/503/504; logins and acceptances are never retried.
 
-Open one with `sevis_tui.api.embedded.open_client(settings)`, or build it around your own
-`httpx.AsyncClient` whose base_url is `api_base_url(server_url)`.
+Open one with `sevis_tui.api.remote.open_remote_client(settings)` (the app's
+`sevis_tui.embedded.open_client` also opens the in-process demo service), or build it around
+your own `httpx.AsyncClient` whose base_url is `api_base_url(server_url)`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import secrets
 import ssl
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+import msgspec
 
 from sevis_tui.api import errors
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import (
+from sevis_tui.contract import (
     Acceptance,
+    AcceptanceRequest,
     Agreement,
     BatchStatus,
     Confirmation,
+    ErrorReply,
+    LoginRequest,
     LoginResult,
     ProgramDetail,
     ProgramSummary,
     Trust,
-    findings_from_json,
-    from_json,
+    decode,
+    encode,
+    where_and_what,
 )
 
 API_PREFIX = "/api/v1"
@@ -112,7 +118,7 @@ class SevisClient:
         response = await self._send(
             "POST",
             "session",
-            json={"user_id": user_id, "password": password},
+            body=LoginRequest(user_id=user_id, password=password),
             idempotent=False,
             auth=False,
         )
@@ -151,7 +157,7 @@ class SevisClient:
         response = await self._send(
             "POST",
             f"programs/{_segment(number)}/batch/acceptance",
-            json={"version": version},
+            body=AcceptanceRequest(version=version),
             idempotent=False,
         )
         return self._read(response, Acceptance, 201)
@@ -194,12 +200,15 @@ class SevisClient:
         *,
         idempotent: bool,
         auth: bool = True,
-        json: Any = None,
+        body: msgspec.Struct | None = None,
         content: bytes | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         all_headers = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            content = encode(body)
+            all_headers["Content-Type"] = "application/json"
         if auth and self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
         attempts = 1 + (self.retries if idempotent else 0)
@@ -207,7 +216,7 @@ class SevisClient:
             last = attempt == attempts - 1
             try:
                 response = await self.http.request(
-                    method, path, json=json, content=content, params=params, headers=all_headers
+                    method, path, content=content, params=params, headers=all_headers
                 )
             except httpx.TransportError as error:
                 failure = self._transport_error(error)
@@ -241,35 +250,29 @@ class SevisClient:
         self, response: httpx.Response, model: type[Model], status: int, where: str = "response"
     ) -> Model:
         """The body as `model`; `where` names it in a malformed-answer message."""
-        data = self._json(response, status)
-        try:
-            return from_json(model, data, where)
-        except errors.MalformedResponse as error:
-            error.status = response.status_code
-            raise
-
-    def _json(self, response: httpx.Response, status: int) -> Any:
         if response.status_code != status:
             raise self._error(response)
         try:
-            data = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            return decode(response.content, model)
+        except msgspec.ValidationError as error:
+            place, problem = where_and_what(error, where)
+            raise errors.MalformedResponse(
+                f"The service's answer is malformed: {place} is not as documented ({problem}).",
+                "The service may be a different version; tell its administrator.",
+                status=response.status_code,
+            ) from None
+        except msgspec.DecodeError:
             raise errors.MalformedResponse(
                 f"The service at {self.server_label} answered something that is not JSON.",
                 "Check that server.url points at a sevis-tui registration service.",
                 status=response.status_code,
             ) from None
-        return data
 
     def _error(self, response: httpx.Response) -> SevisError:
         status = response.status_code
         try:
-            data = response.json()
-            body = data["error"]
-            code, message, remedy = body["code"], body["message"], body.get("remedy", "")
-            if not all(isinstance(item, str) for item in (code, message, remedy)):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
+            reply = decode(response.content, ErrorReply)
+        except (msgspec.ValidationError, msgspec.DecodeError):
             if status >= 500:
                 return errors.ServiceUnavailable(
                     f"The service at {self.server_label} had a problem (HTTP {status}).",
@@ -282,12 +285,19 @@ class SevisClient:
                 "Check that server.url points at a sevis-tui registration service.",
                 status=status,
             )
-        findings = findings_from_json(data["findings"]) if data.get("findings") else ()
-        details = {k: v for k, v in body.items() if k not in {"code", "message", "remedy"}}
-        if code in {"session_expired", "not_authenticated"}:
+        body = reply.error
+        findings = reply.findings if isinstance(reply.findings, tuple) else ()
+        if body.code in {"session_expired", "not_authenticated"}:
             self.token = None
-        cls = errors.error_class(code, status)
-        return cls(message, remedy, code=code, status=status, findings=findings, details=details)
+        cls = errors.error_class(body.code, status)
+        return cls(
+            body.message,
+            body.remedy,
+            code=body.code,
+            status=status,
+            findings=findings,
+            details=body.extras(),
+        )
 
 
 def _segment(value: str) -> str:

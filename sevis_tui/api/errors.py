@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from sevis_tui.cert import Finding
+    from sevis_tui.contract import Finding
 
 
 class SevisError(Exception):

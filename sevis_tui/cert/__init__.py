@@ -1,10 +1,11 @@
 """The offline certificate engine: load, describe and judge certificate files. No Textual.
 
-    policy = load_policy(settings, extra_issuers=demo_issuers(settings))
+    policy = Policy(accepted_issuers=accepted_issuers(bundle_path), now=when)
     report = inspect_path("jsmith6544.cer", policy)      # or inspect_bytes(upload, policy)
     report.ok, report.subject, report.findings, report.to_dict()
 
-Finding codes are listed in `sevis_tui.cert.findings`.
+The engine takes its inputs and reads no config: `sevis_tui.policy.load_policy(settings)`
+builds the configured Policy. Finding codes are listed in `sevis_tui.cert.findings`.
 """
 
 from __future__ import annotations
@@ -20,23 +21,23 @@ from sevis_tui.cert.engine import (
 )
 from sevis_tui.cert.findings import CODES, Finding, Severity
 from sevis_tui.cert.model import CertificateInfo, FileReport, Policy
-from sevis_tui.cert.trust import default_issuers, demo_issuers, load_bundle, load_policy
+from sevis_tui.cert.trust import BundleError, accepted_issuers, default_issuers, load_bundle
 
 __all__ = [
     "CODES",
+    "BundleError",
     "CertificateInfo",
     "FileReport",
     "Finding",
     "KeyFile",
     "Policy",
     "Severity",
+    "accepted_issuers",
     "default_issuers",
-    "demo_issuers",
     "inspect_bytes",
     "inspect_path",
     "load_bundle",
     "load_key",
-    "load_policy",
     "read_key_file",
     "scan_file",
     "walk",

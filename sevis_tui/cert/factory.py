@@ -221,6 +221,47 @@ def make_personal(
     return Issued(certificate, own_key)
 
 
+def make_server(
+    issuer: Issued,
+    hosts: Sequence[str],
+    *,
+    not_before: dt.datetime | None = None,
+    days: int = 825,
+) -> Issued:
+    """A TLS server certificate for `hosts` (names or IP addresses), e.g. the demo's batch
+    listener on loopback. EC P-256: quick to make at each start."""
+    import ipaddress
+
+    key = new_key("ec")
+    names: list[x509.GeneralName] = []
+    for host in hosts:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
+    start = (not_before or _now()).replace(microsecond=0) - dt.timedelta(days=1)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0] if hosts else "server")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(_subject_key_id(key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+        .sign(issuer.key, _hash(issuer.key, "sha256"))
+    )
+    return Issued(certificate, key)
+
+
 def pem(certificate: x509.Certificate) -> bytes:
     return certificate.public_bytes(serialization.Encoding.PEM)
 

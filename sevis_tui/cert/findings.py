@@ -1,7 +1,8 @@
 """Findings: what the engine says about a file, in plain words, with a stable code.
 
-A finding is `{code, severity, message, remedy}`. Errors block registration; warnings and
-info do not. The codes below are stable: the app, the service and scripts rely on them.
+A finding is `{code, severity, message, remedy}`: the `Finding` of `sevis_tui.contract`, the
+very object the service sends. Errors block registration; warnings and info do not. The
+codes below are stable: the app, the service and scripts rely on them.
 
 File and format
     not_found            error    the path does not exist
@@ -47,12 +48,10 @@ Private key
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal, cast
+# The finding itself is part of the wire contract: the service sends these very objects.
+from sevis_tui.contract.findings import SEVERITIES, Finding, Severity
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+__all__ = ["CODES", "SEVERITIES", "Finding", "Severity", "finding"]
 
 # Every code the engine emits, with its severity. Tests check findings against this table.
 CODES: dict[str, Severity] = {
@@ -90,37 +89,6 @@ CODES: dict[str, Severity] = {
     "key_mismatch": "error",
     "key_unreadable": "error",
 }
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the engine found, fit to show an officer who is not a certificate expert."""
-
-    code: str
-    severity: Severity
-    message: str
-    remedy: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "remedy": self.remedy,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Finding:
-        """Rebuild a finding from its JSON form (as the service sends it)."""
-        severity = str(data.get("severity", "error"))
-        if severity not in SEVERITIES:
-            severity = "error"
-        return cls(
-            code=str(data.get("code", "")),
-            severity=cast(Severity, severity),
-            message=str(data.get("message", "")),
-            remedy=str(data.get("remedy", "")),
-        )
 
 
 def finding(code: str, message: str, remedy: str = "") -> Finding:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import msgspec
 from cryptography import x509
 
 from sevis_tui.cert.findings import Finding
@@ -141,7 +142,7 @@ class FileReport:
             "subject_index": subject_index,
             "subject": self.subject.to_dict() if self.subject is not None else None,
             "certificates": [c.to_dict() for c in self.certificates],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [msgspec.structs.asdict(f) for f in self.findings],
         }
 
 

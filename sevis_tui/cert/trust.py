@@ -1,16 +1,16 @@
-"""Accepted issuers: which certificate authorities SEVIS takes, and the policy built from them.
+"""Accepted issuers: which certificate authorities SEVIS takes, prepared for path validation.
 
 The shipped default is not a hand-copied list: it is the roots in certifi's bundle (a
 maintained copy of Mozilla's) whose organization or name is one of the vendors SEVIS officers
-buy personal client-authentication certificates from (docs/domain.md). A configured PEM bundle
-(`certificates.accepted_issuers`) replaces it. The embedded demo service adds its own issuer.
+buy personal client-authentication certificates from (docs/domain.md). A PEM bundle given by
+the caller replaces it. The engine reads no config: `sevis_tui.policy` builds the Policy from
+the settings (the configured bundle, the embedded demo's issuer) with these functions.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +20,6 @@ from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import Store
 
 from sevis_tui.cert.describe import name_text
-from sevis_tui.cert.model import Policy
-from sevis_tui.config import ConfigError, Settings, paths
 
 # Matched case-insensitively against the organization and common name of each certifi root.
 # Sectigo was Comodo; USERTrust is Sectigo's root brand; InCommon certificates chain to it.
@@ -56,52 +54,34 @@ def default_issuers() -> tuple[x509.Certificate, ...]:
     )
 
 
+class BundleError(ValueError):
+    """A bundle of accepted issuers that cannot be used; the message says why, fit to show."""
+
+
 def load_bundle(path: Path) -> tuple[x509.Certificate, ...]:
-    """Every certificate in a PEM bundle; ConfigError (fit to show) when unusable."""
+    """Every certificate in a PEM bundle; BundleError when it cannot be read or holds none."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ConfigError(
-            f"cannot read the accepted issuers bundle {path}: {error.strerror or error}; "
-            "fix certificates.accepted_issuers in your config"
+        raise BundleError(
+            f"cannot read the accepted issuers bundle {path}: {error.strerror or error}"
         ) from None
     try:
         certificates = tuple(x509.load_pem_x509_certificates(data))
     except ValueError:
-        raise ConfigError(
+        raise BundleError(
             f"the accepted issuers bundle {path} holds no readable PEM certificate; "
             "it must contain '-----BEGIN CERTIFICATE-----' blocks"
         ) from None
     return certificates
 
 
-def load_policy(
-    settings: Settings,
-    extra_issuers: Sequence[x509.Certificate] = (),
-    clock: Callable[[], dt.datetime] | None = None,
-) -> Policy:
-    """The policy from settings: the configured bundle or the shipped default, plus extras;
-    judged at `clock()` (default: the system clock)."""
-    bundle = settings.accepted_issuers_path
+def accepted_issuers(
+    bundle: Path | None, extra_issuers: Sequence[x509.Certificate] = ()
+) -> tuple[x509.Certificate, ...]:
+    """The issuers of `bundle` (the shipped default when None), then the extras, each once."""
     issuers = load_bundle(bundle) if bundle is not None else default_issuers()
-    merged = tuple(dict.fromkeys((*issuers, *extra_issuers)))
-    return Policy(
-        accepted_issuers=merged,
-        expiry_warning_days=settings.certificates.expiry_warning_days,
-        max_bytes=settings.certificates.max_file_bytes,
-        clock=clock,
-    )
-
-
-def demo_issuers(settings: Settings) -> tuple[x509.Certificate, ...]:
-    """The embedded demo service's issuer, when running embedded and it has been created."""
-    if not settings.embedded:
-        return ()
-    path = paths().demo_issuer_cert
-    try:
-        return tuple(x509.load_pem_x509_certificates(path.read_bytes()))
-    except (OSError, ValueError):
-        return ()
+    return tuple(dict.fromkeys((*issuers, *extra_issuers)))
 
 
 # Per issuer list: its verification Store and what the explanations need. Looked up by

@@ -76,7 +76,7 @@ def _read_password(path: str) -> bytes | str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from sevis_tui.cert import demo_issuers, load_policy
+    from sevis_tui.policy import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
         raise CommandError(
@@ -168,10 +168,12 @@ def for_command_line(report: FileReport) -> FileReport:
     """The report with the remedies that, on the command line, name the option to use."""
     import dataclasses
 
+    import msgspec
+
     if not any(found.code in _COMMAND_LINE_REMEDIES for found in report.findings):
         return report
     findings = tuple(
-        dataclasses.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
+        msgspec.structs.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
         for found in report.findings
     )
     return dataclasses.replace(report, findings=findings)

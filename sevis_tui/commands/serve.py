@@ -1,7 +1,7 @@
 """`sevis-tui serve`: run the registration service with uvicorn; `serve admin ...` manages it.
 
     sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo]
-                    [--tls-cert FILE --tls-key FILE] [--insecure]
+                    [--tls-cert FILE --tls-key FILE] [--insecure] [--batch-port PORT]
     sevis-tui serve admin add-user USER_ID --name NAME [--email E] [--password-file F]
     sevis-tui serve admin set-password USER_ID [--password-file F]
     sevis-tui serve admin add-program NUMBER --name ... --sponsor ... --street ... --city ...
@@ -45,6 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="seed the demo programs and user")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
     parser.add_argument("--tls-key", metavar="FILE", help="the TLS certificate's private key")
+    parser.add_argument(
+        "--batch-port",
+        type=int,
+        metavar="PORT",
+        help="also run the batch interface (mutual TLS) on this port; needs --tls-cert/--tls-key "
+        "or --demo (a certificate from the demo issuer)",
+    )
     parser.add_argument(
         "--insecure",
         action="store_true",
@@ -112,6 +119,15 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
         )
     if not 0 < args.port < 65536:
         raise CommandError(f"--port {args.port} is not a port number (1-65535)")
+    batch_port = getattr(args, "batch_port", None)
+    if batch_port is not None:
+        if not 0 < batch_port < 65536 or batch_port == args.port:
+            raise CommandError(f"--batch-port {batch_port}: a port number other than --port")
+        if not tls and not args.demo:
+            raise CommandError(
+                "--batch-port needs --tls-cert and --tls-key (the batch interface is HTTPS), "
+                "or --demo for a certificate from the demo issuer"
+            )
     import uvicorn
 
     from sevis_tui.service.app import create_app
@@ -123,20 +139,64 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ApiError) as error:
         raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
     scheme = "https" if tls else "http"
+    batch = _batch_listener(args, settings, database) if batch_port is not None else None
     print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
+    if batch is not None:
+        print(
+            f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; record "
+            "processing is not simulated, see docs/api.md)"
+        )
     if args.demo:
         from sevis_tui.service import demo
 
         print(f"sevis-tui: demo user ID {demo.DEMO_USER_ID}, password {demo.DEMO_PASSWORD}")
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        log_level="info",
-    )
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            log_level="info",
+        )
+    finally:
+        if batch is not None:
+            batch.stop()
     return 0
+
+
+def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path) -> Any:
+    """The batch interface on --batch-port, started in a background thread."""
+    import datetime as dt
+    import ssl
+
+    from sevis_tui.policy import load_policy
+    from sevis_tui.service.batch.app import create_batch_app
+    from sevis_tui.service.batch.listener import (
+        BatchListener,
+        demo_server_identity,
+        server_context,
+    )
+    from sevis_tui.service.demo import ensure_demo_issuer
+
+    extra = []
+    identity = None
+    if args.demo:
+        issuer = ensure_demo_issuer()
+        extra.append(issuer.certificate)
+        if not args.tls_cert:
+            identity = demo_server_identity(issuer, dt.datetime.now(dt.UTC), (args.host,))
+    try:
+        issuers = load_policy(settings, extra_issuers=extra).accepted_issuers
+        context = server_context(
+            issuers, cert_file=args.tls_cert, key_file=args.tls_key, identity=identity
+        )
+        listener = BatchListener(
+            create_batch_app(database), context, host=args.host, port=args.batch_port
+        )
+    except (OSError, ssl.SSLError) as error:
+        raise CommandError(f"cannot start the batch interface: {_reason(error)}") from None
+    return listener.start()
 
 
 def _tls_problem(args: argparse.Namespace) -> str | None:

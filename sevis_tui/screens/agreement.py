@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui.api.errors import SevisError, StaleAgreement
-from sevis_tui.api.models import Acceptance, Agreement
+from sevis_tui.contract import Acceptance, Agreement
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen

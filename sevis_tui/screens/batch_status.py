@@ -10,9 +10,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui import formats
-from sevis_tui.api.models import BatchStatus
 from sevis_tui.cert.text_report import printable
+from sevis_tui.contract import BatchStatus
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import BatchAccessWanted
 from sevis_tui.widgets.key_line import KeyLine
 
 
@@ -24,18 +25,24 @@ class BatchStatusScreen(SevisScreen):
 The certificate currently registered for batch processing for this program, and the history of
 earlier registrations (a new registration replaces the current one; the old one is kept here).
 
+- **c** checks batch access: that your PKCS#12 key, its certificate and your user ID will be
+  accepted by the batch interface (before the first batch).
 - **r** reloads. **Escape** returns to Program Sponsor Information.
 """
 
-    BINDINGS = [Binding("r", "reload", "Reload", id="batch.reload")]
+    BINDINGS = [
+        Binding("c", "check_access", "Check batch access", id="batch.check"),
+        Binding("r", "reload", "Reload", id="batch.reload"),
+    ]
 
     DEFAULT_CSS = """
     BatchStatusScreen #status { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, program_name: str = "") -> None:
         super().__init__()
         self.number = number
+        self.program_name = program_name
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -87,3 +94,6 @@ earlier registrations (a new registration replaces the current one; the old one 
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_check_access(self) -> None:
+        self.post_message(BatchAccessWanted(self.number, self.program_name))

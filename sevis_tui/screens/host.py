@@ -14,8 +14,9 @@ from sevis_tui.config import Settings, State
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.api.models import LoginResult
+    from sevis_tui.batch_endpoint import BatchEndpoint
     from sevis_tui.cert import Policy
+    from sevis_tui.contract import LoginResult
 
 
 class Host(Protocol):
@@ -45,6 +46,14 @@ class Host(Protocol):
 
     async def get_client(self) -> SevisClient:
         """The service client, opened on first use (call from a worker)."""
+        ...
+
+    def demo_login(self) -> tuple[str, str] | None:
+        """The demo user's ID and password when the app runs its embedded demo, else None."""
+        ...
+
+    async def get_batch_endpoint(self) -> BatchEndpoint:
+        """The batch interface of this environment (call from a worker)."""
         ...
 
     def get_policy(self) -> Policy:

@@ -19,7 +19,7 @@ from sevis_tui.screens.outcomes import LoggedIn
 from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
-    from sevis_tui.api.models import LoginResult
+    from sevis_tui.contract import LoginResult
 
 
 class UserIdInput(Input):
@@ -78,8 +78,8 @@ Your password is sent to the service and never written to any file.
         yield from self.compose_top()
         with Center(id="login-row"), Vertical(id="login-form"):
             yield Static(f"Server: {self.sevis.server_label}", id="server-line", markup=False)
-            if self.sevis.settings.embedded:
-                demo = demo_credentials()
+            demo = self.sevis.demo_login()
+            if demo is not None:
                 yield Static(
                     f"Demo mode: user ID {demo[0]}, password {demo[1]}",
                     id="demo-hint",
@@ -170,10 +170,3 @@ Your password is sent to the service and never written to any file.
 def unlock_command(user_id: str, database: Path) -> str:
     """`sevis-tui serve admin unlock` for `user_id` on the embedded demo's database."""
     return shlex.join(["sevis-tui", "serve", "admin", "unlock", "--db", str(database), user_id])
-
-
-def demo_credentials() -> tuple[str, str]:
-    """The demo user's ID and password, shown only when the app runs its embedded demo."""
-    from sevis_tui.service import demo
-
-    return demo.DEMO_USER_ID, demo.DEMO_PASSWORD

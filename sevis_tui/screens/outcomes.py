@@ -12,7 +12,7 @@ from collections.abc import Callable
 from textual.message import Message
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import Confirmation
+from sevis_tui.contract import Confirmation
 
 
 class Outcome(Message):
@@ -63,9 +63,19 @@ class RegistrationChosen(Outcome):
 class BatchStatusWanted(Outcome):
     """View Batch Registration was chosen for a program."""
 
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, program_name: str) -> None:
         super().__init__()
         self.number = number
+        self.program_name = program_name
+
+
+class BatchAccessWanted(Outcome):
+    """Check batch access: will this key and user ID be accepted for a program's batches?"""
+
+    def __init__(self, number: str, program_name: str) -> None:
+        super().__init__()
+        self.number = number
+        self.program_name = program_name
 
 
 class AgreementAccepted(Outcome):

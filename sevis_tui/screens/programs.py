@@ -15,7 +15,7 @@ from textual.widgets.data_table import ColumnKey
 
 from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import ProgramSummary
+from sevis_tui.contract import ProgramSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog

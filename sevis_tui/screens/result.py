@@ -14,10 +14,10 @@ from textual.widgets import Static
 
 from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import Finding
 from sevis_tui.cert.text_report import printable
 from sevis_tui.cert.why import why
+from sevis_tui.contract import Confirmation
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
 from sevis_tui.screens.base import SevisScreen

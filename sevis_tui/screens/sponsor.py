@@ -10,17 +10,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui import formats
-from sevis_tui.api.models import ProgramDetail
 from sevis_tui.cert.text_report import printable
+from sevis_tui.contract import ProgramDetail
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
-from sevis_tui.screens.outcomes import BatchStatusWanted, RegistrationChosen
+from sevis_tui.screens.outcomes import BatchAccessWanted, BatchStatusWanted, RegistrationChosen
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
 
 REGISTER = "Register for Batch Processing"
 VIEW = "View Batch Registration"
+CHECK = "Check Batch Access"
 
 
 class SponsorScreen(SevisScreen):
@@ -34,6 +35,8 @@ The program's details as SEVIS holds them, its officials, and its current batch 
   certificate for this program (each program needs its own registration, even when you use the
   same certificate for several).
 - **v** shows the batch registration and its history.
+- **Check Batch Access** (on the Actions menu, or **c**) checks, before the first batch, that
+  your PKCS#12 key, its certificate and your user ID will be accepted by the batch interface.
 - **r** reloads. **Escape** returns to the Listing of Programs.
 
 Other SEVIS actions (Amendment, Redesignation, …) are listed but not handled by this tool: use the
@@ -43,6 +46,7 @@ SEVIS web interface for them.
     BINDINGS = [
         Binding("a", "actions", "Actions", id="sponsor.actions"),
         Binding("v", "view_batch", "Batch registration", id="sponsor.view"),
+        Binding("c", "check_access", "Check batch access", id="sponsor.check"),
         Binding("r", "reload", "Reload", id="sponsor.reload"),
     ]
 
@@ -73,6 +77,7 @@ SEVIS web interface for them.
             (REGISTER, "Accept the agreement and upload a certificate", self.register),
             ("Open the Actions menu", "All SEVIS actions for this program", self.action_actions),
             (VIEW, "Current batch certificate and history", self.action_view_batch),
+            (CHECK, "Will this key and user ID be accepted?", self.action_check_access),
         ]
 
     def load(self) -> None:
@@ -105,13 +110,13 @@ SEVIS web interface for them.
         self.query_one("#batch", Static).update(batch_summary(program))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"actions", "view_batch"}:
+        if action in {"actions", "view_batch", "check_access"}:
             # Dimmed until the program has loaded.
             return True if self.program is not None else None
         return True
 
     def why_not(self, action: str) -> str:
-        if action in {"actions", "view_batch"}:
+        if action in {"actions", "view_batch", "check_access"}:
             if self.has_retry:
                 return "The program could not be loaded: press r to try again."
             return "The program is still loading: press the key again in a moment."
@@ -129,6 +134,7 @@ SEVIS web interface for them.
             # Our own addition to SEVIS's menu: read-only, so always available.
             position = next((i + 1 for i, x in enumerate(items) if x.name == REGISTER), len(items))
             items.insert(position, MenuItem(VIEW, True))
+            items.insert(position + 1, MenuItem(CHECK, True))
         self.app.push_screen(ActionsMenu(f"Actions · {self.program.number}", items), self._chosen)
 
     def _chosen(self, name: str | None) -> None:
@@ -136,6 +142,8 @@ SEVIS web interface for them.
             self.register()
         elif name == VIEW:
             self.action_view_batch()
+        elif name == CHECK:
+            self.action_check_access()
 
     def register(self) -> None:
         if self.program is None:
@@ -144,7 +152,13 @@ SEVIS web interface for them.
         self.post_message(RegistrationChosen(self.program.number, self.program.name))
 
     def action_view_batch(self) -> None:
-        self.post_message(BatchStatusWanted(self.number))
+        name = self.program.name if self.program is not None else ""
+        self.post_message(BatchStatusWanted(self.number, name))
+
+    def action_check_access(self) -> None:
+        if self.program is None:
+            return
+        self.post_message(BatchAccessWanted(self.number, self.program.name))
 
 
 def designation_line(program: ProgramDetail) -> str:

@@ -12,8 +12,8 @@ from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.models import Confirmation
 from sevis_tui.cert import FileReport
+from sevis_tui.contract import Confirmation
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog

@@ -14,9 +14,8 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from typing import NoReturn
 
-from sevis_tui.api.models import LoginResult, User
+from sevis_tui.contract import LoginResult, User
 from sevis_tui.service import errors
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import hash_password, password_problem
@@ -165,17 +164,19 @@ def inactive_since(account: Account) -> dt.datetime:
 
 def finish_login(
     tx: sqlite3.Connection, user_id: str, password_ok: bool, now: dt.datetime
-) -> LoginResult:
+) -> LoginResult | ApiError:
     """Record a login attempt whose password was checked outside the transaction.
 
-    The account is read again here, so concurrent attempts count correctly.
+    The account is read again here, so concurrent attempts count correctly. A refused login
+    is recorded (the failure count, a lock, the audit line) and its ApiError returned, for
+    the caller to raise once this transaction committed.
     """
     account = find_account(tx, user_id)
     if account is None:
-        _unknown_failure(tx, user_id, now)
+        return _unknown_failure(tx, user_id, now)
     if account.locked:
         audit(tx, now, user_id, "login", "account_locked")
-        raise _locked()
+        return _locked()
     if not password_ok:
         failures = account.failed_logins + 1
         if failures >= MAX_FAILURES:
@@ -192,18 +193,17 @@ def finish_login(
                 "account_locked",
                 detail=f"{failures} failures; {ended} sessions ended",
             )
-            raise _locked()
+            return _locked()
         tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
         audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
-        raise invalid_credentials(MAX_FAILURES - failures)
+        return invalid_credentials(MAX_FAILURES - failures)
     if now - inactive_since(account) > INACTIVE_AFTER:
         audit(tx, now, user_id, "login", "account_inactive")
-        raise ApiError(
+        return ApiError(
             403,
             "account_inactive",
             f"User ID {user_id} is inactive: it has not logged in for more than 45 days.",
             "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
-            commit=True,
             audited=True,
         )
     # Forget sessions idle for a day: they can no longer be used, and the table stays small.
@@ -227,14 +227,14 @@ def finish_login(
     return LoginResult(token=token, user=user)
 
 
-def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> NoReturn:
+def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> ApiError:
     """A login for a user ID that does not exist: counted and locked as a real one would be."""
     row = tx.execute(
         "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id = ?", (user_id,)
     ).fetchone()
     if row is not None and row["locked_at"] is not None:
         audit(tx, now, user_id, "login", "account_locked", detail="unknown user ID")
-        raise _locked()
+        return _locked()
     failures = (row["failed_logins"] if row is not None else 0) + 1
     locked = stamp(now) if failures >= MAX_FAILURES else None
     tx.execute(
@@ -252,7 +252,7 @@ def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> 
             "account_locked",
             detail=f"unknown user ID; {failures} failures",
         )
-        raise _locked()
+        return _locked()
     audit(
         tx,
         now,
@@ -261,7 +261,7 @@ def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> 
         "invalid_credentials",
         detail=f"unknown user ID; failure {failures}",
     )
-    raise invalid_credentials(MAX_FAILURES - failures)
+    return invalid_credentials(MAX_FAILURES - failures)
 
 
 def invalid_credentials(attempts_left: int) -> ApiError:
@@ -273,8 +273,7 @@ def invalid_credentials(attempts_left: int) -> ApiError:
         "The user ID or password is wrong.",
         f"Check the user ID and password (both case sensitive). {attempts_left} {plural} left "
         "before the user ID is locked.",
-        extra={"attempts_left": attempts_left},
-        commit=True,
+        attempts_left=attempts_left,
         audited=True,
     )
 
@@ -285,7 +284,6 @@ def _locked() -> ApiError:
         "account_locked",
         "This user ID is locked after three failed logins.",
         "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
-        commit=True,
         audited=True,
     )
 

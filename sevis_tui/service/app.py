@@ -5,7 +5,9 @@
 Every answer that is not a success has the one error shape
 `{"error": {"code", "message", "remedy"}}` (+ `"findings"` for rejected certificates); every
 code is listed in docs/api.md. Each endpoint authenticates before it looks at the request's
-shape, and every refusal of every endpoint goes to the audit log (`Service.respond`).
+shape, and every refusal of every endpoint goes to the audit log (`Service.respond`). Answers
+are the contract's types (`sevis_tui.contract`), encoded by its codec; failures leave through
+the app's exception_handlers (service/web.py), the unexpected ones as 500 internal_error.
 
 Each request runs in one worker thread from start to end (one hop off the event loop): its
 transactions, the password check and the certificate check.
@@ -17,34 +19,38 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
+from starlette.routing import Mount, Route
 
-from sevis_tui.api.models import Trust, TrustedIssuer, to_json
 from sevis_tui.config import Settings, shipped_settings
+from sevis_tui.contract import (
+    AcceptanceRequest,
+    Answer,
+    Health,
+    LoginRequest,
+    Trust,
+    TrustedIssuer,
+    encode,
+)
 from sevis_tui.service import accounts, programs, uploads
+from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, control_problem, verify_password
-from sevis_tui.service.requests import (
-    MAX_JSON_BYTES,
-    AcceptanceRequest,
-    LoginRequest,
-    decode,
-)
+from sevis_tui.service.requests import MAX_JSON_BYTES, decode
 from sevis_tui.service.store import Clock, Store, utc_now
 from sevis_tui.service.web import (
-    CatchAll,
     api_error_answer,
     bearer_token,
     http_error_answer,
+    internal_error_answer,
+    json_answer,
     program_number,
     read_limited,
 )
@@ -56,8 +62,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sevis_tui.service")
 
-# What a signed-in request answers, given its transaction, user ID and time (a model).
-Answer = Callable[[sqlite3.Connection, str, dt.datetime], Any]
+# What a request answers: a contract answer, a list of them, or nothing (204).
+Reply = Answer | Sequence[Answer] | None
+# The work of a request, given its caller.
+Work = Callable[[Caller], Reply]
+# What a signed-in request answers, given its transaction, user ID and time; or the ApiError
+# of a refusal that the transaction recorded (raised once the transaction committed).
+AsUser = Callable[[sqlite3.Connection, str, dt.datetime], Reply | ApiError]
 
 
 def create_app(
@@ -74,7 +85,7 @@ def create_app(
     `demo` seeds the demo programs, officials and user and accepts the demo issuer.
     `clock` returns aware UTC datetimes; tests pass their own to move time.
     """
-    from sevis_tui.cert import load_policy
+    from sevis_tui.policy import load_policy
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.demo import ensure_demo_issuer, seed
 
@@ -92,35 +103,28 @@ def create_app(
         # A read-only or locked database: serve anyway; writes will answer 503 and say why.
         log.warning("could not prepare the database %s: %s", db_path, error.message)
     service = Service(store, clock, load_policy(settings, extra_issuers=issuers, clock=clock))
-    prefix = "/api/v1"
-    routes = [
-        Route(prefix + "/health", service.health, methods=["GET"]),
-        Route(prefix + "/session", service.login, methods=["POST"]),
-        Route(prefix + "/session", service.logout, methods=["DELETE"]),
-        Route(prefix + "/programs", service.programs, methods=["GET"]),
-        Route(prefix + "/programs/{number}", service.program, methods=["GET"]),
-        Route(prefix + "/batch/agreement", service.agreement, methods=["GET"]),
-        Route(prefix + "/programs/{number}/batch/acceptance", service.accept, methods=["POST"]),
-        Route(prefix + "/programs/{number}/batch/certificate", service.upload, methods=["POST"]),
-        Route(prefix + "/programs/{number}/batch", service.batch, methods=["GET"]),
-        Route(prefix + "/trust", service.trust, methods=["GET"]),
+    api = [
+        Route("/health", service.health, methods=["GET"]),
+        Route("/session", service.login, methods=["POST"]),
+        Route("/session", service.logout, methods=["DELETE"]),
+        Route("/programs", service.programs, methods=["GET"]),
+        Route("/programs/{number}", service.program, methods=["GET"]),
+        Route("/batch/agreement", service.agreement, methods=["GET"]),
+        Route("/programs/{number}/batch/acceptance", service.accept, methods=["POST"]),
+        Route("/programs/{number}/batch/certificate", service.upload, methods=["POST"]),
+        Route("/programs/{number}/batch", service.batch, methods=["GET"]),
+        Route("/trust", service.trust, methods=["GET"]),
     ]
     app = Starlette(
-        routes=routes,
-        exception_handlers={ApiError: api_error_answer, HTTPException: http_error_answer},
+        routes=[Mount("/api/v1", routes=api)],
+        exception_handlers={
+            ApiError: api_error_answer,
+            HTTPException: http_error_answer,
+            Exception: internal_error_answer,
+        },
     )
     app.state.service = service
-    app.add_middleware(CatchAll)
     return app
-
-
-@dataclass
-class Caller:
-    """Who is asking, once known (the user ID a login names, or the session's user), and what
-    to add to the audit line of a refusal (an upload's file name)."""
-
-    user_id: str = ""
-    detail: str = ""
 
 
 class Service:
@@ -129,18 +133,19 @@ class Service:
         self.clock = clock
         self.policy = policy
         # The accepted issuers never change while the service runs: render GET /trust once.
-        self.trust_body = to_json(_trust(policy.accepted_issuers))
+        self.trust_body = encode(_trust(policy.accepted_issuers))
+        self.health_body = encode(Health(status="ok"))
 
     # ------------------------------------------------------------------ sessions
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        return json_answer(self.health_body)
 
     async def login(self, request: Request) -> Response:
         raw = await read_limited(request, MAX_JSON_BYTES)
         return await self.respond("login", "", lambda caller: self._login(caller, raw))
 
-    def _login(self, caller: Caller, raw: bytes | None) -> Any:
+    def _login(self, caller: Caller, raw: bytes | None) -> Reply:
         body = decode(raw, LoginRequest)
         caller.user_id = body.user_id
         problem = control_problem(body.password)
@@ -150,7 +155,7 @@ class Service:
                 "invalid_field",
                 f"The password is not acceptable: {problem}.",
                 "Type the password itself, without control characters.",
-                extra={"field": "password"},
+                field="password",
             )
         account = self.store.read(lambda tx: accounts.find_account(tx, body.user_id))
         if account is None:
@@ -159,7 +164,7 @@ class Service:
         else:
             ok = verify_password(body.password, account.password)
         now = self.clock()
-        return to_json(
+        return _raised(
             self.store.write(lambda tx: accounts.finish_login(tx, body.user_id, ok, now))
         )
 
@@ -209,36 +214,39 @@ class Service:
         )
 
     async def trust(self, request: Request) -> Response:
-        return JSONResponse(self.trust_body)
+        return json_answer(self.trust_body)
 
     # ------------------------------------------------------------------ acting
 
     async def upload(self, request: Request) -> Response:
-        return await uploads.upload(self, request)
+        upload = await uploads.read_upload(request)
+
+        def work(caller: Caller) -> Reply:
+            return uploads.register_upload(self.store, self.policy, self.clock(), caller, upload)
+
+        return await self.respond("upload", upload.number, work, status=201)
 
     async def accept(self, request: Request) -> Response:
         number = program_number(request)
         raw = await read_limited(request, MAX_JSON_BYTES)
 
-        def answer(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> Any:
+        def accepted(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> Reply | ApiError:
             version = decode(raw, AcceptanceRequest).version
             return programs.accept(tx, user_id, number, version, now)
 
-        return await self._as_user(request, "accept", answer, program=number, status=201)
+        return await self._as_user(request, "accept", accepted, program=number, status=201)
 
     # ------------------------------------------------------------------ the frame
 
-    async def respond(
-        self, action: str, program: str, work: Callable[[Caller], Any], status: int = 200
-    ) -> Response:
+    async def respond(self, action: str, program: str, work: Work, status: int = 200) -> Response:
         """`work(caller)` as JSON, run in one worker thread; a refusal is audited first."""
         body = await run_in_threadpool(self._audited, action, program, work)
-        return JSONResponse(body, status_code=status)
+        return json_answer(body, status)
 
-    def _audited(self, action: str, program: str, work: Callable[[Caller], Any]) -> Any:
+    def _audited(self, action: str, program: str, work: Work) -> bytes:
         caller = Caller()
         try:
-            return work(caller)
+            return encode(work(caller))
         except ApiError as error:
             if not error.audited and error.status < 500:
                 self._audit_refusal(caller, action, program, error)
@@ -261,7 +269,7 @@ class Service:
         self,
         request: Request,
         action: str,
-        answer: Answer,
+        answer: AsUser,
         *,
         program: str = "",
         status: int = 200,
@@ -273,16 +281,23 @@ class Service:
         """
         token = bearer_token(request)
 
-        def work(caller: Caller) -> Any:
+        def work(caller: Caller) -> Reply:
             now = self.clock()
 
-            def transaction(tx: sqlite3.Connection) -> Any:
+            def transaction(tx: sqlite3.Connection) -> Reply | ApiError:
                 caller.user_id = accounts.authenticate(tx, token, now)
-                return to_json(answer(tx, caller.user_id, now))
+                return answer(tx, caller.user_id, now)
 
-            return self.store.write(transaction)
+            return _raised(self.store.write(transaction))
 
         return await self.respond(action, program, work, status)
+
+
+def _raised(outcome: Reply | ApiError) -> Reply:
+    """The answer of a committed transaction; a refusal it recorded is raised now."""
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return outcome
 
 
 def _trust(issuers: Sequence[x509.Certificate]) -> Trust:

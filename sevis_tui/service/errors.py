@@ -1,21 +1,27 @@
-"""The service's one error shape: {"error": {"code", "message", "remedy", ...}} (+ "findings").
+"""The service's one error shape: {"error": {"code", "message", "remedy", ...}} (+ "findings"),
+the contract's ErrorReply.
 
 Every code, with its meaning and remedy, is listed in docs/api.md (API_DOCS).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import msgspec
+
+from sevis_tui.contract import ErrorDetail, ErrorReply, Finding
 
 API_DOCS = "docs/api.md"
+UNSET = msgspec.UNSET
 
 
 class ApiError(Exception):
-    """An answer other than success. Raise it anywhere in a request.
+    """An answer other than success. Raise it anywhere in a request; a transaction that
+    raises it is rolled back.
 
-    `commit=True` inside a store transaction keeps what the transaction wrote (a failed-login
-    count, an audit entry of a rejection) before the error is answered. `audited` says that
-    the refusal is already in the audit log (else the endpoint's guard writes it).
+    A refusal whose traces must stay (a failed-login count and its audit line, say) is not
+    raised inside the transaction: the transaction writes them and returns the ApiError, and
+    the endpoint raises it once the transaction committed (`audited=True`: the audit line is
+    written; otherwise the endpoint's frame writes one).
     """
 
     def __init__(
@@ -25,9 +31,10 @@ class ApiError(Exception):
         message: str,
         remedy: str,
         *,
-        extra: dict[str, Any] | None = None,
-        findings: list[dict[str, str]] | None = None,
-        commit: bool = False,
+        attempts_left: int | msgspec.UnsetType = UNSET,
+        field: str | msgspec.UnsetType = UNSET,
+        current_version: int | msgspec.UnsetType = UNSET,
+        findings: tuple[Finding, ...] | msgspec.UnsetType = UNSET,
         audited: bool = False,
     ) -> None:
         super().__init__(message)
@@ -35,19 +42,19 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.remedy = remedy
-        self.extra = dict(extra or {})
+        self.detail = ErrorDetail(
+            code,
+            message,
+            remedy,
+            attempts_left=attempts_left,
+            field=field,
+            current_version=current_version,
+        )
         self.findings = findings
-        self.commit = commit
         self.audited = audited
 
-    def body(self) -> dict[str, Any]:
-        payload: dict[str, Any] = {
-            "error": {"code": self.code, "message": self.message, "remedy": self.remedy}
-        }
-        payload["error"].update(self.extra)
-        if self.findings is not None:
-            payload["findings"] = self.findings
-        return payload
+    def reply(self) -> ErrorReply:
+        return ErrorReply(self.detail, self.findings)
 
 
 def not_authenticated() -> ApiError:
@@ -75,7 +82,7 @@ def invalid_field(name: str, expected: str) -> ApiError:
         "invalid_field",
         f"The request's field '{name}' is missing or is not {expected}.",
         f"Send '{name}' as {expected} (see {API_DOCS}).",
-        extra={"field": name},
+        field=name,
     )
 
 

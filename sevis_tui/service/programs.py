@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from sevis_tui.api.models import (
+from sevis_tui.contract import (
     Acceptance,
     Address,
     Agreement,
@@ -294,7 +294,10 @@ def _when(text: str) -> dt.datetime:
 
 def accept(
     tx: sqlite3.Connection, user_id: str, number: str, version: int, now: dt.datetime
-) -> Acceptance:
+) -> Acceptance | ApiError:
+    """Record the acceptance; a stale version is refused, and that refusal is recorded too (the
+    audit line is written here, and the ApiError returned for the caller to raise once the
+    transaction committed)."""
     role_in(tx, user_id, number)
     current = current_agreement(tx)
     if version != current.version:
@@ -307,13 +310,12 @@ def accept(
             program=number,
             detail=f"version {version}, current {current.version}",
         )
-        raise ApiError(
+        return ApiError(
             409,
             "stale_agreement",
             f"Agreement version {version} is not the current one (version {current.version}).",
             "Read the current Batch Processing Agreement and accept it.",
-            extra={"current_version": current.version},
-            commit=True,
+            current_version=current.version,
             audited=True,
         )
     tx.execute(

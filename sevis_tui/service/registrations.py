@@ -4,12 +4,10 @@ and making a certificate the program's current registration (the old one stays i
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 import sqlite3
-from typing import Any
 
-from sevis_tui.api.models import CertificateSummary, to_json
+from sevis_tui.contract import CertificateSummary, Confirmation, Finding, decode, encode
 from sevis_tui.service.accounts import audit
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.programs import (
@@ -43,14 +41,14 @@ def check_may_upload(tx: sqlite3.Connection, user_id: str, number: str) -> int:
             "agreement_not_accepted",
             "You have not accepted the current Batch Processing Agreement for this program.",
             "Read and accept the agreement, then upload the certificate again.",
-            extra={"current_version": current},
+            current_version=current,
         )
     return current
 
 
 def find_replay(
     tx: sqlite3.Connection, user_id: str, key: str, request_sha256: str
-) -> dict[str, Any] | None:
+) -> Confirmation | None:
     """The earlier confirmation for this Idempotency-Key, or None; 409 if the file differs."""
     row = tx.execute(
         "SELECT * FROM registrations WHERE user_id = ? AND idempotency_key = ?", (user_id, key)
@@ -64,20 +62,24 @@ def find_replay(
             "This Idempotency-Key was already used for a different upload.",
             "Send a new Idempotency-Key for a new file or program.",
         )
-    return confirmation_json(row)
+    return confirmation(row)
 
 
-def confirmation_json(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "number": row["confirmation"],
-        "program": row["program"],
-        "user_id": row["user_id"],
-        "time": to_json(parse_stamp(row["registered_at"])),
-        "certificate": to_json(certificate_summary(row)),
-        "warnings": json.loads(row["warnings"]),
-        "key_discarded": bool(row["key_discarded"]),
-        "replaced": row["replaced"],
-    }
+def confirmation(row: sqlite3.Row) -> Confirmation:
+    """The Confirmation of a registration, as answered when it was made (and on a replay)."""
+    time = parse_stamp(row["registered_at"])
+    assert time is not None  # NOT NULL
+    return Confirmation(
+        number=row["confirmation"],
+        program=row["program"],
+        user_id=row["user_id"],
+        time=time,
+        certificate=certificate_summary(row),
+        # Stored as the JSON of the findings (the contract's shape) when registered.
+        warnings=decode(row["warnings"].encode("utf-8"), tuple[Finding, ...]),
+        key_discarded=bool(row["key_discarded"]),
+        replaced=row["replaced"],
+    )
 
 
 def new_confirmation_number(tx: sqlite3.Connection, now: dt.datetime) -> str:
@@ -98,13 +100,13 @@ def register(
     agreement_version: int,
     certificate_der: bytes,
     summary: CertificateSummary,
-    warnings: list[dict[str, str]],
+    warnings: tuple[Finding, ...],
     key_discarded: bool,
     filename: str,
     idempotency_key: str,
     request_sha256: str,
     now: dt.datetime,
-) -> dict[str, Any]:
+) -> Confirmation:
     """Make this certificate the program's current registration; the old one stays in history."""
     previous = tx.execute(
         "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
@@ -114,14 +116,14 @@ def register(
             "UPDATE registrations SET current = 0, replaced_at = ? WHERE id = ?",
             (stamp(now), previous["id"]),
         )
-    confirmation = new_confirmation_number(tx, now)
+    number_given = new_confirmation_number(tx, now)
     tx.execute(
         "INSERT INTO registrations (confirmation, program, user_id, registered_at,"
         " certificate_der, subject, issuer, not_after, sha256, serial_hex, filename, warnings,"
         " key_discarded, agreement_version, idempotency_key, request_sha256, replaced, current)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
         (
-            confirmation,
+            number_given,
             number,
             user_id,
             stamp(now),
@@ -132,7 +134,7 @@ def register(
             summary.sha256,
             summary.serial_hex,
             filename,
-            json.dumps(warnings),
+            encode(warnings).decode("utf-8"),
             int(key_discarded),
             agreement_version,
             idempotency_key,
@@ -140,11 +142,11 @@ def register(
             previous["confirmation"] if previous else None,
         ),
     )
-    detail = f"{confirmation} sha256 {summary.sha256}"
+    detail = f"{number_given} sha256 {summary.sha256}"
     if key_discarded:
         detail += "; private key in upload discarded"
     audit(tx, now, user_id, "upload", "ok", program=number, detail=detail)
     row = tx.execute(
-        "SELECT * FROM registrations WHERE confirmation = ?", (confirmation,)
+        "SELECT * FROM registrations WHERE confirmation = ?", (number_given,)
     ).fetchone()
-    return confirmation_json(row)
+    return confirmation(row)

@@ -1,37 +1,25 @@
-"""The JSON bodies the service accepts, decoded by msgspec within limits.
+"""The JSON bodies the service accepts (the contract's requests), decoded within limits.
 
 A body is read only up to MAX_JSON_BYTES (413 past that), then decoded straight into its
-typed struct: no intermediate Python objects, so no deep recursion and no huge integers
-(a 5,000-digit number is "out of range", arrays nested 20,000 deep never fit in 8 KiB, and
-a value of the wrong type is refused at its first byte). Every failure is a 400 in the error
+typed struct (`sevis_tui.contract.requests`, where the limits are): no intermediate Python
+objects, so no deep recursion and no huge integers (a 5,000-digit number is "out of range",
+arrays nested 20,000 deep never fit in 8 KiB, and a value of the wrong type is refused at
+its first byte). Every failure is a 400 in the error
 shape; a client's mistake is never logged as an internal error.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
 import msgspec
 
+from sevis_tui.contract import decode as decode_json
 from sevis_tui.service.errors import API_DOCS, ApiError
 
 MAX_JSON_BYTES = 8 * 1024
 Body = TypeVar("Body", bound=msgspec.Struct)
-
-
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """POST /session."""
-
-    user_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(max_length=1024)]
-
-
-class AcceptanceRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """POST /programs/{number}/batch/acceptance."""
-
-    version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
-
 
 # What each field must be, in the words of an error message.
 EXPECTED = {
@@ -47,7 +35,7 @@ def decode(raw: bytes | None, kind: type[Body]) -> Body:
     if raw is None:
         raise too_large()
     try:
-        return msgspec.json.decode(raw, type=kind)
+        return decode_json(raw, kind)
     except msgspec.ValidationError as error:
         found = _AT_FIELD.search(str(error))
         if found is None:  # not an object at all
@@ -59,14 +47,14 @@ def decode(raw: bytes | None, kind: type[Body]) -> Body:
                 "invalid_field",
                 f"The request has a field '{name}' that this endpoint does not take.",
                 f"Send only the fields listed in {API_DOCS}.",
-                extra={"field": name},
+                field=name,
             ) from None
         raise ApiError(
             400,
             "invalid_field",
             f"The request's field '{name}' is missing or is not {EXPECTED[name]} ({error}).",
             f"Send '{name}' as {EXPECTED[name]} (see {API_DOCS}).",
-            extra={"field": name},
+            field=name,
         ) from None
     except (msgspec.DecodeError, RecursionError):
         raise malformed("The request body is not valid JSON.") from None

@@ -101,4 +101,22 @@ MIGRATIONS: tuple[str, ...] = (
         locked_at     TEXT
     );
     """,
+    # 3: batches uploaded over the batch interface (service/batch/), one per batch ID and
+    # program. Records are counted, not processed (docs/api.md, Batch interface).
+    """
+    CREATE TABLE batches (
+        id           INTEGER PRIMARY KEY,
+        program      TEXT NOT NULL REFERENCES programs(number),
+        batch_id     TEXT NOT NULL,
+        user_id      TEXT NOT NULL REFERENCES users(user_id),
+        root         TEXT NOT NULL,          -- SEVISBatchCreateUpdateEV or ...Student
+        records      INTEGER NOT NULL,
+        filename     TEXT NOT NULL,
+        xml          BLOB NOT NULL,
+        xml_sha256   TEXT NOT NULL,
+        certificate  TEXT NOT NULL,          -- SHA-256 of the client certificate used
+        uploaded_at  TEXT NOT NULL,
+        UNIQUE (program, batch_id)
+    );
+    """,
 )

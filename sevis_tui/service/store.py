@@ -127,10 +127,8 @@ class Store:
             connection.execute(begin)
             try:
                 result = work(connection)
-            except ApiError as answer:
-                connection.execute("COMMIT" if answer.commit else "ROLLBACK")
-                raise
             except BaseException:
+                # A refusal too: what must stay of one is returned, not raised (errors.py).
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
@@ -218,7 +216,18 @@ def _unavailable(error: sqlite3.Error) -> ApiError:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would commit our transaction; split on ';' instead (no ';' in literals),
-    # after dropping '--' comments, which may contain one.
-    lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    """The script's statements, one by one: executescript() would commit our transaction.
+
+    A ';' ends a statement only where SQLite says the text so far is complete, so one inside a
+    string literal or a comment does not cut it. Every statement ends with ';'."""
+    statements: list[str] = []
+    pending = ""
+    *pieces, rest = script.split(";")
+    for piece in pieces:
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if (pending + rest).strip():
+        raise ValueError(f"a migration does not end with ';': {(pending + rest).strip()[:60]!r}")
+    return statements

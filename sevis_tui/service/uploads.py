@@ -1,6 +1,8 @@
 """Certificate uploads: size limit, Idempotency-Key, the authoritative check by `cert/`,
 then one transaction that registers the certificate. A refusal is audited by the endpoint's
-frame (Service.respond), with the file's name."""
+frame (Service.respond), with the file's name.
+
+Takes what it needs (the store, the policy, the time, the caller), not the whole service."""
 
 from __future__ import annotations
 
@@ -10,34 +12,30 @@ import hashlib
 import posixpath
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import Response
 
-from sevis_tui.api.models import CertificateSummary
+from sevis_tui.contract import CertificateSummary, Confirmation, Finding
 from sevis_tui.service import accounts, registrations
+from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
+from sevis_tui.service.store import Store
 from sevis_tui.service.web import bearer_token, program_number, read_limited
 
 if TYPE_CHECKING:
     from sevis_tui.cert import FileReport, Policy
-    from sevis_tui.service.app import Caller, Service
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 
-
-async def upload(service: Service, request: Request) -> Response:
-    """POST /programs/{number}/batch/certificate: check, then register or reject and say why."""
-    token, number = bearer_token(request), program_number(request)
-    key = request.headers.get("idempotency-key", "").strip()
-    filename = posixpath.basename(request.query_params.get("filename", "").replace("\\", "/"))
-    filename = filename[:255] or "certificate"
-    body = await read_limited(request, MAX_UPLOAD_BYTES)
-    upload = Upload(token, number, key, filename, body)
-    return await service.respond(
-        "upload", number, lambda caller: register_upload(service, caller, upload), status=201
-    )
+PRIVATE_KEY_DISCARDED = Finding(
+    "private_key_discarded",
+    "warning",
+    "The file held a private key. The service discarded it: only the certificate was stored, "
+    "and the key was not logged.",
+    "Keep the private key only in your batch client's password-protected PKCS#12 file; upload "
+    "the .cer or .pem certificate alone next time.",
+)
 
 
 @dataclass(frozen=True)
@@ -49,14 +47,25 @@ class Upload:
     body: bytes | None  # None: over MAX_UPLOAD_BYTES
 
 
-def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[str, Any]:
+async def read_upload(request: Request) -> Upload:
+    """POST /programs/{number}/batch/certificate as it arrived (nothing checked yet)."""
+    key = request.headers.get("idempotency-key", "").strip()
+    filename = posixpath.basename(request.query_params.get("filename", "").replace("\\", "/"))
+    body = await read_limited(request, MAX_UPLOAD_BYTES)
+    return Upload(
+        bearer_token(request), program_number(request), key, filename[:255] or "certificate", body
+    )
+
+
+def register_upload(
+    store: Store, policy: Policy, now: dt.datetime, caller: Caller, upload: Upload
+) -> Confirmation:
     """The whole upload, in one worker thread: who asks, the request's shape, a replay, the
     authoritative check (outside any transaction), then one write transaction."""
-    now = service.clock()
     number, key, body = upload.number, upload.key, upload.body
     request_sha256 = digest(number, body) if body is not None else ""
 
-    def check(tx: sqlite3.Connection) -> dict[str, Any] | None:
+    def check(tx: sqlite3.Connection) -> Confirmation | None:
         # Authenticate first: a caller without a session learns nothing about the request.
         caller.user_id = accounts.authenticate(tx, upload.token, now, touch=False)
         if not 0 < len(key) <= 255:
@@ -80,19 +89,18 @@ def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[st
             registrations.check_may_upload(tx, caller.user_id, number)
         return earlier
 
-    earlier = service.store.read(check)
+    earlier = store.read(check)
     assert body is not None  # check() refused a body over the limit
     if earlier is not None:
-        replayed = str(earlier["number"])
-        service.store.write(
+        store.write(
             lambda tx: accounts.audit(
-                tx, now, caller.user_id, "upload", "replayed", program=number, detail=replayed
+                tx, now, caller.user_id, "upload", "replayed", program=number, detail=earlier.number
             )
         )
         return earlier
-    report = _inspect(service.policy, body, upload.filename, now)
+    report = _inspect(policy, body, upload.filename, now)
 
-    def work(tx: sqlite3.Connection) -> dict[str, Any]:
+    def work(tx: sqlite3.Connection) -> Confirmation:
         user_id = accounts.authenticate(tx, upload.token, now)
         earlier = registrations.find_replay(tx, user_id, key, request_sha256)
         if earlier is not None:  # a concurrent twin of this request won the race
@@ -114,7 +122,7 @@ def register_upload(service: Service, caller: Caller, upload: Upload) -> dict[st
             now=now,
         )
 
-    return service.store.write(work)
+    return store.write(work)
 
 
 def digest(number: str, body: bytes) -> str:
@@ -141,7 +149,7 @@ def _require_ok(report: FileReport) -> None:
         f"SEVIS cannot validate this certificate: {first}"
         + (f" (and {count - 1} more)" if count > 1 else ""),
         "Fix each error listed in the findings, then upload the certificate again.",
-        findings=[finding.to_dict() for finding in report.findings],
+        findings=report.findings,
     )
 
 
@@ -157,17 +165,7 @@ def _summary(report: FileReport) -> CertificateSummary:
     )
 
 
-def _warnings(report: FileReport) -> list[dict[str, str]]:
-    warnings = [finding.to_dict() for finding in report.warnings]
+def _warnings(report: FileReport) -> tuple[Finding, ...]:
     if report.has_private_key:
-        warnings.append(
-            {
-                "code": "private_key_discarded",
-                "severity": "warning",
-                "message": "The file held a private key. The service discarded it: only the "
-                "certificate was stored, and the key was not logged.",
-                "remedy": "Keep the private key only in your batch client's password-protected "
-                "PKCS#12 file; upload the .cer or .pem certificate alone next time.",
-            }
-        )
-    return warnings
+        return (*report.warnings, PRIVATE_KEY_DISCARDED)
+    return report.warnings

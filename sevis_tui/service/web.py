@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
 
+from sevis_tui.contract import encode
 from sevis_tui.service.errors import API_DOCS, ApiError
 
 log = logging.getLogger("sevis_tui.service")
 
+JSON = "application/json"
 # Past this, stop reading an oversized body and let the connection close.
 MAX_DRAIN_BYTES = 16 * 1024 * 1024
 
@@ -47,64 +49,62 @@ async def read_limited(request: Request, limit: int) -> bytes | None:
     return None if too_big else b"".join(chunks)
 
 
-# --------------------------------------------------------------------------- error answers
+# --------------------------------------------------------------------------- answers
+
+
+def json_answer(
+    body: bytes, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Encoded contract JSON (`contract.encode`) as the HTTP answer."""
+    return Response(body, status_code=status, headers=headers, media_type=JSON)
+
+
+def error_answer(error: ApiError, headers: Mapping[str, str] | None = None) -> Response:
+    return json_answer(encode(error.reply()), error.status, headers)
+
+
+# The app's exception_handlers: every failure leaves in the one error shape.
 
 
 async def api_error_answer(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError)
-    return JSONResponse(error.body(), status_code=error.status)
+    return error_answer(error)
 
 
 async def http_error_answer(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in the one shape."""
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
-        answer = ApiError(
+        refusal = ApiError(
             404,
             "not_found",
             f"There is no {request.url.path}.",
             f"See {API_DOCS} for the API paths.",
         )
     elif error.status_code == 405:
-        answer = ApiError(
+        refusal = ApiError(
             405,
             "method_not_allowed",
             f"{request.method} is not allowed on {request.url.path}.",
             f"See {API_DOCS} for the methods each path accepts.",
         )
     else:
-        answer = ApiError(error.status_code, "http_error", str(error.detail), f"See {API_DOCS}.")
-    return JSONResponse(answer.body(), status_code=answer.status, headers=error.headers)
+        refusal = ApiError(error.status_code, "http_error", str(error.detail), f"See {API_DOCS}.")
+    return error_answer(refusal, error.headers)
 
 
-class CatchAll:
-    """Outermost guard: an unexpected exception becomes a 500 in the one shape, no traceback
-    in the answer (it goes to the log), and is not re-raised into an embedding client."""
+async def internal_error_answer(request: Request, error: Exception) -> Response:
+    """Anything unexpected: a 500 in the one shape, the details only in the log.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watch)
-        except Exception:
-            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                return
-            answer = ApiError(
-                500,
-                "internal_error",
-                "The service had an unexpected problem; nothing was registered.",
-                "Try again; if it persists, tell the service's administrator (see its log).",
-            )
-            await JSONResponse(answer.body(), status_code=500)(scope, receive, send)
+    Starlette re-raises the error after this answer for the server to see; uvicorn logs it,
+    and the embedded client's transport is told not to raise it into the app.
+    """
+    log.error("internal error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_answer(
+        ApiError(
+            500,
+            "internal_error",
+            "The service had an unexpected problem; nothing was registered.",
+            "Try again; if it persists, tell the service's administrator (see its log).",
+        )
+    )

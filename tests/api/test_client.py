@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, api_base_url
-from sevis_tui.api.embedded import open_client
+from sevis_tui.api.remote import open_remote_client
 from sevis_tui.config import shipped_settings
 
 Reply = tuple[int, bytes]
@@ -231,7 +231,7 @@ def test_base_urls(url: str, base: str) -> None:
 )
 async def test_plain_http_is_refused_except_loopback(url: str) -> None:
     with pytest.raises(errors.InsecureServerURL) as caught:
-        await open_client(shipped_settings({"server": {"url": url or "x"}}))
+        await open_remote_client(shipped_settings({"server": {"url": url or "x"}}))
     assert caught.value.remedy
 
 
@@ -240,7 +240,7 @@ async def test_a_missing_ca_bundle_is_a_tls_error() -> None:
         {"server": {"url": "https://x.example", "ca_bundle": "/nonexistent.pem"}}
     )
     with pytest.raises(errors.TLSFailure):
-        await open_client(settings)
+        await open_remote_client(settings)
 
 
 def test_error_classes_for_codes() -> None:

@@ -13,12 +13,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from sevis_tui.api import errors
-from sevis_tui.api.embedded import open_client
 from sevis_tui.cert import factory
 from sevis_tui.config import paths, shipped_settings
+from sevis_tui.embedded import open_client
 from sevis_tui.service.app import create_app
-from sevis_tui.service.background import BackgroundServer
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+
+from ..service.background import BackgroundServer
 
 
 async def test_embedded_mode_runs_the_seeded_demo_service_in_process() -> None:
@@ -39,6 +40,25 @@ async def test_embedded_mode_runs_the_seeded_demo_service_in_process() -> None:
         trust = await client.trust()
     demo_subject = x509.load_pem_x509_certificate(paths().demo_issuer_cert.read_bytes()).subject
     assert demo_subject.rfc4514_string() in [item.subject for item in trust.issuers]
+
+
+async def test_an_unexpected_error_reaches_the_embedded_client_as_the_services_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Starlette re-raises an unexpected error after its handler answered 500; the embedded
+    wiring must not let it escape into the app as an exception."""
+    from sevis_tui.service import programs
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    async with await open_client(shipped_settings()) as client:
+        await client.login(DEMO_USER_ID, DEMO_PASSWORD)
+        monkeypatch.setattr(programs, "list_programs", broken)
+        with pytest.raises(errors.ServiceUnavailable) as caught:
+            await client.programs()
+    assert (caught.value.status, caught.value.code) == (500, "internal_error")
+    assert "simulated bug" not in str(caught.value)
 
 
 def server_certificate(ca: factory.Issued) -> factory.Issued:

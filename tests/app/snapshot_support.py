@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.api.embedded import EMBEDDED_BASE_URL
 from sevis_tui.app import ClientFactory, SevisApp
 from sevis_tui.config import Settings
+from sevis_tui.embedded import EMBEDDED_BASE_URL
 
 FIXED_NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 

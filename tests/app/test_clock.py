@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.api.embedded import EMBEDDED_BASE_URL
 from sevis_tui.app import SevisApp
 from sevis_tui.cert import Policy
 from sevis_tui.config import Settings
+from sevis_tui.embedded import EMBEDDED_BASE_URL
 from sevis_tui.screens.programs import ProgramsScreen
 
 from .pilot_support import log_in, settle

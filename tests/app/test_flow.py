@@ -12,11 +12,13 @@ from sevis_tui.api.errors import SevisError
 from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings
 from sevis_tui.screens.agreement import AgreementScreen
+from sevis_tui.screens.batch_access import BatchAccessScreen
 from sevis_tui.screens.batch_status import BatchStatusScreen
 from sevis_tui.screens.inspect import InspectScreen
 from sevis_tui.screens.login import LoginScreen
 from sevis_tui.screens.outcomes import (
     AgreementAccepted,
+    BatchAccessWanted,
     BatchStatusWanted,
     InspectionWanted,
     LoggedIn,
@@ -35,7 +37,8 @@ from sevis_tui.screens.upload import UploadScreen
 
 from .pilot_support import log_in, settle
 
-WALK = {"login", "programs", "sponsor", "agreement", "upload", "result", "batch_status", "inspect"}
+WALK = {"login", "programs", "sponsor", "agreement", "upload", "result", "inspect"}
+WALK |= {"batch_status", "batch_access"}
 NUMBER = "P-1-00001"
 
 
@@ -68,9 +71,14 @@ async def test_each_outcome_opens_the_screen_the_map_names(plain_settings: Setti
         flow.after(RegistrationFinished())
         await settle(pilot)
         assert kinds(app) == [LoginScreen, ProgramsScreen, SponsorScreen]
-        flow.after(BatchStatusWanted(NUMBER))
+        flow.after(BatchStatusWanted(NUMBER, "Demo"))
         await settle(pilot)
         assert kinds(app)[-1] is BatchStatusScreen
+        flow.after(BatchAccessWanted(NUMBER, "Demo"))
+        await settle(pilot)
+        assert kinds(app)[-2:] == [BatchStatusScreen, BatchAccessScreen]
+        flow.after(WentBack())
+        await settle(pilot)
         flow.after(WentBack())
         await settle(pilot)
         assert kinds(app) == [LoginScreen, ProgramsScreen, SponsorScreen]

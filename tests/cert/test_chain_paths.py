@@ -3,17 +3,22 @@
 The explanations walk the file's chain by name as RFC 4514 text, while the verifier matches
 issuers by exact name: these cover names that differ only in letter case or string type, a
 leaf that is itself accepted, a forged issuer name and an issuer missing from the file.
+
+Only cryptography's public API: a name with another string type than our builders write
+(PrintableString where they write UTF8String) comes from a certificate of the
+`cryptography-vectors` package, whose names were written by OpenSSL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import cryptography_vectors
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from sevis_tui.cert import Policy, inspect_bytes
@@ -41,22 +46,72 @@ def _issued_under_name(signer: Issued, issuer_name: x509.Name) -> x509.Certifica
     )
 
 
-def _renamed(name: x509.Name, *, lower: bool = False, retype: bool = False) -> x509.Name:
-    attributes = []
-    for attribute in name:
-        value = attribute.value
-        kind = attribute._type
-        if attribute.oid == NameOID.COMMON_NAME:
-            if lower and isinstance(value, str):
-                value = value.lower()
-            if retype:
-                kind = (
-                    _ASN1Type.PrintableString
-                    if kind != _ASN1Type.PrintableString
-                    else _ASN1Type.UTF8String
-                )
-        attributes.append(x509.NameAttribute(attribute.oid, value, kind))
-    return x509.Name(attributes)
+def _lower_case(name: x509.Name) -> x509.Name:
+    """The name with its common name in lower case (each attribute of its default type, as our
+    builders write them)."""
+    return x509.Name(
+        [
+            x509.NameAttribute(
+                attribute.oid,
+                attribute.value.lower()
+                if attribute.oid == NameOID.COMMON_NAME and isinstance(attribute.value, str)
+                else attribute.value,
+            )
+            for attribute in name
+        ]
+    )
+
+
+def _openssl_written_name() -> x509.Name:
+    """A name whose strings are PrintableString (OpenSSL's choice), not our UTF8String."""
+    path = Path(cryptography_vectors.__file__).parent / "x509/custom/dsa_selfsigned_ca.pem"
+    return x509.load_pem_x509_certificate(path.read_bytes()).subject
+
+
+def _retyped_pair() -> tuple[x509.Name, x509.Name]:
+    """Two names with the same RFC 4514 text but other string types, hence other DER."""
+    printable = _openssl_written_name()
+    utf8 = x509.Name.from_rfc4514_string(printable.rfc4514_string())
+    # What the scenario stands on: equal as text, different as the verifier compares them.
+    assert utf8.rfc4514_string() == printable.rfc4514_string()
+    assert utf8.public_bytes() != printable.public_bytes()
+    return printable, utf8
+
+
+def _ca_named(name: x509.Name, issuer: Issued) -> Issued:
+    """An intermediate CA with the subject `name`, issued by `issuer`."""
+    key = new_key("rsa", 2048)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - dt.timedelta(days=1))
+        .not_valid_after(NOW + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+        .sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return Issued(certificate, key)
 
 
 def _scenarios(pki: Any) -> dict[str, tuple[bytes, Policy]]:
@@ -64,6 +119,8 @@ def _scenarios(pki: Any) -> dict[str, tuple[bytes, Policy]]:
     subject = intermediate.certificate.subject
     person = pki.person()
     impostor = make_ca("Test Accepted Root", organization="Accepted Test CA", key=pki.other_key)
+    printable, utf8 = _retyped_pair()
+    retyped = _ca_named(printable, pki.accepted_root)
     return {
         "chain in file": (pem(person.certificate) + pem(intermediate.certificate), pki.policy),
         "intermediate missing": (pem(person.certificate), pki.policy),
@@ -73,13 +130,16 @@ def _scenarios(pki: Any) -> dict[str, tuple[bytes, Policy]]:
             pki.policy,
         ),
         "issuer name in other case": (
-            pem(_issued_under_name(intermediate, _renamed(subject, lower=True)))
+            pem(_issued_under_name(intermediate, _lower_case(subject)))
             + pem(intermediate.certificate),
             pki.policy,
         ),
         "issuer name of other string type": (
-            pem(_issued_under_name(intermediate, _renamed(subject, retype=True)))
-            + pem(intermediate.certificate),
+            pem(_issued_under_name(retyped, utf8)) + pem(retyped.certificate),
+            pki.policy,
+        ),
+        "issuer name in its own string type": (
+            pem(_issued_under_name(retyped, printable)) + pem(retyped.certificate),
             pki.policy,
         ),
         "leaf itself accepted": (
@@ -103,6 +163,7 @@ EXPECTED = {
     "foreign partial chain": {"missing_intermediate"},
     "issuer name in other case": {"chain_invalid"},
     "issuer name of other string type": {"chain_invalid"},
+    "issuer name in its own string type": {"issuer_accepted"},
     "leaf itself accepted": {"issuer_accepted"},
     "forged accepted name": {"chain_invalid"},
     "issued by the accepted root": {"issuer_accepted"},
@@ -121,7 +182,7 @@ def test_each_path_gets_its_finding(pki: Any, scenario: str) -> None:
 
 def test_issuer_named_in_other_case_says_the_names_differ(pki: Any) -> None:
     subject = pki.intermediate.certificate.subject
-    data = pem(_issued_under_name(pki.intermediate, _renamed(subject, lower=True))) + pem(
+    data = pem(_issued_under_name(pki.intermediate, _lower_case(subject))) + pem(
         pki.intermediate.certificate
     )
     found = next(f for f in inspect_bytes(data, pki.policy).findings if f.code == "chain_invalid")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import cryptography_vectors
+import msgspec
 import pytest
 
 from sevis_tui.cert import (
@@ -20,6 +22,7 @@ from sevis_tui.cert import (
     read_key_file,
 )
 from sevis_tui.cert.factory import der, key_pem, make_ca, make_personal, pem, pkcs7, pkcs12
+from sevis_tui.contract import decode, encode
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 DAY = dt.timedelta(days=1)
@@ -302,10 +305,19 @@ def test_no_accepted_issuers_configured(pki: Any) -> None:
     assert "No accepted issuers" in only(report, "untrusted_issuer").message
 
 
-def test_finding_round_trips_through_dict() -> None:
+def test_finding_round_trips_through_the_wire_contract() -> None:
     found = Finding("expired", "error", "m", "r")
-    assert Finding.from_dict(found.to_dict()) == found
-    assert Finding.from_dict({"code": "x", "severity": "bogus"}).severity == "error"
+    wire = encode(found)
+    assert json.loads(wire) == {
+        "code": "expired",
+        "severity": "error",
+        "message": "m",
+        "remedy": "r",
+    }
+    assert decode(wire, Finding) == found
+    # An unknown severity is never read as a harmless one: the answer is malformed.
+    with pytest.raises(msgspec.ValidationError, match="severity"):
+        decode(b'{"code": "x", "severity": "bogus", "message": "m"}', Finding)
 
 
 def test_every_code_is_documented_with_its_severity() -> None:

@@ -54,7 +54,7 @@ def setting_paths(shape: type[msgspec.Struct], above: tuple[str, ...] = ()) -> s
 def toml_paths(table: dict[str, object], above: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     for name, value in table.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value:
             found |= toml_paths(value, (*above, name))
         else:
             found.add((*above, name))
@@ -95,6 +95,8 @@ def test_no_default_in_code() -> None:
     """Only the shipped file gives defaults: no Struct field has one, bar the bookkeeping."""
     bookkeeping = {"sources", "warnings"}
     tables = [Settings, *(setting_types(Settings)[name] for name in setting_types(Settings))]
+    # A dict of tables ([servers.NAME]) is written by the officer, not shipped: not a table here.
+    tables = [shape for shape in tables if isinstance(shape, type)]
     for shape in tables:
         for info in msgspec.structs.fields(shape):
             assert info.required or info.name in bookkeeping, f"{shape.__name__}.{info.name}"

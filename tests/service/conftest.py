@@ -142,10 +142,10 @@ def certs(issuer: factory.Issued, personal_key: factory.PrivateKey, clock: Movab
 @pytest.fixture(params=["in-process", "loopback-http"])
 async def api(request: pytest.FixtureRequest, app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     """The service twice: in-process (ASGI), and over real HTTP from uvicorn on 127.0.0.1."""
-    from sevis_tui.service.background import BackgroundServer
+    from .background import BackgroundServer
 
     if request.param == "in-process":
-        transport = httpx.ASGITransport(app=app)
+        transport = in_process(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1/") as c:
             yield c
         return
@@ -154,9 +154,16 @@ async def api(request: pytest.FixtureRequest, app: Starlette) -> AsyncIterator[h
             yield client
 
 
+def in_process(app: Starlette) -> httpx.ASGITransport:
+    """The service in-process as the app's embedded client sees it (sevis_tui/embedded.py): an
+    unexpected error is its 500 answer, as from a server, not an exception in the client
+    (Starlette re-raises it after answering, for a server to log)."""
+    return httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+
 @pytest.fixture
 async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
+    transport = in_process(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1/") as client:
         yield client
 

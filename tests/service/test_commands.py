@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.cert import inspect_path, load_policy
+from sevis_tui.cert import inspect_path
 from sevis_tui.cli import main
 from sevis_tui.commands.demo_certs import sample_names
 from sevis_tui.config import paths, shipped_settings
+from sevis_tui.policy import load_policy
 from sevis_tui.service.demo import DEMO_USER_ID, ensure_demo_issuer
 
 

@@ -96,13 +96,13 @@ def test_create_app_on_an_unwritable_place_raises_a_clear_error(tmp_path: Path) 
 
 
 async def test_unexpected_errors_are_500_in_the_error_shape(
-    http: httpx.AsyncClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    api: httpx.AsyncClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(programs, "list_programs", broken)
-    response = await http.get("programs", headers=auth)
+    response = await api.get("programs", headers=auth)
     assert (response.status_code, code(response)) == (500, "internal_error")
     assert "simulated bug" not in response.text and "Traceback" not in response.text
 

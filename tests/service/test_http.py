@@ -14,11 +14,12 @@ import pytest
 
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, new_idempotency_key
-from sevis_tui.api.embedded import open_client
+from sevis_tui.api.remote import open_remote_client
 from sevis_tui.config import Settings, shipped_settings
 from sevis_tui.service.app import create_app
-from sevis_tui.service.background import BackgroundServer
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+
+from .background import BackgroundServer
 
 PROGRAM = "P-1-00001"
 
@@ -38,7 +39,7 @@ def remote(url: str) -> Settings:
 async def test_the_client_over_http_with_any_base_url_form(
     server: BackgroundServer, suffix: str
 ) -> None:
-    async with await open_client(remote(server.url + suffix)) as client:
+    async with await open_remote_client(remote(server.url + suffix)) as client:
         result = await client.login(DEMO_USER_ID, DEMO_PASSWORD)
         assert result.user_id == DEMO_USER_ID
         numbers = [item.number for item in await client.programs()]
@@ -49,7 +50,7 @@ async def test_the_client_over_http_with_any_base_url_form(
 
 
 async def test_errors_over_http_keep_their_class(server: BackgroundServer, certs: Any) -> None:
-    async with await open_client(remote(server.url)) as client:
+    async with await open_remote_client(remote(server.url)) as client:
         with pytest.raises(errors.InvalidCredentials) as wrong:
             await client.login(DEMO_USER_ID, "not the password")
         assert wrong.value.attempts_left == 2 and wrong.value.status == 401
@@ -82,7 +83,7 @@ async def test_errors_over_http_keep_their_class(server: BackgroundServer, certs
 async def test_50_concurrent_uploads_from_10_clients(
     server: BackgroundServer, certs: Any, database: Path
 ) -> None:
-    clients = [await open_client(remote(server.url)) for _ in range(10)]
+    clients = [await open_remote_client(remote(server.url)) for _ in range(10)]
     try:
         await asyncio.gather(*(client.login(DEMO_USER_ID, DEMO_PASSWORD) for client in clients))
         version = (await clients[0].agreement()).version

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from cryptography import x509
 
-from sevis_tui.api.models import Agreement, ProgramDetail, ProgramSummary, Trust, from_json
 from sevis_tui.cert import factory
+from sevis_tui.contract import Agreement, ProgramDetail, ProgramSummary, Trust, decode
 from sevis_tui.service.agreement import AGREEMENT_VERSION
 from sevis_tui.service.programs import publish_agreement
 from sevis_tui.service.store import Store
@@ -24,7 +24,7 @@ async def test_listing_shows_only_the_users_programs(
 ) -> None:
     response = await http.get("programs", headers=auth)
     assert response.status_code == 200
-    listing = [from_json(ProgramSummary, item) for item in response.json()]
+    listing = decode(response.content, tuple[ProgramSummary, ...])
     roles = {item.number: item.role for item in listing}
     assert roles == {"P-1-00001": "RO", "P-1-00002": "RO", "P-1-00003": "ARO"}
     for item in listing:
@@ -35,7 +35,7 @@ async def test_listing_shows_only_the_users_programs(
 async def test_program_sponsor_information(http: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await http.get("programs/P-1-00003", headers=auth)
     assert response.status_code == 200
-    detail = from_json(ProgramDetail, response.json())
+    detail = decode(response.content, ProgramDetail)
     assert detail.role == "ARO"
     assert detail.sponsor == "Lakeshore Medical Center"
     assert detail.address.city == "Chicago" and detail.address.postal_code
@@ -89,7 +89,7 @@ async def test_acting_on_others_programs_is_refused(
 
 async def test_the_agreement(http: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await http.get("batch/agreement", headers=auth)
-    agreement = from_json(Agreement, response.json())
+    agreement = decode(response.content, Agreement)
     assert agreement.version == AGREEMENT_VERSION
     assert agreement.title == "Batch Processing Agreement"
     assert agreement.text.startswith(
@@ -142,7 +142,7 @@ async def test_bad_acceptance_bodies_are_400(
 async def test_trust_lists_the_demo_issuer(http: httpx.AsyncClient, issuer: factory.Issued) -> None:
     response = await http.get("trust")
     assert response.status_code == 200
-    trust = from_json(Trust, response.json())
+    trust = decode(response.content, Trust)
     subjects = [item.subject for item in trust.issuers]
     assert issuer.certificate.subject.rfc4514_string() in subjects
     loaded = trust.certificates()

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sevis_tui.api.models import BatchStatus, Confirmation, from_json
 from sevis_tui.cert import factory
+from sevis_tui.contract import BatchStatus, Confirmation, decode
 from sevis_tui.service.registrations import CONFIRMATION_ALPHABET
 
 from .support import code
@@ -67,7 +67,7 @@ async def test_good_upload_is_confirmed_and_stored(
     person = certs.good()
     response = await upload(http, auth, factory.der(person.certificate), "k1", "jsmith6544.cer")
     assert response.status_code == 201, response.text
-    confirmation = from_json(Confirmation, response.json())
+    confirmation = decode(response.content, Confirmation)
     assert confirmation_pattern(clock.now.year).fullmatch(confirmation.number)
     assert confirmation.time == clock.now
     assert confirmation.program == PROGRAM and confirmation.user_id == "jsmith6544"
@@ -77,8 +77,8 @@ async def test_good_upload_is_confirmed_and_stored(
     assert not [w for w in confirmation.warnings if w.severity == "error"]
     stored = rows(database, "SELECT certificate_der, current FROM registrations")
     assert stored == [(factory.der(person.certificate), 1)]
-    status = from_json(
-        BatchStatus, (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).json()
+    status = decode(
+        (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).content, BatchStatus
     )
     assert status.current is not None and status.current.confirmation == confirmation.number
     assert status.agreement_accepted
@@ -95,7 +95,7 @@ async def test_a_private_key_is_discarded_and_never_stored(
     key_pem = factory.key_pem(person.key)
     response = await upload(http, auth, factory.pem(person.certificate) + key_pem, "k1")
     assert response.status_code == 201, response.text
-    confirmation = from_json(Confirmation, response.json())
+    confirmation = decode(response.content, Confirmation)
     assert confirmation.key_discarded is True
     assert "private_key_discarded" in {w.code for w in confirmation.warnings}
     raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
@@ -154,8 +154,8 @@ async def test_a_new_registration_replaces_the_current_one(
     first = (await upload(http, auth, certs.pem(), "k1")).json()
     second = (await upload(http, auth, certs.pem(), "k2")).json()
     assert second["replaced"] == first["number"] != second["number"]
-    status = from_json(
-        BatchStatus, (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).json()
+    status = decode(
+        (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).content, BatchStatus
     )
     assert [item.confirmation for item in status.history] == [second["number"], first["number"]]
     assert [item.current for item in status.history] == [True, False]

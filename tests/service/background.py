@@ -1,4 +1,4 @@
-"""Run the service with uvicorn in a background thread on a loopback port (tests, benchmark).
+"""Run the service with uvicorn in a background thread on a loopback port (tests only).
 
     with BackgroundServer(app) as server:
         server.url  # http://127.0.0.1:PORT

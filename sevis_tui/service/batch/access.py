@@ -1,0 +1,246 @@
+"""Who may use the batch interface: the registered certificate, an active official.
+
+The TLS client certificate is read from the standard ASGI TLS extension,
+`scope["extensions"]["tls"]["client_cert_chain"]` (filled by `tls_scope.py` under uvicorn,
+or by whatever server or proxy runs the app). Then, for `orgid` and `userid`
+(docs/domain.md, The batch interface):
+
+1. the program exists and has a current registration (S0002 / C0001);
+2. the certificate presented is that registration's certificate, byte for byte (C0001, with
+   both fingerprints and the registration's date): a replaced certificate is refused from
+   the moment the new one is registered;
+3. it is valid now, on the service's clock (C0002; the handshake leaves dates to us);
+4. the program is active (S0002);
+5. `userid` is the RO or an ARO of the program, not locked, and has logged in within 45 days
+   (S0003): the same rules as the registration service's logins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sqlite3
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+
+from sevis_tui.service.accounts import INACTIVE_AFTER, find_account, inactive_since
+from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
+from sevis_tui.service.programs import ACTIVE
+from sevis_tui.service.store import parse_stamp
+
+ORG_ID = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}|[A-Z]{3}214F\d{8}")
+USER_ID_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Presented:
+    """The client certificate of this connection."""
+
+    der: bytes
+    sha256: str  # colon-separated upper-case hex, as cert/ and the registrations table write it
+    certificate: x509.Certificate
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An authorized request: who, for which program, under which registration."""
+
+    program: str
+    user_id: str
+    role: str
+    confirmation: str
+    registered_at: str
+    active_until: dt.date
+
+
+def fingerprint(der: bytes) -> str:
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
+
+
+def presented_certificate(scope: Any) -> Presented:
+    """The client certificate from the ASGI TLS extension; refuses when there is none."""
+    tls = (scope.get("extensions") or {}).get("tls")
+    if tls is None:
+        # Fail closed: a server that does not report TLS details cannot be trusted here.
+        raise BatchRefusal(
+            403,
+            "C0003",
+            "no_tls_details",
+            "The batch interface cannot see this connection's TLS client certificate.",
+            "Connect over HTTPS to the batch listener itself (sevis-tui serve --batch-port); "
+            "a proxy in front of it must pass the client certificate on.",
+        )
+    chain = list(tls.get("client_cert_chain") or ())
+    if not chain:
+        raise BatchRefusal(
+            403,
+            "C0003",
+            "no_certificate",
+            "The connection presented no client certificate.",
+            "Connect with the certificate registered for the program and its private key "
+            "(the PKCS#12 file of your batch client).",
+        )
+    try:
+        der = ssl.PEM_cert_to_DER_cert(str(chain[0]))
+        certificate = x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise BatchRefusal(
+            403,
+            "C0003",
+            "unreadable_certificate",
+            "The client certificate of this connection could not be read.",
+            "Connect with the certificate registered for the program.",
+        ) from None
+    return Presented(der, fingerprint(der), certificate)
+
+
+def check_org_id(orgid: str) -> str:
+    if not ORG_ID.fullmatch(orgid):
+        raise BatchRefusal(
+            400,
+            "S0002",
+            "invalid_organization",
+            f"orgid {xml_safe(orgid, 40)!r} is not a program number (e.g. P-1-12345) or "
+            "school code.",
+            "Send the program number the certificate is registered for as orgid.",
+        )
+    return orgid
+
+
+def registered_anywhere(tx: sqlite3.Connection, presented: Presented) -> bool:
+    """Is the certificate some program's current registration? (Checked before an upload's
+    body is read, so that a stranger cannot make the listener read megabytes.)"""
+    row = tx.execute(
+        "SELECT 1 FROM registrations WHERE current = 1 AND sha256 = ? LIMIT 1",
+        (presented.sha256,),
+    ).fetchone()
+    return row is not None
+
+
+def authorize(
+    tx: sqlite3.Connection, presented: Presented, orgid: str, userid: str, now: dt.datetime
+) -> Grant:
+    """The grant for this certificate, program and user ID now; BatchRefusal otherwise."""
+    check_org_id(orgid)
+    program = tx.execute("SELECT status FROM programs WHERE number = ?", (orgid,)).fetchone()
+    if program is None:
+        raise BatchRefusal(
+            403,
+            "S0002",
+            "unknown_organization",
+            f"There is no program {orgid}.",
+            "Check the orgid: the program number the certificate is registered for.",
+            presented=presented.sha256,
+        )
+    current = tx.execute(
+        "SELECT certificate_der, sha256, registered_at, confirmation FROM registrations"
+        " WHERE program = ? AND current = 1",
+        (orgid,),
+    ).fetchone()
+    if current is None:
+        raise BatchRefusal(
+            403,
+            "C0001",
+            "no_registration",
+            f"No certificate is registered for batch processing for {orgid}.",
+            "Register the certificate first: Program Sponsor Information, Actions, Register "
+            "for Batch Processing.",
+            presented=presented.sha256,
+        )
+    registered_at = parse_stamp(current["registered_at"])
+    registered = {
+        "sha256": str(current["sha256"]),
+        "registeredAt": registered_at.isoformat() if registered_at else "",
+        "confirmation": str(current["confirmation"]),
+    }
+    if bytes(current["certificate_der"]) != presented.der:
+        raise BatchRefusal(
+            403,
+            "C0001",
+            "certificate_not_registered",
+            f"This certificate is not the one registered for {orgid}.",
+            "Connect with the registered certificate, or register this one for the program "
+            "(it then replaces the registered one).",
+            presented=presented.sha256,
+            registered=registered,
+        )
+    certificate = presented.certificate
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        expired = now > certificate.not_valid_after_utc
+        day = certificate.not_valid_after_utc if expired else certificate.not_valid_before_utc
+        raise BatchRefusal(
+            403,
+            "C0002",
+            "certificate_expired" if expired else "certificate_not_yet_valid",
+            f"The certificate {'expired on' if expired else 'is valid only from'} {day:%Y-%m-%d}.",
+            "Renew the certificate with your vendor and register the new one before the next "
+            "batch.",
+            presented=presented.sha256,
+            registered=registered,
+        )
+    if program["status"] != ACTIVE:
+        raise BatchRefusal(
+            403,
+            "S0002",
+            "program_inactive",
+            f"Program {orgid} is {program['status']}: it cannot send batches.",
+            "Only active programs use the batch interface.",
+        )
+    return _official(tx, orgid, userid, now, registered)
+
+
+def _official(
+    tx: sqlite3.Connection, orgid: str, userid: str, now: dt.datetime, registered: dict[str, str]
+) -> Grant:
+    shown = xml_safe(userid, 20)
+    account = find_account(tx, userid) if 0 < len(userid) <= USER_ID_LIMIT else None
+    if account is None:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "unknown_user",
+            f"There is no SEVIS user ID {shown!r}.",
+            "Send your own SEVIS user ID as userid (case sensitive).",
+        )
+    role = tx.execute(
+        "SELECT role FROM officials WHERE program = ? AND user_id = ?", (orgid, userid)
+    ).fetchone()
+    if role is None:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "not_an_official",
+            f"User ID {shown} is not the RO or an ARO of {orgid}.",
+            "Batches are sent under the user ID of one of the program's officials; ask its RO "
+            "to add you.",
+        )
+    if account.locked:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "user_locked",
+            f"User ID {shown} is locked after three failed logins.",
+            "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
+        )
+    since = inactive_since(account)
+    if now - since > INACTIVE_AFTER:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "user_inactive",
+            f"User ID {shown} is inactive: it has not logged in for more than 45 days.",
+            "Batch users must log in at least once every 45 days; ask the administrator to "
+            "reactivate it, then log in.",
+        )
+    return Grant(
+        program=orgid,
+        user_id=userid,
+        role=str(role["role"]),
+        confirmation=registered["confirmation"],
+        registered_at=registered["registeredAt"],
+        active_until=(since + INACTIVE_AFTER).date(),
+    )

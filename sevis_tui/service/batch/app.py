@@ -1,0 +1,306 @@
+"""The batch listener as a Starlette app: SEVIS-shaped endpoints behind mutual TLS.
+
+    POST /sevisbatch/action/batchUpload     multipart: xml, orgid, batchid, userid
+    GET  /sevisbatch/action/batchDownload   ?orgid=&batchid=&userid=  -> ZIP (transaction log)
+    GET  /sevisbatch/action/check           ?orgid=&userid=           -> may this key send?
+
+Every answer is XML (`replies.py`) except a download's ZIP; every request, refusal or not, is
+written to the audit log with the certificate's fingerprint. The client certificate comes
+from the standard ASGI TLS extension (`access.presented_certificate`). Record processing is
+not simulated (docs/api.md, Batch interface).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import posixpath
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from sevis_tui.service.accounts import audit
+from sevis_tui.service.batch import access, batches, form
+from sevis_tui.service.batch.replies import BatchRefusal, accepted
+from sevis_tui.service.errors import ApiError
+from sevis_tui.service.store import Clock, Store, utc_now
+
+log = logging.getLogger("sevis_tui.service")
+PREFIX = "/sevisbatch/action"
+
+
+def create_batch_app(
+    db_path: Path | str, *, clock: Clock = utc_now, busy_timeout: float = 5.0
+) -> Guard:
+    """The batch interface over the registration service's SQLite file (migrated as needed)."""
+    store = Store(Path(db_path), busy_timeout=busy_timeout)
+    store.migrate()
+    listener = BatchService(store, clock)
+    # A warning, so that it is in every log: nobody should take stored batches as processed.
+    log.warning("batch interface ready; record processing is not simulated (docs/api.md)")
+    app = Starlette(
+        routes=[
+            Route(PREFIX + "/batchUpload", listener.upload, methods=["POST"]),
+            Route(PREFIX + "/batchDownload", listener.download, methods=["GET"]),
+            Route(PREFIX + "/check", listener.check, methods=["GET"]),
+        ],
+        exception_handlers={BatchRefusal: _refused, HTTPException: _http_error},
+    )
+    app.state.batch = listener
+    return Guard(app)
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, BatchRefusal)
+    return error.answer()
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 405:
+        refusal = BatchRefusal(
+            405,
+            "S0001",
+            "method_not_allowed",
+            f"{request.method} is not allowed here.",
+            "Upload with POST, download and check with GET (docs/api.md).",
+        )
+    else:
+        refusal = BatchRefusal(
+            error.status_code,
+            "S0001",
+            "not_found",
+            f"There is no {request.url.path[:80]}.",
+            f"The batch endpoints are under {PREFIX}/ (docs/api.md).",
+        )
+    return refusal.answer()
+
+
+class Guard:
+    """Outermost: an unexpected failure becomes an S9999 XML reply, never a traceback."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("batch interface: internal error on %s", scope.get("path"))
+            if not started:
+                refusal = BatchRefusal(
+                    500,
+                    "S9999",
+                    "internal_error",
+                    "The batch interface had an unexpected problem; nothing was stored.",
+                    "Resubmit the batch later; if it persists, tell the service's administrator.",
+                )
+                await refusal.answer()(scope, receive, send)
+
+
+class BatchService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def check(self, request: Request) -> Response:
+        orgid = request.query_params.get("orgid", "")
+        userid = request.query_params.get("userid", "")
+
+        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+            grant = access.authorize(tx, presented, orgid, userid, now)
+            return accepted(
+                "Check",
+                {
+                    "orgid": grant.program,
+                    "userid": grant.user_id,
+                    "role": grant.role,
+                    "sha256": presented.sha256,
+                    "registeredAt": grant.registered_at,
+                    "confirmation": grant.confirmation,
+                    "userActiveUntil": grant.active_until.isoformat(),
+                },
+                f"This certificate and user ID {grant.user_id} are accepted for batches of "
+                f"{grant.program}.",
+            )
+
+        return await self._audited(request, "batch-check", orgid, userid, work)
+
+    async def download(self, request: Request) -> Response:
+        orgid = request.query_params.get("orgid", "")
+        userid = request.query_params.get("userid", "")
+        batch_id = request.query_params.get("batchid", "")
+
+        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+            access.authorize(tx, presented, orgid, userid, now)
+            batches.check_batch_id(batch_id)
+            archive = batches.transaction_log(tx, orgid, batch_id)
+            return Response(
+                archive,
+                media_type="application/zip",
+                headers={"Content-Disposition": f'attachment; filename="{batch_id}.zip"'},
+            )
+
+        return await self._audited(request, "batch-download", orgid, userid, work, batch_id)
+
+    async def upload(self, request: Request) -> Response:
+        now = self.clock()
+        presented = await self._presented(request, "batch-upload", "", "", now)
+        # Before reading the body: only a registered certificate makes the listener read it.
+        if not await run_in_threadpool(
+            self.store.read, lambda tx: access.registered_anywhere(tx, presented)
+        ):
+            refusal = BatchRefusal(
+                403,
+                "C0001",
+                "certificate_not_registered",
+                "This certificate is not registered for batch processing for any program.",
+                "Register it first (Register for Batch Processing), or connect with the "
+                "registered one.",
+                presented=presented.sha256,
+            )
+            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
+            raise refusal
+        try:
+            fields = await form.read_form(request)
+        except ClientDisconnect:
+            refusal = BatchRefusal(
+                400,
+                "S0001",
+                "client_disconnected",
+                "The connection closed before the upload was complete; nothing was stored.",
+                "Upload the batch again.",
+            )
+            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
+            raise refusal from None
+        except BatchRefusal as refusal:
+            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
+            raise
+        orgid = form.text_field(fields, "orgid")
+        userid = form.text_field(fields, "userid")
+        batch_id = form.text_field(fields, "batchid")
+        xml = fields.fields.get("xml")
+        name = posixpath.basename(fields.filenames.get("xml", "").replace("\\", "/"))[:255]
+
+        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+            grant = access.authorize(tx, presented, orgid, userid, now)
+            batches.check_batch_id(batch_id)
+            if not xml:
+                raise BatchRefusal(
+                    400,
+                    "S0001",
+                    "missing_xml",
+                    "The upload has no xml part (the batch file).",
+                    "Send the batch file as the multipart part named xml.",
+                )
+            batch = batches.read_batch(xml, orgid, batch_id, userid)
+            batches.store_batch(
+                tx,
+                orgid=orgid,
+                batch_id=batch_id,
+                user_id=grant.user_id,
+                batch=batch,
+                xml=xml,
+                filename=name or f"{batch_id}.xml",
+                certificate=presented.sha256,
+                now=now,
+            )
+            return accepted(
+                "Batch",
+                {
+                    "orgid": orgid,
+                    "batchid": batch_id,
+                    "userid": grant.user_id,
+                    "root": batch.root,
+                    "records": str(batch.records),
+                    "uploadedAt": now.isoformat(),
+                },
+                f"Batch {batch_id} was received for {orgid} with {batch.records} records. "
+                + batches.NOT_SIMULATED,
+            )
+
+        return await self._audited(request, "batch-upload", orgid, userid, work, batch_id)
+
+    # ------------------------------------------------------------------ the frame
+
+    async def _audited(
+        self,
+        request: Request,
+        action: str,
+        orgid: str,
+        userid: str,
+        work: Callable[[sqlite3.Connection, access.Presented, dt.datetime], Response],
+        batch_id: str = "",
+    ) -> Response:
+        """`work` in one write transaction with its audit line; a refusal is audited too."""
+        now = self.clock()
+        presented = await self._presented(request, action, orgid, userid, now)
+        detail = f"certificate {presented.sha256}" + (
+            f"; batch {batch_id[:20]}" if batch_id else ""
+        )
+
+        def transaction(tx: sqlite3.Connection) -> Response:
+            answer = work(tx, presented, now)
+            audit(tx, now, userid, action, "ok", program=orgid[:32], detail=detail)
+            return answer
+
+        try:
+            return await run_in_threadpool(self.store.write, transaction)
+        except BatchRefusal as refusal:
+            await self._audit(now, userid, action, orgid, refusal, presented.sha256, batch_id)
+            raise
+        except ApiError as error:  # the store is unavailable
+            raise BatchRefusal(
+                503, "S9999", "store_unavailable", error.message, "Resubmit later."
+            ) from None
+
+    async def _presented(
+        self, request: Request, action: str, orgid: str, userid: str, now: dt.datetime
+    ) -> access.Presented:
+        try:
+            return access.presented_certificate(request.scope)
+        except BatchRefusal as refusal:
+            await self._audit(now, userid, action, orgid, refusal, "(none)")
+            raise
+
+    async def _audit(
+        self,
+        now: dt.datetime,
+        userid: str,
+        action: str,
+        orgid: str,
+        refusal: BatchRefusal,
+        certificate: str,
+        batch_id: str = "",
+    ) -> None:
+        detail = f"{refusal.code}: {refusal.message}; certificate {certificate}"
+        if batch_id:
+            detail += f"; batch {batch_id[:20]}"
+
+        def write(tx: sqlite3.Connection) -> None:
+            audit(tx, now, userid, action, refusal.reason, program=orgid[:32], detail=detail)
+
+        try:
+            await run_in_threadpool(self.store.write, write)
+        except ApiError as problem:
+            log.warning("could not audit a batch refusal (%s): %s", refusal.reason, problem.message)

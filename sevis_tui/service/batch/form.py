@@ -1,0 +1,138 @@
+"""Read a batch upload's multipart/form-data body, within limits, without touching the disk.
+
+The size is checked before anything is read (Content-Length) and again while reading (a
+chunked body), so a 100 MB upload is refused at once: nothing of it is kept, and uvicorn
+discards what the client still sends. Parts are kept in memory (a batch is a few MB at most).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from sevis_tui.service.batch.replies import BatchRefusal
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_PARTS = 8
+MAX_FIELD_BYTES = 256
+
+
+def too_large() -> BatchRefusal:
+    return BatchRefusal(
+        413,
+        "S0001",
+        "too_large",
+        f"The upload is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.",
+        "Split the records into several batches, each under the limit.",
+    )
+
+
+def declared_too_large(request: Request) -> bool:
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES)
+
+
+@dataclass
+class _Part:
+    headers: dict[str, str] = field(default_factory=dict)
+    data: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
+class Form:
+    fields: dict[str, bytes]
+    filenames: dict[str, str]
+
+
+async def read_form(request: Request) -> Form:
+    """The parts of the body by name; BatchRefusal when it is too large or not multipart."""
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise BatchRefusal(
+            400,
+            "S0001",
+            "not_multipart",
+            "The upload is not multipart/form-data.",
+            "Send the parts xml, orgid, batchid and userid as multipart/form-data.",
+        )
+    if declared_too_large(request):
+        raise too_large()
+    parts: list[_Part] = []
+    header_name = bytearray()
+    header_value = bytearray()
+
+    def begin() -> None:
+        if len(parts) >= MAX_PARTS:
+            raise _TooManyParts
+        parts.append(_Part())
+
+    def data(chunk: bytes, start: int, end: int) -> None:
+        parts[-1].data += chunk[start:end]
+
+    def name(chunk: bytes, start: int, end: int) -> None:
+        header_name.extend(chunk[start:end])
+
+    def value(chunk: bytes, start: int, end: int) -> None:
+        header_value.extend(chunk[start:end])
+
+    def header_end() -> None:
+        key = header_name.decode("latin-1").lower()
+        parts[-1].headers[key] = header_value.decode("latin-1")
+        header_name.clear()
+        header_value.clear()
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": begin,
+            "on_part_data": data,
+            "on_header_field": name,
+            "on_header_value": value,
+            "on_header_end": header_end,
+        },
+    )
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise too_large()
+            parser.write(chunk)
+        parser.finalize()
+    except (MultipartParseError, _TooManyParts) as error:
+        raise BatchRefusal(
+            400,
+            "S0001",
+            "malformed_form",
+            f"The multipart body could not be read ({type(error).__name__}).",
+            f"Send at most {MAX_PARTS} parts: xml, orgid, batchid and userid.",
+        ) from None
+    return _collect(parts)
+
+
+class _TooManyParts(Exception):
+    pass
+
+
+def _collect(parts: list[_Part]) -> Form:
+    fields: dict[str, bytes] = {}
+    filenames: dict[str, str] = {}
+    for part in parts:
+        _kind, options = parse_options_header(part.headers.get("content-disposition", ""))
+        name = options.get(b"name", b"").decode("utf-8", "replace")
+        if not name or name in fields:
+            continue  # the first part of a name counts
+        fields[name] = bytes(part.data)
+        if b"filename" in options:
+            filenames[name] = options[b"filename"].decode("utf-8", "replace")
+    return Form(fields, filenames)
+
+
+def text_field(form: Form, name: str) -> str:
+    """A short text field (orgid, batchid, userid); "" when missing."""
+    raw = form.fields.get(name, b"")[:MAX_FIELD_BYTES]
+    return raw.decode("utf-8", "replace").strip()

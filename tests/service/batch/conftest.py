@@ -1,0 +1,120 @@
+"""Fixtures for the batch interface: the listener over real TLS on loopback (uvicorn in a
+thread, the demo issuer's server certificate), registrations made through the registration
+API, and batch clients holding generated keys and certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sevis_tui.api.batch_client import BatchClient, BatchIdentity
+from sevis_tui.cert import factory
+from sevis_tui.service.batch.app import create_batch_app
+from sevis_tui.service.batch.listener import BatchListener, demo_server_identity, server_context
+from sevis_tui.service.demo import DEMO_USER_ID
+
+PROGRAM = "P-1-00001"
+USER = DEMO_USER_ID
+
+
+@dataclass
+class Listener:
+    url: str
+    ca_pem: str
+    database: Path
+
+    def client(self, issued: factory.Issued | None) -> BatchClient:
+        """A batch client presenting `issued` (None: no client certificate at all)."""
+        if issued is None:
+            return NoCertificateClient(self.url, self.ca_pem)
+        identity = BatchIdentity(issued.key, issued.certificate)
+        return BatchClient(self.url, identity, ca_pem=self.ca_pem, timeout=60)
+
+    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.database) as db:
+            return list(db.execute(sql, args))
+
+
+class NoCertificateClient(BatchClient):
+    """Like BatchClient, but its TLS presents no certificate."""
+
+    def __init__(self, url: str, ca_pem: str) -> None:
+        import ssl
+
+        self.base_url = url
+        context = ssl.create_default_context(cadata=ca_pem)
+        self.http = httpx.AsyncClient(base_url=url, verify=context, timeout=30)
+
+
+@pytest.fixture
+def listener(database: Path, clock: Any, issuer: factory.Issued) -> Iterator[Listener]:
+    app = create_batch_app(database, clock=clock, busy_timeout=2)
+    context = server_context([issuer.certificate], identity=demo_server_identity(issuer, clock.now))
+    with BatchListener(app, context) as running:
+        yield Listener(running.url, factory.pem(issuer.certificate).decode(), database)
+
+
+Register = Callable[[factory.Issued], Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def register(http: httpx.AsyncClient, auth: dict[str, str]) -> Register:
+    """Register a certificate for PROGRAM through the registration API (as the demo user)."""
+    count = 0
+
+    async def run(issued: factory.Issued, program: str = PROGRAM) -> dict[str, Any]:
+        nonlocal count
+        count += 1
+        accepted = await http.post(
+            f"programs/{program}/batch/acceptance", json={"version": 1}, headers=auth
+        )
+        assert accepted.status_code == 201, accepted.text
+        response = await http.post(
+            f"programs/{program}/batch/certificate",
+            content=factory.pem(issued.certificate),
+            headers={**auth, "Idempotency-Key": f"batch-test-{count}"},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return run
+
+
+@pytest.fixture
+async def registered(register: Register, certs: Any) -> factory.Issued:
+    """A certificate registered for PROGRAM."""
+    issued: factory.Issued = certs.good()
+    await register(issued)
+    return issued
+
+
+def batch_xml(
+    batch_id: str, orgid: str = PROGRAM, user: str = USER, records: int = 2, root: str = "EV"
+) -> bytes:
+    visitors = "".join(
+        f'<ExchangeVisitor requestID="{n}"><Biographical/></ExchangeVisitor>'
+        for n in range(records)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<SEVISBatchCreateUpdate{root} userID="{user}">'
+        f"<BatchHeader><BatchID>{batch_id}</BatchID><OrgID>{orgid}</OrgID></BatchHeader>"
+        f"<CreateEV>{visitors}</CreateEV></SEVISBatchCreateUpdate{root}>"
+    ).encode()
+
+
+@pytest.fixture
+async def client(listener: Listener, registered: factory.Issued) -> AsyncIterator[BatchClient]:
+    async with listener.client(registered) as batch_client:
+        yield batch_client
+
+
+def later(clock: Any, days: float) -> dt.datetime:
+    return clock.now + dt.timedelta(days=days)

@@ -1,0 +1,188 @@
+"""The batch door over real TLS: only the current registration, for an active official."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+import pytest
+
+from sevis_tui.api.batch_client import BatchClient, BatchError, fingerprint
+from sevis_tui.cert import factory
+from sevis_tui.service.store import stamp
+
+from .conftest import PROGRAM, USER, Listener, Register
+
+
+async def test_register_check_replace_and_the_old_certificate_is_refused(
+    listener: Listener, register: Register, certs: Any
+) -> None:
+    first = certs.good()
+    await register(first)
+    async with listener.client(first) as client:
+        reply = await client.check(PROGRAM, USER)
+    assert reply.accepted, reply
+    assert reply.details["sha256"] == fingerprint(first.certificate)
+    assert reply.details["role"] == "RO"
+
+    second = certs.good(serial=7)  # the same key, another certificate: a renewal
+    confirmation = await register(second)
+    async with listener.client(first) as client:
+        old = await client.check(PROGRAM, USER)
+    assert (old.accepted, old.code, old.reason) == (False, "C0001", "certificate_not_registered")
+    assert old.status == 403
+    assert old.presented == fingerprint(first.certificate)
+    assert old.registered["sha256"] == fingerprint(second.certificate)
+    assert old.registered["confirmation"] == confirmation["number"]
+    registered_at = dt.datetime.fromisoformat(old.registered["registeredAt"])
+    assert registered_at == dt.datetime.fromisoformat(confirmation["time"].replace("Z", "+00:00"))
+    assert old.message and old.remedy
+
+    async with listener.client(second) as client:
+        assert (await client.check(PROGRAM, USER)).accepted
+
+
+async def test_a_client_without_a_certificate_gets_a_clear_refusal(
+    listener: Listener, registered: factory.Issued
+) -> None:
+    async with listener.client(None) as client:
+        reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason, reply.status) == ("C0003", "no_certificate", 403)
+    assert ("batch-check", "no_certificate") in listener.rows("SELECT action, result FROM audit")
+
+
+async def test_an_unaccepted_issuer_is_refused_by_the_handshake_and_the_listener_serves_on(
+    listener: Listener, registered: factory.Issued, personal_key: Any, clock: Any
+) -> None:
+    stranger = factory.make_ca("Unaccepted Issuing CA", not_before=clock.now - dt.timedelta(days=2))
+    outsider = factory.make_personal(
+        stranger, key=personal_key, not_before=clock.now - dt.timedelta(days=1)
+    )
+    async with listener.client(outsider) as client:
+        with pytest.raises(BatchError) as refused:
+            await client.check(PROGRAM, USER)
+    assert refused.value.code == "handshake_refused"
+    assert "handshake" in refused.value.message
+    async with listener.client(registered) as client:
+        assert (await client.check(PROGRAM, USER)).accepted
+
+
+async def test_the_same_subject_with_another_key_is_not_the_registered_certificate(
+    listener: Listener, registered: factory.Issued, certs: Any
+) -> None:
+    impostor = factory.make_personal(
+        certs.issuer,
+        key=factory.new_key("ec"),
+        not_before=certs.clock.now - dt.timedelta(days=1),
+        serial=registered.certificate.serial_number,
+    )
+    assert impostor.certificate.subject == registered.certificate.subject
+    async with listener.client(impostor) as client:
+        reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("C0001", "certificate_not_registered")
+    assert reply.registered["sha256"] == fingerprint(registered.certificate)
+
+
+async def test_an_expired_registered_certificate_is_refused_on_the_service_clock(
+    listener: Listener, registered: factory.Issued, clock: Any
+) -> None:
+    clock.now = registered.certificate.not_valid_after_utc + dt.timedelta(seconds=1)
+    async with listener.client(registered) as client:
+        reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("C0002", "certificate_expired")
+
+
+@pytest.mark.parametrize(
+    ("orgid", "userid", "code", "reason"),
+    [
+        ("P-1-99999", USER, "S0002", "unknown_organization"),
+        ("not-a-program", USER, "S0002", "invalid_organization"),
+        ("P-1-00002", USER, "C0001", "no_registration"),
+        (PROGRAM, "rpatel4407", "S0003", "not_an_official"),
+        (PROGRAM, "nobody0001", "S0003", "unknown_user"),
+        (PROGRAM, "", "S0003", "unknown_user"),
+        (PROGRAM, "x" * 5000, "S0003", "unknown_user"),
+    ],
+)
+async def test_programs_and_user_ids_that_may_not_send(
+    client: BatchClient, listener: Listener, orgid: str, userid: str, code: str, reason: str
+) -> None:
+    reply = await client.check(orgid, userid)
+    assert (reply.accepted, reply.code, reply.reason) == (False, code, reason)
+    assert reply.message and reply.remedy
+    assert ("batch-check", reason) in listener.rows("SELECT action, result FROM audit")
+
+
+async def test_a_locked_user_id_is_refused(client: BatchClient, listener: Listener) -> None:
+    with sqlite3.connect(listener.database) as db:
+        db.execute("UPDATE users SET locked_at = '2026-01-01' WHERE user_id = ?", (USER,))
+    reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("S0003", "user_locked")
+
+
+async def test_a_user_id_inactive_for_45_days_is_refused(
+    client: BatchClient, listener: Listener, clock: Any
+) -> None:
+    long_ago = stamp(clock.now - dt.timedelta(days=46))
+    with sqlite3.connect(listener.database) as db:
+        db.execute(
+            "UPDATE users SET last_login = ?, active_since = ? WHERE user_id = ?",
+            (long_ago, long_ago, USER),
+        )
+    reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("S0003", "user_inactive")
+
+
+async def test_a_withdrawn_program_may_not_send(client: BatchClient, listener: Listener) -> None:
+    with sqlite3.connect(listener.database) as db:
+        db.execute("UPDATE programs SET status = 'WITHDRAWN' WHERE number = ?", (PROGRAM,))
+    reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("S0002", "program_inactive")
+
+
+async def test_accepted_checks_are_audited_with_the_certificate(
+    client: BatchClient, listener: Listener, registered: factory.Issued
+) -> None:
+    assert (await client.check(PROGRAM, USER)).accepted
+    rows = listener.rows(
+        "SELECT user_id, program, result, detail FROM audit WHERE action = 'batch-check'"
+    )
+    assert rows == [(USER, PROGRAM, "ok", f"certificate {fingerprint(registered.certificate)}")]
+
+
+async def test_the_app_reads_the_standard_tls_extension(
+    clock: Any, issuer: factory.Issued, certs: Any
+) -> None:
+    """Under uvicorn, every request's scope carries scope["extensions"]["tls"]."""
+    import json
+
+    from starlette.responses import Response
+
+    from sevis_tui.service.batch.listener import BatchListener, demo_server_identity, server_context
+
+    seen: list[Any] = []
+
+    async def echo(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["extensions"]["tls"])
+        await Response(json.dumps(seen[-1]))(scope, receive, send)
+
+    person = certs.good()
+    context = server_context([issuer.certificate], identity=demo_server_identity(issuer, clock.now))
+    with BatchListener(echo, context) as running:
+        ca = factory.pem(issuer.certificate).decode()
+        from sevis_tui.api.batch_client import BatchIdentity
+
+        async with BatchClient(
+            running.url, BatchIdentity(person.key, person.certificate), ca_pem=ca
+        ) as client:
+            for _ in range(2):  # two requests on one connection
+                await client.http.get("/")
+    tls = seen[0]
+    assert tls["client_cert_chain"] == [factory.pem(person.certificate).decode()]
+    assert tls["client_cert_name"] == person.certificate.subject.rfc4514_string()
+    assert tls["client_cert_error"] is None
+    assert tls["tls_version"] in {0x0303, 0x0304}
+    assert isinstance(tls["cipher_suite"], int) and 0 < tls["cipher_suite"] <= 0xFFFF
+    assert tls["server_cert"].startswith("-----BEGIN CERTIFICATE-----")
+    assert seen[1] == tls

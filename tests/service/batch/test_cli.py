@@ -1,0 +1,105 @@
+"""`sevis-tui --env NAME batch check|upload|download` against the listener over real TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sevis_tui.api.batch_client import fingerprint
+from sevis_tui.cert import factory
+from sevis_tui.cli import main
+
+from .conftest import PROGRAM, USER, Listener, Register, batch_xml
+
+
+@pytest.fixture
+def environment(listener: Listener, isolated_home: Path) -> Path:
+    """A config with [servers.test] pointing at the listener, and its CA bundle."""
+    bundle = isolated_home / "batch-ca.pem"
+    bundle.write_text(listener.ca_pem)
+    config = isolated_home / "config" / "sevis-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f'[server]\nca_bundle = "{bundle}"\n\n'
+        f'[servers.test]\nurl = "https://127.0.0.1:9"\nbatch_url = "{listener.url}"\n'
+    )
+    return isolated_home
+
+
+def key_files(home: Path, issued: factory.Issued) -> list[str]:
+    p12, secret = home / "me.p12", home / "secret.txt"
+    p12.write_bytes(factory.pkcs12(issued, b"open sesame"))
+    secret.write_text("open sesame\n")
+    return ["--key", str(p12), "--password-file", str(secret)]
+
+
+async def sevis(*argv: str) -> int:
+    # The command runs its own event loop: give it a thread.
+    return await asyncio.to_thread(main, list(argv))
+
+
+async def test_check_upload_download_and_exit_codes(
+    environment: Path, registered: factory.Issued, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who = ["--program", PROGRAM, "--user-id", USER, *key_files(environment, registered)]
+    assert await sevis("--env", "test", "batch", "check", *who, "--json") == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["kind"], verdict["accepted"]) == ("accepted", True)
+    assert verdict["facts"]["Certificate SHA-256"] == fingerprint(registered.certificate)
+
+    xml = environment / "batch.xml"
+    xml.write_bytes(batch_xml("B2026120200077", records=4))
+    code = await sevis(
+        "--env", "test", "batch", "upload", str(xml), "--batch-id", "B2026120200077", *who
+    )
+    assert code == 0
+    assert "4 records" in capsys.readouterr().out
+
+    out = environment / "logs"
+    code = await sevis(
+        "--env", "test", "batch", "download", "--batch-id", "B2026120200077", "-o", str(out), *who
+    )
+    assert code == 0
+    with zipfile.ZipFile(out / "B2026120200077.zip") as zipped:
+        assert b"<Total>4</Total>" in zipped.read("sevis_transaction_log.xml")
+    capsys.readouterr()
+
+    assert await sevis("--env", "test", "batch", "upload", str(xml), *who) == 1  # header's ID
+    assert "header_mismatch" in capsys.readouterr().out
+
+
+async def test_a_replaced_certificate_exits_1_with_both_fingerprints(
+    environment: Path, register: Register, certs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = certs.good(serial=11), certs.good(serial=12)
+    await register(old)
+    await register(new)
+    who = ["--program", PROGRAM, "--user-id", USER, *key_files(environment, old)]
+    assert await sevis("--env", "test", "batch", "check", *who) == 1
+    out = capsys.readouterr().out
+    assert "not the certificate registered" in out
+    assert fingerprint(old.certificate) in out and fingerprint(new.certificate) in out
+    assert "Registered on" in out
+
+
+async def test_usage_problems_exit_2(
+    environment: Path, registered: factory.Issued, capsys: pytest.CaptureFixture[str]
+) -> None:
+    who = ["--program", PROGRAM, "--user-id", USER]
+    bad_password = environment / "bad.txt"
+    bad_password.write_text("wrong\n")
+    p12 = environment / "me.p12"
+    p12.write_bytes(factory.pkcs12(registered, b"right"))
+    args = ["--key", str(p12), "--password-file", str(bad_password)]
+    assert await sevis("--env", "test", "batch", "check", *who, *args) == 2
+    assert "password does not open me.p12" in capsys.readouterr().err
+    assert await sevis("--env", "nowhere", "batch", "check", *who, *args) == 2
+    err = capsys.readouterr().err
+    assert "no environment 'nowhere'" in err and "test" in err
+    assert await sevis("--env", "test", "--server", "https://x", "batch", "check", *who, *args) == 2
+    assert "not both" in capsys.readouterr().err
