@@ -146,6 +146,8 @@ class SevisApp(KeysInOrder[None]):
     # ------------------------------------------------------------------ start and stop
 
     def on_mount(self) -> None:
+        # [keys] of the config: every screen's bindings, the key bar and F1 follow it.
+        self.set_keymap(self.settings.keys)
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)

@@ -29,10 +29,11 @@ class AgreementScreen(SevisScreen):
 
 Step 1 of 2 of *Register for Batch Processing*. Read the **{HEADING}** carefully.
 
-- Scroll with the arrows, **Page Down** and **End**. **Accept** (key **y**) becomes available once
-  you have reached the end of the text.
-- **p** prints the agreement to a file for your records (SEVIS asks you to keep a copy).
-- **d** or **Escape** declines and returns to the program.
+- Scroll with the arrows, **Page Down** and **End**. **Accept** ({{key:agreement.accept}})
+  becomes available once you have reached the end of the text.
+- {{key:agreement.print}} prints the agreement to a file for your records (SEVIS asks you to
+  keep a copy).
+- {{key:agreement.decline}} or {{key:screen.back}} declines and returns to the program.
 
 After you accept, the next step is choosing and uploading your certificate file.
 """

@@ -22,7 +22,6 @@ from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.screens.host import Host
 from sevis_tui.screens.outcomes import SessionEnded, WentBack
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
 
@@ -169,7 +168,7 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def action_help(self) -> None:
         from sevis_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.location, self.help_text, screen_keys(self)))
+        self.app.push_screen(HelpScreen(self.location, self.help_text, self))
 
     def action_back(self) -> None:
         self.post_message(WentBack())

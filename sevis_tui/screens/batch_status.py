@@ -27,7 +27,7 @@ earlier registrations (a new registration replaces the current one; the old one 
 
 - **c** checks batch access: that your PKCS#12 key, its certificate and your user ID will be
   accepted by the batch interface (before the first batch).
-- **r** reloads. **Escape** returns to Program Sponsor Information.
+- {key:batch.reload} reloads. {key:screen.back} returns to Program Sponsor Information.
 """
 
     BINDINGS = [

@@ -43,7 +43,7 @@ Type your **SEVIS user ID** and **password**, then press **Enter**.
   SEVIS help desk; here, ask the administrator of the registration service. On the demo service
   the message shows the `sevis-tui serve admin unlock` command that unlocks it.
 - A user ID that has not logged in for **45 days** becomes inactive.
-- Press **Ctrl+O** to check certificate files offline, without logging in.
+- Press {key:login.inspect} to check certificate files offline, without logging in.
 
 Your password is sent to the service and never written to any file.
 """

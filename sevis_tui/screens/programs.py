@@ -61,10 +61,11 @@ The programs where you are the Responsible Officer (RO) or an Alternate RO (ARO)
 each program's batch certificate.
 
 - **Type** to filter by any column: letters and digits always go to the filter, from the first
-  one, so typing `studen` finds the Student program. **Escape** clears the filter.
-- **Ctrl+S** changes the column the list is sorted by; **Ctrl+D** reverses the order.
-- **Enter** opens the program's *Program Sponsor Information*.
-- **Ctrl+R** reloads the list. **Escape** with no filter logs you out.
+  one, so typing `studen` finds the Student program. {key:programs.clear_filter} clears the filter.
+- {key:programs.sort} changes the column the list is sorted by; {key:programs.reverse} reverses
+  the order.
+- {key:programs.open} opens the program's *Program Sponsor Information*.
+- {key:programs.reload} reloads the list. {key:screen.back} with no filter logs you out.
 
 A certificate that expires within the warning days is highlighted: register the renewed certificate
 before its first batch.

@@ -33,8 +33,8 @@ HELP_CONFIRMED = """
 SEVIS accepted the certificate and your credentials: the certificate is now registered for batch
 processing for this program. Quote the **confirmation number** if you call the help desk.
 
-- **s** saves a receipt to a text file.
-- **Enter** or **Escape** returns to Program Sponsor Information.
+- {key:result.save} saves a receipt to a text file.
+- {key:result.done} or {key:screen.back} returns to Program Sponsor Information.
 
 Warnings, if any, do not stop the registration but deserve attention (for example a certificate
 that expires soon: register the renewed one before its first batch).
@@ -46,9 +46,9 @@ HELP_REJECTED = """
 SEVIS could not validate the certificate. Each problem is listed with why it matters and how to
 fix it.
 
-- **c** (or **Escape**) goes back to choose another file. You do not need to accept the
-  agreement again.
-- **Enter** returns to Program Sponsor Information.
+- {key:result.again} (or {key:screen.back}) goes back to choose another file. You do not need
+  to accept the agreement again.
+- {key:result.done} returns to Program Sponsor Information.
 """
 
 

@@ -31,13 +31,14 @@ class SponsorScreen(SevisScreen):
 
 The program's details as SEVIS holds them, its officials, and its current batch certificate.
 
-- **a** opens the **Actions** menu. Choose **Register for Batch Processing** to register a
-  certificate for this program (each program needs its own registration, even when you use the
-  same certificate for several).
-- **v** shows the batch registration and its history.
-- **Check Batch Access** (on the Actions menu, or **c**) checks, before the first batch, that
-  your PKCS#12 key, its certificate and your user ID will be accepted by the batch interface.
-- **r** reloads. **Escape** returns to the Listing of Programs.
+- {key:sponsor.actions} opens the **Actions** menu. Choose **Register for Batch Processing** to
+  register a certificate for this program (each program needs its own registration, even when
+  you use the same certificate for several).
+- {key:sponsor.view} shows the batch registration and its history.
+- **Check Batch Access** (on the Actions menu, or {key:sponsor.check}) checks, before the first
+  batch, that your PKCS#12 key, its certificate and your user ID will be accepted by the batch
+  interface.
+- {key:sponsor.reload} reloads. {key:screen.back} returns to the Listing of Programs.
 
 Other SEVIS actions (Amendment, Redesignation, …) are listed but not handled by this tool: use the
 SEVIS web interface for them.

@@ -42,16 +42,19 @@ this machine. A password-protected `.p12` asks for its password, which is used o
 file and never stored or sent.
 
 - Move with the arrows; the preview checks each file as you go.
-- **Enter** chooses a file and shows its full report.
-- **u** uploads the chosen file after one confirmation. A file with errors cannot be uploaded: the
-  report says what is wrong and how to fix it. Warnings do not block the upload.
-- **b** goes back to the browser to choose another file.
-- While uploading, **Escape** cancels the upload.
-- **Escape** otherwise returns to the agreement (you have already accepted it).
+- {key:file_browser.open} chooses a file and shows its full report.
+- {key:upload.upload} uploads the chosen file after one confirmation. A file with errors cannot
+  be uploaded: the report says what is wrong and how to fix it. Warnings do not block the upload.
+- {key:upload.browse} goes back to the browser to choose another file.
+- While uploading, {key:screen.back} cancels the upload.
+- {key:screen.back} otherwise returns to the agreement (you have already accepted it).
 
-File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
-clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
-between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
+filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
+goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
+files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
+{key:file_browser.goto} types a path ({key:path_input.complete} completes),
+{key:file_browser.reload} reloads.
 """
 
     BINDINGS = [
