@@ -29,6 +29,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo-certs": ("sevis_tui.commands.demo_certs", "write sample certificate files for the demo"),
     "locate": ("sevis_tui.commands.locate", "print the config, state and data paths in use"),
     "batch": ("sevis_tui.commands.batch", "check, upload and download over the batch interface"),
+    # The certificate's life (issue 16): request it, assemble the .p12, watch its expiry.
+    "request-certificate": (
+        "sevis_tui.commands.request_certificate",
+        "make a private key and the CSR to send to a certificate vendor",
+    ),
+    "make-p12": ("sevis_tui.commands.make_p12", "put key and certificate into the batch .p12"),
+    "extract-cert": ("sevis_tui.commands.extract_cert", "take the certificate out of a .p12"),
+    "status": ("sevis_tui.commands.status", "your programs' certificates and days left (cron)"),
 }
 
 
@@ -49,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     "serve" and runs inspect), and its arguments are handed on unparsed: only the chosen
     command's module is then imported, to keep start-up quick.
     """
-    listing = "\n".join(f"  {name:<12} {summary}" for name, (_m, summary) in COMMANDS.items())
+    listing = "\n".join(f"  {name:<20} {summary}" for name, (_m, summary) in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="sevis-tui",
         usage="sevis-tui [options] [COMMAND [ARGUMENTS ...]]",

@@ -3,6 +3,8 @@
     Log in → Listing of Programs → Program Sponsor Information → (Actions) Register for Batch
     Processing → the agreement → Upload Certificate → Confirmation, or the refusal and another file
 
+    Offline, from anywhere: Inspect files; Request a certificate, Assemble the .p12, Extract
+
     and off the walk: View Batch Registration, Check batch access, offline inspection
 
 Screens never open the next screen themselves: each posts an Outcome (screens/outcomes.py) saying
@@ -27,6 +29,7 @@ from sevis_tui.screens.outcomes import (
     AnotherFileWanted,
     BatchAccessWanted,
     BatchStatusWanted,
+    CertificateToolWanted,
     InspectionWanted,
     LoggedIn,
     LoggedOut,
@@ -119,6 +122,14 @@ class Flow:
 
                 if not isinstance(app.screen, InspectScreen):
                     app.push_screen(InspectScreen())
+
+            case CertificateToolWanted(tool=tool):
+                # Offline, from the login screen or the palette; never twice over.
+                from sevis_tui.screens.certificate_tools import screen_for
+
+                kind = screen_for(tool)
+                if not isinstance(app.screen, kind):
+                    app.push_screen(kind())
 
             case WentBack():
                 # The first screen stays: going back from it would leave an empty terminal.

@@ -296,3 +296,61 @@ def pkcs7(certificates: Sequence[x509.Certificate], der: bool = False) -> bytes:
     """A certs-only PKCS#7 (.p7b) bundle, PEM by default."""
     encoding = serialization.Encoding.DER if der else serialization.Encoding.PEM
     return pkcs7_serialization.serialize_certificates(list(certificates), encoding)
+
+
+def sign_request(
+    issuer: Issued,
+    request: x509.CertificateSigningRequest,
+    *,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+    serial: int | None = None,
+) -> x509.Certificate:
+    """What a vendor does with a CSR: a personal client-authentication certificate for its key
+    and subject, signed by `issuer` (tests and the demo play the vendor with the demo issuer)."""
+    start = not_before or _now() - dt.timedelta(days=1)
+    end = not_after or start + dt.timedelta(days=365)
+    public = request.public_key()
+    rsa_key = isinstance(public, rsa.RSAPublicKey)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(request.subject)
+        .issuer_name(issuer.certificate.subject)
+        .public_key(public)
+        .serial_number(serial or x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=rsa_key,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+    )
+    try:
+        names = request.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        pass
+    else:
+        builder = builder.add_extension(names.value, critical=False)
+    return builder.sign(issuer.key, _hash(issuer.key, "sha256"))

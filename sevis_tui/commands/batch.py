@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,17 +101,14 @@ def _identity(args: argparse.Namespace) -> BatchIdentity:
 
 
 def _password(password_file: str | None, name: str) -> bytearray:
-    import getpass
+    """The .p12's password: from a private file ('-': standard input), or typed, masked."""
+    from sevis_tui.commands.secrets import existing_secret
 
-    if password_file == "-" or (password_file is None and not sys.stdin.isatty()):
-        return bytearray(sys.stdin.readline().rstrip("\r\n").encode("utf-8"))
-    if password_file:
-        try:
-            lines = Path(password_file).expanduser().read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"cannot read --password-file {password_file}: {error}") from None
-        return bytearray((lines[0] if lines else "").encode("utf-8"))
-    return bytearray(getpass.getpass(f"Password of {name}: ").encode("utf-8"))
+    return bytearray(
+        existing_secret(
+            password_file, f"Password of {name}: ", "password", "--password-file", may_be_empty=True
+        )
+    )
 
 
 async def _run(args: argparse.Namespace, settings: Settings, identity: BatchIdentity) -> int:

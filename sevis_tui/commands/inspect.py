@@ -15,7 +15,7 @@ from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
-    from sevis_tui.cert import FileReport, Policy
+    from sevis_tui.cert import FileReport, Finding, Policy
 
 EPILOG = """\
 Each PATH is a certificate file or a folder. Files are recognised by their content, not by
@@ -29,6 +29,10 @@ NO_COLOR is not set.
 is checked (keys: name, format, ok, has_private_key, subject_index, subject, certificates,
 findings); the summary line then goes to standard error. With --issuers, the list of
 accepted issuers is one JSON object {"accepted_issuers": [...], "source": ...}.
+
+--expiring-within DAYS turns "expires soon" into an error: a certificate with fewer than
+DAYS days left makes the exit status 1 (finding expires_soon, severity error). For cron on
+the batch server, without a login.
 
 Exit status: 0 when no file has an error finding, 1 when any file has one, 2 on a usage
 error (bad option, unreadable --key or --password-file, bad configuration).
@@ -58,6 +62,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--issuers", action="store_true", help="list the accepted certificate issuers"
     )
     parser.add_argument(
+        "--expiring-within",
+        type=int,
+        metavar="DAYS",
+        help='an error, not a warning, when fewer than DAYS days are left ("expires soon")',
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         metavar="N",
@@ -65,17 +75,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _read_password(path: str) -> bytes | str:
-    """The password (first line, without its line ending), or an error message."""
-    try:
-        with open(path, "rb") as handle:
-            first = handle.read(4096).splitlines()
-    except OSError as error:
-        return f"cannot read the password file {path}: {error.strerror or error}"
-    return first[0] if first else b""
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
     from sevis_tui.policy import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
@@ -84,15 +86,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     password: bytes | None = None
     if args.password_file:
-        read = _read_password(args.password_file)
-        if isinstance(read, str):
-            raise CommandError(read)
-        password = read
+        from sevis_tui.commands.secrets import read_secret_file
+
+        password_text = read_secret_file(args.password_file, "password", may_be_empty=True)
+        password = password_text.encode("utf-8")
     if args.jobs is not None and args.jobs < 1:
         raise CommandError("--jobs must be 1 or more")
     if args.key and not os.path.exists(args.key):
         raise CommandError(f"the key file {args.key} does not exist")
     policy = load_policy(settings, extra_issuers=demo_issuers(settings))
+    if args.expiring_within is not None:
+        if args.expiring_within < 0:
+            raise CommandError("--expiring-within must be 0 or more days")
+        policy = dataclasses.replace(policy, expiry_warning_days=args.expiring_within)
     if args.issuers:
         _list_issuers(policy, settings, args.json)
     if not args.paths:
@@ -109,6 +115,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
     console = make_console(out)
     tally = Tally()
     jobs = args.jobs or os.cpu_count() or 1
+    strict = args.expiring_within is not None
     # Read and parse the key once for the whole run (a .p12 costs tens of ms to open).
     key = read_key_file(args.key, policy, password) if args.key else None
 
@@ -122,9 +129,8 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
 
     if args.json:
         # Workers turn each report into its JSON line and its verdict: only text comes back.
-        for line in map_reports(
-            items(), policy, _json_result, key=key, password=password, jobs=jobs
-        ):
+        as_json = _json_result_strict if strict else _json_result
+        for line in map_reports(items(), policy, as_json, key=key, password=password, jobs=jobs):
             if line is None:
                 tally.skipped += 1
                 continue
@@ -137,7 +143,7 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
             if report is None:
                 tally.skipped += 1
                 continue
-            report = for_command_line(report)
+            report = for_command_line(report, expiry_is_error=strict)
             tally.add(report)
             render_report(report, console)
     if args.json:
@@ -148,9 +154,13 @@ def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | Non
     return 1 if tally.with_errors else 0
 
 
-def _json_result(report: FileReport) -> tuple[str, bool, bool]:
-    report = for_command_line(report)
+def _json_result(report: FileReport, expiry_is_error: bool = False) -> tuple[str, bool, bool]:
+    report = for_command_line(report, expiry_is_error=expiry_is_error)
     return _json_line(report), bool(report.errors), bool(report.warnings)
+
+
+def _json_result_strict(report: FileReport) -> tuple[str, bool, bool]:
+    return _json_result(report, expiry_is_error=True)
 
 
 # The engine's remedies speak to whoever asks for a password (the app opens a dialog); here the
@@ -164,19 +174,30 @@ _COMMAND_LINE_REMEDIES = {
 }
 
 
-def for_command_line(report: FileReport) -> FileReport:
-    """The report with the remedies that, on the command line, name the option to use."""
+def for_command_line(report: FileReport, *, expiry_is_error: bool = False) -> FileReport:
+    """The report with the remedies that, on the command line, name the option to use; with
+    expiry_is_error (--expiring-within), "expires soon" is an error."""
     import dataclasses
 
     import msgspec
 
-    if not any(found.code in _COMMAND_LINE_REMEDIES for found in report.findings):
+    def promoted(found: Finding) -> bool:
+        return expiry_is_error and found.code == "expires_soon"
+
+    if not any(f.code in _COMMAND_LINE_REMEDIES or promoted(f) for f in report.findings):
         return report
-    findings = tuple(
-        msgspec.structs.replace(found, remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy))
+    findings = [
+        msgspec.structs.replace(
+            found,
+            remedy=_COMMAND_LINE_REMEDIES.get(found.code, found.remedy),
+            severity="error" if promoted(found) else found.severity,
+        )
         for found in report.findings
-    )
-    return dataclasses.replace(report, findings=findings)
+    ]
+    # Errors first, as the engine orders them.
+    order = ("error", "warning", "info")
+    findings.sort(key=lambda f: order.index(f.severity))
+    return dataclasses.replace(report, findings=tuple(findings))
 
 
 def _json_line(report: FileReport) -> str:

@@ -69,6 +69,9 @@ class BatchSummary(Answer, frozen=True):
     subject: str | None  # the current certificate's subject (RFC 4514)
     confirmation: str | None = None
     registered_at: Time | None = None
+    # The current certificate's SHA-256 (as CertificateSummary.sha256): which programs hold
+    # the same certificate, for renewing it everywhere (None from a service that omits it).
+    sha256: str | None = None
 
 
 class ProgramSummary(Answer, frozen=True):

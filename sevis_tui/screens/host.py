@@ -64,6 +64,10 @@ class Host(Protocol):
 
     def logged_out(self) -> None: ...
 
+    def remember(self, *, last_folder: str) -> None:
+        """Keep the folder for next time (the state file; never a secret)."""
+        ...
+
     def touch(self) -> None:
         """Note activity with the service (it resets the 20-minute idle clock)."""
         ...

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 from sevis_tui.api.errors import AccountLocked, SevisError
 from sevis_tui.config import paths
 from sevis_tui.screens.base import SevisScreen
-from sevis_tui.screens.outcomes import LoggedIn
+from sevis_tui.screens.outcomes import CertificateToolWanted, LoggedIn
 from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
@@ -44,12 +44,15 @@ Type your **SEVIS user ID** and **password**, then press **Enter**.
   the message shows the `sevis-tui serve admin unlock` command that unlocks it.
 - A user ID that has not logged in for **45 days** becomes inactive.
 - Press {key:login.inspect} to check certificate files offline, without logging in.
+- Press {key:login.request} to request a new certificate (a key and the request for a vendor),
+  also without logging in.
 
 Your password is sent to the service and never written to any file.
 """
 
     BINDINGS = [
         Binding("ctrl+o", "app.open_inspect", "Inspect files offline", id="login.inspect"),
+        Binding("ctrl+n", "request_certificate", "New certificate", id="login.request"),
     ]
 
     # The form is centred in its own row, so a message line above it does not move it.
@@ -103,6 +106,9 @@ Your password is sent to the service and never written to any file.
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < 24, "-short")
+
+    def action_request_certificate(self) -> None:
+        self.post_message(CertificateToolWanted("request"))
 
     def on_mount(self) -> None:
         if self.relogin:

@@ -111,5 +111,14 @@ class RegistrationFinished(Outcome):
     """The officer is done with the outcome of an upload."""
 
 
+class CertificateToolWanted(Outcome):
+    """One of the certificate's-life screens, offline and from anywhere (login, the palette):
+    `tool` is "request" (key and CSR), "assemble" (the .p12) or "extract" (the certificate)."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__()
+        self.tool = tool
+
+
 class WentBack(Outcome):
     """Escape (or Decline): back one step."""

@@ -13,15 +13,15 @@ from textual.events import Key
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import ProgramSummary
 from sevis_tui.palette import PaletteCommand
+from sevis_tui.renewal import Expiring, expiring, notice, program_days_left
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
 from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, bound_keys
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
 # Each program takes two lines so that every column fits: number over role, name over city and
@@ -39,16 +39,18 @@ SORT_FIELDS = (
 
 
 def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
-    """'none', 'expires 2027-03-01' or 'expires in 12 days' (highlighted under the warning days)."""
-    batch = program.batch
-    if not batch.registered or batch.expires is None:
+    """'none', '312 days left', '! 12 days left' (under the warning days) or '! expired'.
+
+    The "!" says it without colour (16 colours, NO_COLOR); the colour repeats it.
+    """
+    days = program_days_left(program, now)
+    if days is None:
         return Text("none", style="dim")
-    days = (batch.expires - now).days
     if days < 0:
-        return Text("expired", style="bold red")
-    if days <= warning_days:
-        return Text(f"expires in {days} days", style="bold yellow")
-    return Text(f"expires {formats.day(batch.expires)}")
+        return Text("! expired", style="bold red")
+    if days < warning_days:
+        return Text(f"! {days} day{'s' * (days != 1)} left", style="bold yellow")
+    return Text(f"{days} days left", style="green")
 
 
 class ProgramsScreen(SevisScreen):
@@ -67,8 +69,15 @@ each program's batch certificate.
 - {key:programs.open} opens the program's *Program Sponsor Information*.
 - {key:programs.reload} reloads the list. {key:screen.back} with no filter logs you out.
 
-A certificate that expires within the warning days is highlighted: register the renewed certificate
-before its first batch.
+The Batch certificate column says how many days each registered certificate has left; one that
+expires within the warning days (`[certificates] expiry_warning_days`, 30 by default) is marked
+**!** and highlighted, and a notice under the title names every program it is registered for.
+
+- {key:programs.renew} (Renew) starts *Register for Batch Processing* with your renewed
+  certificate for the first program that holds the expiring one (the one under the cursor, if it
+  does). Once it is registered there, the list comes back and the notice names the programs still
+  holding the old certificate: {key:programs.renew} again goes on with the next. A renewed
+  certificate must be registered for each program before its first batch.
 """
 
     BINDINGS = [
@@ -77,6 +86,7 @@ before its first batch.
         Binding("ctrl+s", "sort", "Sort", id="programs.sort"),
         Binding("ctrl+d", "sort(True)", "Reverse", id="programs.reverse", show=False),
         Binding("ctrl+r", "reload", "Reload", id="programs.reload"),
+        Binding("ctrl+n", "renew", "Renew", id="programs.renew"),
         Binding("escape", "clear_filter", "Clear filter", id="programs.clear_filter"),
         Binding("escape", "back", "Log out", id="screen.back"),
     ]
@@ -111,7 +121,17 @@ before its first batch.
         self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
+        renew: list[PaletteCommand] = []
+        if self.expiring():
+            renew.append(
+                (
+                    "Renew: register the renewed certificate",
+                    "For the programs that hold the expiring one, one at a time (Ctrl+N)",
+                    self.action_renew,
+                )
+            )
         return [
+            *renew,
             ("Reload the list of programs", "Ask the service again", self.action_reload),
             ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
             ("Log out", "End the session and return to the login screen", self.action_back),
@@ -131,7 +151,18 @@ before its first batch.
                 "Ask your program's RO to add you as an official.",
                 tone="info",
             )
+        items = self.expiring()
+        if items:
+            # The renewal notice: every program whose certificate is near its end.
+            renew_key = bound_keys(self).get("programs.renew", "Renew")
+            self.message.show(*notice(items, renew_key), tone="warning")
         self.refill()
+        self.refresh_bindings()  # Renew appears only when there is something to renew
+
+    def expiring(self) -> list[Expiring]:
+        """The registered certificates to renew, with the active programs holding each."""
+        days = self.sevis.settings.certificates.expiry_warning_days
+        return expiring(self.programs, self.sevis.clock(), days)
 
     # ------------------------------------------------------------------ showing
 
@@ -245,7 +276,17 @@ before its first batch.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.query_one("#filter", Input).value)
+        if action == "renew":
+            return bool(self.expiring())
         return True
+
+    def action_renew(self) -> None:
+        from sevis_tui.screens.renew import start_renewal
+
+        items = self.expiring()
+        if items:
+            self._stale = True  # the list reloads after the walk: the notice names who is left
+            start_renewal(self, items, self._cursor_number())
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

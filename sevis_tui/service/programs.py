@@ -206,7 +206,7 @@ def program_detail(tx: sqlite3.Connection, user_id: str, number: str) -> Program
 
 def batch_summary(tx: sqlite3.Connection, number: str) -> BatchSummary:
     row = tx.execute(
-        "SELECT confirmation, subject, not_after, registered_at FROM registrations"
+        "SELECT confirmation, subject, not_after, registered_at, sha256 FROM registrations"
         " WHERE program = ? AND current = 1",
         (number,),
     ).fetchone()
@@ -218,6 +218,7 @@ def batch_summary(tx: sqlite3.Connection, number: str) -> BatchSummary:
         subject=row["subject"],
         confirmation=row["confirmation"],
         registered_at=parse_stamp(row["registered_at"]),
+        sha256=row["sha256"],
     )
 
 

@@ -39,6 +39,7 @@ from .pilot_support import log_in, settle
 
 WALK = {"login", "programs", "sponsor", "agreement", "upload", "result", "inspect"}
 WALK |= {"batch_status", "batch_access"}
+WALK |= {"request_certificate", "assemble_p12", "extract_certificate"}
 NUMBER = "P-1-00001"
 
 

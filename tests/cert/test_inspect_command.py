@@ -108,6 +108,7 @@ def test_key_file_is_read_and_parsed_once_per_run(
     key.chmod(0o644)  # readable by others: every report says so
     secret = tmp_path / "pw"
     secret.write_bytes(b"pw\n")
+    secret.chmod(0o600)
     copies = tmp_path / "copies"
     copies.mkdir()
     for index in range(3):
@@ -148,11 +149,15 @@ def test_password_file(
     assert code == 1 and "[needs_password]" in out and "--password-file" in out
     secret = tmp_path / "pw"
     secret.write_bytes(b"pa ss\r\n")
+    secret.chmod(0o600)
     code, out, _ = run(capsys, "--password-file", str(secret), str(bundle))
     assert code == 0, out
     assert "[private_key_in_file]" in out and "PKCS#12, 2 certificates" in out
     code, _, err = run(capsys, "--password-file", str(tmp_path / "nope"), str(bundle))
     assert code == 2 and "cannot read the password file" in err
+    secret.chmod(0o644)  # a password others can read is refused, not used
+    code, out, err = run(capsys, "--password-file", str(secret), str(bundle))
+    assert code == 2 and "other users can read the password file" in err and not out
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

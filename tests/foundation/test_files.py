@@ -47,3 +47,14 @@ def test_demo_certs_key_files_are_private(isolated_home: Path) -> None:
     private = {name for name, mode in modes.items() if mode == 0o600}
     assert private == {"with-private-key.pem", "jsmith6544.p12"}
     assert not [p for p in target.iterdir() if p.name.startswith(".")]
+
+
+def test_without_overwrite_an_existing_file_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "jsmith6544.key"
+    write_atomic(target, b"first", 0o600, overwrite=False)
+    with pytest.raises(FileExistsError):
+        write_atomic(target, b"second", 0o600, overwrite=False)
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["jsmith6544.key"]  # no temporary left
+    write_atomic(target, b"third", 0o600)
+    assert target.read_bytes() == b"third"

@@ -35,6 +35,7 @@ def key_files(home: Path, issued: factory.Issued) -> list[str]:
     p12, secret = home / "me.p12", home / "secret.txt"
     p12.write_bytes(factory.pkcs12(issued, b"open sesame"))
     secret.write_text("open sesame\n")
+    secret.chmod(0o600)
     return ["--key", str(p12), "--password-file", str(secret)]
 
 
@@ -93,6 +94,7 @@ async def test_usage_problems_exit_2(
     who = ["--program", PROGRAM, "--user-id", USER]
     bad_password = environment / "bad.txt"
     bad_password.write_text("wrong\n")
+    bad_password.chmod(0o600)
     p12 = environment / "me.p12"
     p12.write_bytes(factory.pkcs12(registered, b"right"))
     args = ["--key", str(p12), "--password-file", str(bad_password)]

@@ -1,0 +1,120 @@
+"""Never miss a renewal, in the app: a certificate registered for two programs, then the clock
+moved to 10 days before it expires. After login the notice names both programs, the Listing of
+Programs shows days left (marked ! within the warning days), and Renew (Ctrl+N) starts the walk
+for the first program holding it. The service and the app share one clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import httpx
+from rich.text import Text
+from textual.widgets import DataTable
+
+from sevis_tui.api.client import SevisClient
+from sevis_tui.app import SevisApp
+from sevis_tui.cert.factory import make_personal, pem
+from sevis_tui.config import Settings
+from sevis_tui.embedded import EMBEDDED_BASE_URL
+from sevis_tui.screens.agreement import AgreementScreen
+from sevis_tui.screens.programs import ProgramsScreen
+from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+
+from .pilot_support import log_in, message_text, settle
+
+START = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+EXPIRES = START + dt.timedelta(days=40)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class Service:
+    """The demo service on the shared clock; a fresh client for each use."""
+
+    def __init__(self, database: Path, clock: Clock) -> None:
+        self.database, self.clock = database, clock
+
+    async def client(self, settings: Settings) -> SevisClient:
+        from sevis_tui.service.app import create_app
+
+        service = create_app(self.database, demo=True, clock=self.clock, settings=settings)
+        transport = httpx.ASGITransport(app=service)
+        http = httpx.AsyncClient(transport=transport, base_url=EMBEDDED_BASE_URL)
+        return SevisClient(http, retries=0)
+
+    def app(self, settings: Settings) -> SevisApp:
+        return SevisApp(settings, client_factory=self.client, clock=self.clock)
+
+    async def register(
+        self, settings: Settings, certificate: bytes, numbers: tuple[str, ...]
+    ) -> None:
+        """Register the certificate through the API, as the walk does, before the login."""
+        async with await self.client(settings) as client:
+            await client.login(DEMO_USER_ID, DEMO_PASSWORD)
+            version = (await client.agreement()).version
+            for number in numbers:
+                await client.accept_agreement(number, version)
+                await client.upload_certificate(number, certificate, "old.pem", str(uuid.uuid4()))
+            await client.logout()
+
+
+def batch_column(app: SevisApp) -> dict[str, str]:
+    table = app.screen.query_one(DataTable)
+    cells: dict[str, str] = {}
+    for row in table.ordered_rows:
+        cell = table.get_row(row.key)[-1]
+        assert isinstance(cell, Text)
+        cells[str(row.key.value)] = cell.plain.replace("\n", " ")
+    return cells
+
+
+async def test_the_notice_days_left_and_renew(plain_settings: Settings, home: Path) -> None:
+    clock = Clock(START)
+    issuer = ensure_demo_issuer(now=START)
+    old = make_personal(issuer, not_before=START - dt.timedelta(days=1), not_after=EXPIRES)
+    service = Service(home / "renew.db", clock)
+    await service.register(plain_settings, pem(old.certificate), ("P-1-00001", "P-1-00003"))
+    app = service.app(plain_settings)
+    clock.now = EXPIRES - dt.timedelta(days=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen), app.screen
+        said = message_text(app)
+        assert "Renew soon" in said, said
+        assert "P-1-00001 and P-1-00003 (10 days left)" in said and "^n" in said
+        cells = batch_column(app)
+        assert cells["P-1-00001"] == cells["P-1-00003"] == "! 10 days left"
+        assert cells["P-1-00002"] == "none"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        assert app.screen.number == "P-1-00001"
+
+
+async def test_no_notice_and_no_renew_when_all_is_well(
+    plain_settings: Settings, home: Path
+) -> None:
+    clock = Clock(START)
+    issuer = ensure_demo_issuer(now=START)
+    old = make_personal(issuer, not_before=START - dt.timedelta(days=1), not_after=EXPIRES)
+    service = Service(home / "renew.db", clock)
+    await service.register(plain_settings, pem(old.certificate), ("P-1-00001",))
+    app = service.app(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
+        assert "Renew" not in message_text(app)
+        assert batch_column(app)["P-1-00001"] == "40 days left"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgramsScreen)
