@@ -1,7 +1,9 @@
 """The Textual application: holds the settings, the service client, the session and the state.
 
 Screens do the work; the app keeps what outlives a screen (who is logged in, the client, the
-remembered folder) and the flow-wide behaviour: idle warnings, session expiry, F1, Ctrl+Q.
+remembered folder) and the behaviour of every screen: idle warnings, dimmed keys, Ctrl+Q. Which
+screen comes next is the flow's business (sevis_tui/flow.py): screens post an Outcome, the app
+hands it on.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from textual import events
+from textual import events, on
 from textual.actions import ActionParseResult
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -24,9 +26,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
+from sevis_tui import formats
 from sevis_tui.config import Settings, State, StateStore, paths
+from sevis_tui.flow import Flow
 from sevis_tui.key_order import KeysInOrder
 from sevis_tui.palette import FlowCommands
+from sevis_tui.screens.outcomes import InspectionWanted, Outcome
 from sevis_tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from sevis_tui.batch_endpoint import BatchEndpoint
     from sevis_tui.cert import Policy
     from sevis_tui.contract import LoginResult
+    from sevis_tui.screens.host import Host
     from sevis_tui.widgets.file_browser import FileBrowser
     from sevis_tui.widgets.message_bar import MessageBar
 
@@ -135,17 +141,18 @@ class SevisApp(KeysInOrder[None]):
         self._idle_warned = False
         self._state_problem_said = False
         self.server_label = "demo service, in-process" if settings.embedded else settings.server.url
+        self.flow = Flow(self)
 
     # ------------------------------------------------------------------ start and stop
 
     def on_mount(self) -> None:
-        from sevis_tui.screens.login import LoginScreen
-
+        # [keys] of the config: every screen's bindings, the key bar and F1 follow it.
+        self.set_keymap(self.settings.keys)
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
-        self.push_screen(LoginScreen())
+        self.flow.start()
         self.set_interval(30, self._check_idle)
         # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -250,17 +257,9 @@ class SevisApp(KeysInOrder[None]):
                 timeout=60,
             )
 
-    def session_expired(self, then: Callable[[], object]) -> None:
-        """The service ended the session: log in again over the current screen, then go on."""
-        from sevis_tui.screens.login import LoginScreen
-
-        self.logged_out()
-
-        def resume(result: object) -> None:
-            if result:
-                then()
-
-        self.push_screen(LoginScreen(relogin=True), resume)
+    @on(Outcome)
+    def _next_screen(self, outcome: Outcome) -> None:
+        self.flow.after(outcome)
 
     # ------------------------------------------------------------------ keys that wait
 
@@ -297,10 +296,7 @@ class SevisApp(KeysInOrder[None]):
 
     def action_open_inspect(self) -> None:
         """Offline inspection: from the login screen, the palette, anywhere; no server needed."""
-        from sevis_tui.screens.inspect import InspectScreen
-
-        if not isinstance(self.screen, InspectScreen):
-            self.push_screen(InspectScreen())
+        self.flow.after(InspectionWanted())
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -319,10 +315,16 @@ class SevisApp(KeysInOrder[None]):
         return shown.replace("⏎", "Enter").replace("⌫", "Bksp")
 
 
+if TYPE_CHECKING:
+
+    def _fits_the_screens(app: SevisApp) -> Host:
+        return app  # mypy: the app gives the screens all that screens/host.py says they use
+
+
 def session_reminders(user_id: str, inactive_on: date | None) -> tuple[str, ...]:
     if inactive_on is None:
         return (f"Logged in as {user_id}", user_id)
-    day = inactive_on.strftime("%d %b %Y")
+    day = formats.spoken_day(inactive_on)
     return (
         f"{user_id} · User ID active until {day} (log in at least every 45 days)",
         f"{user_id} · active until {day} (log in every 45 days)",

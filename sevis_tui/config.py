@@ -26,6 +26,7 @@ import platformdirs
 from sevis_tui.config_layers import Bytes, Days, Layers, Seconds, parse_toml, read_text
 from sevis_tui.config_layers import ConfigError as ConfigError
 from sevis_tui.files import write_atomic
+from sevis_tui.key_names import id_problem, key_problem
 
 APP_NAME = "sevis-tui"
 ENV_PREFIX = "SEVIS_TUI_"
@@ -93,6 +94,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     browser: BrowserSettings
     certificates: CertificateSettings
     ui: UISettings
+    # [keys]: binding id -> key(s), applied with Textual's keymap (docs/keys.md).
+    keys: dict[str, str]
     # The layers that gave values, lowest first, for `sevis-tui locate`.
     sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -130,6 +133,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def accepted_issuers_path(self) -> Path | None:
         value = self.certificates.accepted_issuers
         return Path(value).expanduser() if value else None
+
+
+def _key_entry_problem(binding_id: str, keys: str) -> str | None:
+    return id_problem(binding_id) or key_problem(binding_id, keys)
+
+
+# Tables of free names, each entry checked on its own (config_layers.Layers).
+ENTRIES = {"keys": _key_entry_problem}
 
 
 # Environment variables that override one key each: NAME -> (section, key).
@@ -222,7 +233,7 @@ def load_settings(
     """Merge every layer into one Settings. `overrides` are command-line values by section."""
     env = os.environ if environ is None else environ
     where = paths(env)
-    layers = Layers(Settings, where.defaults_file)
+    layers = Layers(Settings, where.defaults_file, ENTRIES)
     if where.config_file.exists():
         layers.add_file(where.config_file)
     elif ENV_PREFIX + "CONFIG" in env:
@@ -270,7 +281,7 @@ def shipped_settings(values: Mapping[str, Mapping[str, Any]] | None = None) -> S
     For code that must not depend on the officer's settings: the service's fallback, tests,
     benchmarks. `values` are checked like command-line values.
     """
-    layers = Layers(Settings, defaults_file())
+    layers = Layers(Settings, defaults_file(), ENTRIES)
     layers.add_values(values or {}, "given")
     return layers.build(sources=layers.sources, warnings=layers.warnings)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
@@ -84,7 +84,7 @@ def parse_toml(text: str, where: str, remedy: str = "") -> dict[str, Any]:
 
 
 _TABLE_LINE = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]")
-_KEY_LINE = re.compile(r"""\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
+_KEY_LINE = re.compile(r"""\s*([A-Za-z0-9_.-]+|"[^"]*"|'[^']*')\s*=""")
 
 
 def line_of(text: str, names: tuple[str, ...]) -> int | None:
@@ -110,10 +110,21 @@ def line_of(text: str, names: tuple[str, ...]) -> int | None:
 # --------------------------------------------------------------------------- layering
 
 
-class Layers(Generic[S]):
-    """Values merged layer by layer onto the shipped defaults, then decoded into `shape`."""
+# Checks one entry of a table of free names (e.g. [keys]): why (name, value) is wrong, or None.
+EntryCheck = Callable[[str, str], str | None]
 
-    def __init__(self, shape: type[S], shipped: Traversable) -> None:
+
+class Layers(Generic[S]):
+    """Values merged layer by layer onto the shipped defaults, then decoded into `shape`.
+
+    `entries` names the top-level tables whose keys are not fields but free names (a [keys]
+    table: binding id -> key), each with the check of one entry.
+    """
+
+    def __init__(
+        self, shape: type[S], shipped: Traversable, entries: Mapping[str, EntryCheck] | None = None
+    ) -> None:
+        self.entries = dict(entries or {})
         if not shipped.is_file():
             raise ConfigError(f"the shipped defaults {shipped} are missing{_REINSTALL}")
         self.shape = shape
@@ -149,9 +160,11 @@ class Layers(Generic[S]):
                 self.warnings.append(f"{at}: unknown {what} ignored")
             elif _is_table(kind) and isinstance(value, dict):
                 kept[key] = self._checked_table(value, kind, here, where, text)
+            elif not names and key in self.entries and isinstance(value, dict):
+                kept[key] = _checked_entries(value, self.entries[key], key, where, text)
             else:
-                # A dict-typed setting (a [keys] table, [servers.NAME] tables) is converted
-                # whole here; give it a branch above to warn about its unknown keys one by one.
+                # A dict-typed setting ([servers.NAME] tables) is converted whole here; give it
+                # a branch above to check its entries one by one, as [keys] has.
                 kept[key] = _converted(value, kind, here, where, text)
         return kept
 
@@ -190,6 +203,36 @@ class Layers(Generic[S]):
         """The Struct; `extra` fills fields that are not settings (they have defaults)."""
         # Every value was checked on its way in: this cannot fail, it only builds the Structs.
         return msgspec.convert({**self.values, **extra}, self.shape)
+
+
+def _checked_entries(
+    data: Mapping[str, Any], check: EntryCheck, table: str, where: str, text: str
+) -> dict[str, str]:
+    """A [table] of free names, each a string that `check` accepts; dotted names flattened."""
+    kept: dict[str, str] = {}
+    for name, value in _flattened(data):
+        line = line_of(text, (table, name))
+        at = f"{where} line {line}" if line else where
+        problem = (
+            check(name, value)
+            if isinstance(value, str)
+            else f"expected a string, got {_shown(value)}"
+        )
+        if problem:
+            raise ConfigError(f"config error in {at}: {table}.{name}: {problem}")
+        kept[name] = value
+    return kept
+
+
+def _flattened(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    # TOML reads `screen.help = "f2"` as a table inside a table; it names the id "screen.help".
+    found: list[tuple[str, Any]] = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            found.extend(_flattened(value, f"{prefix}{name}."))
+        else:
+            found.append((f"{prefix}{name}", value))
+    return found
 
 
 def _converted(value: Any, kind: Any, names: tuple[str, ...], where: str, text: str) -> Any:

@@ -80,17 +80,29 @@ class KeysInOrder(App[ReturnType]):
             self._key_handled(key)  # the node is closing: the key goes no further
 
     def _key_handled(self, key: events.Key) -> None:
-        # Widget.focus() and a new screen's on_mount post their focus change to the App's queue:
-        # pass through the screen's queue (after its mount), then the App's, before the next key.
-        def release() -> None:
-            self.call_later(self._key_done, key)
+        # What the key caused is queued behind it: an Outcome bubbling from the screen to the App
+        # (the flow then pushes the next screen), that screen's mount, and the focus changes that
+        # Widget.focus() and on_mount post to the App. Pass through the screen's queue, the App's,
+        # then the screen's again (perhaps a new one, after its mount) and the App's once more.
+        self._pass_through(key, ("screen", "app", "screen", "app"))
 
-        try:
-            queued = self.screen.call_later(release)
-        except ScreenStackError:
-            queued = False
+    def _pass_through(self, key: events.Key, queues: tuple[str, ...]) -> None:
+        if not queues:
+            self._key_done(key)
+            return
+
+        def next_queue() -> None:
+            self._pass_through(key, queues[1:])
+
+        if queues[0] == "app":
+            queued = self.call_later(next_queue)
+        else:
+            try:
+                queued = self.screen.call_later(next_queue)
+            except ScreenStackError:
+                queued = False
         if not queued:
-            release()
+            next_queue()
 
     def _key_done(self, key: events.Key) -> None:
         if key is not self._key_in_hand:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
@@ -32,9 +33,7 @@ class FlowCommands(Provider):
                 partial(app.run_action, "open_inspect"),
             )
         )
-        from sevis_tui.screens.certificate_commands import certificate_commands
-
-        commands.extend(certificate_commands(app))
+        commands.extend(_certificate_tools(app))
         if hasattr(screen, "action_help"):
             commands.append(
                 (
@@ -56,3 +55,29 @@ class FlowCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _certificate_tools(app: App[Any]) -> list[PaletteCommand]:
+    """Offline, from anywhere: the flow opens each (screens/certificate_tools.py)."""
+    from sevis_tui.screens.outcomes import CertificateToolWanted
+
+    def wanted(tool: str) -> None:
+        app.post_message(CertificateToolWanted(tool))
+
+    return [
+        (
+            "Request a certificate (key and CSR)",
+            "Make a private key and the request to paste into a vendor's form; offline",
+            partial(wanted, "request"),
+        ),
+        (
+            "Assemble the batch client's PKCS#12 (.p12)",
+            "Key and certificate, checked, into the .p12 the batch client uses; offline",
+            partial(wanted, "assemble"),
+        ),
+        (
+            "Extract the certificate from a .p12",
+            "The certificate alone (.pem and .cer), for upload; offline",
+            partial(wanted, "extract"),
+        ),
+    ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from sevis_tui import formats
 from sevis_tui.files import write_atomic
 
 WIDTH = 78
@@ -87,7 +88,7 @@ def agreement_printout(
             ("Version", version),
             ("Program", program),
             ("Officer", officer),
-            ("Printed", printed_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
+            ("Printed", formats.minute_here(printed_at)),
         ],
     )
     lines.extend(reflow(text).splitlines())

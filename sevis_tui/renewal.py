@@ -118,12 +118,13 @@ def and_join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def notice(items: Sequence[Expiring]) -> tuple[str, str]:
-    """The notice after login (message, remedy) naming every program to renew for."""
+def notice(items: Sequence[Expiring], renew_key: str) -> tuple[str, str]:
+    """The notice after login (message, remedy) naming every program to renew for;
+    `renew_key`: the key that renews, as the key bar shows it (the keymap may change it)."""
     parts = [f"{and_join(item.numbers)} ({left_phrase(item.days_left)})" for item in items]
     message = "Renew soon: the certificate registered for " + "; the one for ".join(parts) + "."
     remedy = (
-        "Get the renewed certificate from your vendor, then press Ctrl+N to register it for "
+        f"Get the renewed certificate from your vendor, then press {renew_key} to register it for "
         "each program that holds the old one."
     )
     return message, remedy

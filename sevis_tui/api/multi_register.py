@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from sevis_tui.api import errors
-from sevis_tui.api.client import new_idempotency_key
 from sevis_tui.api.errors import SevisError
 
 if TYPE_CHECKING:
@@ -125,12 +124,19 @@ class Certificate:
         )
 
 
+def _new_key() -> str:
+    # The client (and httpx) only when a run is made, not when the app starts.
+    from sevis_tui.api.client import new_idempotency_key
+
+    return new_idempotency_key()
+
+
 @dataclass
 class ProgramResult:
     """One program's progress and outcome; its Idempotency-Key lives as long as the run."""
 
     target: Target
-    key: str = field(default_factory=new_idempotency_key)
+    key: str = field(default_factory=_new_key)
     outcome: Outcome = Outcome.PENDING
     accepted_version: int | None = None
     uploaded: bool = False  # an upload was sent (its answer may have been lost)

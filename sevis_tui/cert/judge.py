@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from sevis_tui import formats
 from sevis_tui.cert.chain import check_chain, new_certificate_remedy
 from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
@@ -115,13 +116,12 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
     if now.microsecond:
         now = now.replace(microsecond=0)
     if facts.valid_dates:
-        day = "%Y-%m-%d"
         if now > info.not_after:
             ago = (now - info.not_after).days
             findings.append(
                 finding(
                     "expired",
-                    f"The certificate expired on {info.not_after.strftime(day)} "
+                    f"The certificate expired on {formats.day(info.not_after)} "
                     + ("(today)." if ago == 0 else f"({ago} day{'s' * (ago != 1)} ago)."),
                     "Renew it with your provider, then register the new certificate.",
                 )
@@ -130,7 +130,7 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
             findings.append(
                 finding(
                     "not_yet_valid",
-                    f"The certificate is not valid until {info.not_before.strftime(day)}.",
+                    f"The certificate is not valid until {formats.day(info.not_before)}.",
                     "Wait until that date, or check that this computer's clock is right.",
                 )
             )
@@ -139,7 +139,7 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
                 finding(
                     "expires_soon",
                     f"The certificate expires in {info.days_left} days, on "
-                    f"{info.not_after.strftime(day)}.",
+                    f"{formats.day(info.not_after)}.",
                     "Renew it soon; a renewed certificate must be registered again before its "
                     "first batch.",
                 )

@@ -51,9 +51,32 @@ _EXTRA_TEXT = finding(
 )
 
 
-def looks_like_certificate_file(data: bytes) -> bool:
-    """Cheap content sniff used when walking a folder: PEM armour or a DER SEQUENCE."""
-    return b"-----BEGIN " in data or (len(data) > 16 and data[0] == 0x30)
+# The first element of a certificate, PKCS#7 or PKCS#12 SEQUENCE: a SEQUENCE, INTEGER or OID.
+_FIRST_INNER_TAGS = (0x30, 0x02, 0x06)
+
+
+def looks_like_certificate_file(head: bytes, size: int | None = None) -> bool:
+    """The one content sniff (folder walks, the file browser): PEM armour, or a DER/BER SEQUENCE
+    that could hold a certificate, a PKCS#7 bundle or a PKCS#12 file.
+
+    `head` is the file's first bytes, or all of it; `size` is the whole file's size when `head`
+    is only its start. A file cut short still counts (the report then says it is damaged); one
+    much longer than its SEQUENCE does not (another format that happens to start with 0x30).
+    """
+    if b"-----BEGIN " in head:
+        return True
+    if len(head) < 4 or head[0] != 0x30:
+        return False
+    if head[1] == 0x80:  # BER's indefinite length (PKCS#7 from some tools)
+        return head[2] in _FIRST_INNER_TAGS
+    # Anything of a few hundred bytes has a long-form length: 0x81 to 0x83, then that many bytes.
+    length_bytes = head[1] - 0x80
+    if not 1 <= length_bytes <= 3 or len(head) < 3 + length_bytes:
+        return False
+    body = int.from_bytes(head[2 : 2 + length_bytes], "big")
+    total = 2 + length_bytes + body
+    whole = len(head) if size is None else size
+    return body >= 64 and head[2 + length_bytes] in _FIRST_INNER_TAGS and whole <= total + 2
 
 
 def load(data: bytes, *, password: Password | None = None) -> Loaded:

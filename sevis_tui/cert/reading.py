@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from sevis_tui import formats
 from sevis_tui.cert.findings import Finding, finding
 
 PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
@@ -137,16 +138,8 @@ def too_large_finding(size: int, max_bytes: int) -> Finding:
     """The finding for a file (or uploaded bytes) over the size cap; shared with the engine."""
     return finding(
         "too_large",
-        f"The file is {_size(size)}, larger than the {_size(max_bytes)} limit; certificate files "
-        "are a few kilobytes.",
+        f"The file is {formats.size(size)}, larger than the {formats.size(max_bytes)} limit; "
+        "certificate files are a few kilobytes.",
         "Choose the certificate file itself. If it really is one, raise "
         "certificates.max_file_bytes in your config.",
     )
-
-
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MiB"
-    if count >= 1024:
-        return f"{count / 1024:.1f} KiB"
-    return f"{count} bytes"

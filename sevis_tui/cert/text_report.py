@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from rich.console import Console
 from rich.text import Text
 
+from sevis_tui import formats
 from sevis_tui.cert.describe import describe
 from sevis_tui.cert.findings import Finding
 from sevis_tui.cert.model import CertificateInfo, FileReport, Policy
@@ -76,13 +77,13 @@ def certificate_lines(info: CertificateInfo, number: int, registered: bool) -> l
         title.append("  <- would be registered", style="bold green")
     lines = [title, _row("Subject", info.subject), _row("Issuer", info.issuer)]
     lines.append(_row("Serial", info.serial_hex))
-    day = "%Y-%m-%d %H:%M UTC"
     left = f"{info.days_left} days left" if info.days_left >= 0 else "expired"
     validity_style = "red" if info.days_left < 0 else ""
     lines.append(
         _row(
             "Valid",
-            f"{info.not_before.strftime(day)} to {info.not_after.strftime(day)} ({left})",
+            f"{formats.minute_utc(info.not_before)} to {formats.minute_utc(info.not_after)}"
+            f" ({left})",
             validity_style,
         )
     )
@@ -198,7 +199,7 @@ def issuer_lines(issuers: Iterable[x509.Certificate], source: str) -> list[Text]
         info = describe(certificate, certificate.public_bytes(Encoding.DER), now, number).info
         lines.append(Text(f"  {number:>2}. ", style="bold").append(printable(info.display_name)))
         lines.append(_row("Organization", info.subject_organization))
-        lines.append(_row("Valid until", info.not_after.strftime("%Y-%m-%d")))
+        lines.append(_row("Valid until", formats.day(info.not_after)))
         lines.append(_row("SHA-256", info.sha256))
     return lines
 

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import KeyLine, screen_keys
+from sevis_tui.widgets.key_line import KeyLine
 
 MENU_HELP = """
 # Actions menu
@@ -27,7 +27,7 @@ The actions SEVIS offers for this program. Move with the arrows and press **Ente
 - Items shown as *unavailable* are SEVIS actions this tool does not handle (the line under the
   menu says why): use the SEVIS web interface for them.
 
-**Escape** (or **a** again) closes the menu.
+{key:actions.close} closes the menu.
 """
 
 
@@ -103,4 +103,4 @@ class ActionsMenu(QuietFocus, ModalScreen[str | None]):
     def action_help(self) -> None:
         from sevis_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.menu_title, MENU_HELP, screen_keys(self)))
+        self.app.push_screen(HelpScreen(self.menu_title, MENU_HELP, self))

@@ -15,6 +15,7 @@ from sevis_tui.contract import Acceptance, Agreement
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import AgreementAccepted
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -28,10 +29,11 @@ class AgreementScreen(SevisScreen):
 
 Step 1 of 2 of *Register for Batch Processing*. Read the **{HEADING}** carefully.
 
-- Scroll with the arrows, **Page Down** and **End**. **Accept** (key **y**) becomes available once
-  you have reached the end of the text.
-- **p** prints the agreement to a file for your records (SEVIS asks you to keep a copy).
-- **d** or **Escape** declines and returns to the program.
+- Scroll with the arrows, **Page Down** and **End**. **Accept** ({{key:agreement.accept}})
+  becomes available once you have reached the end of the text.
+- {{key:agreement.print}} prints the agreement to a file for your records (SEVIS asks you to
+  keep a copy).
+- {{key:agreement.decline}} or {{key:screen.back}} declines and returns to the program.
 
 After you accept, the next step is choosing and uploading your certificate file.
 """
@@ -166,11 +168,9 @@ After you accept, the next step is choosing and uploading your certificate file.
         )
 
     def accepted(self, acceptance: Acceptance) -> None:
-        from sevis_tui.screens.upload import UploadScreen
-
         del acceptance  # the service keeps it; the upload checks it
         self.message.clear()
-        self.app.push_screen(UploadScreen(self.number, self.program_name))
+        self.post_message(AgreementAccepted(self.number, self.program_name))
 
     def request_failed(self, error: SevisError) -> None:
         if isinstance(error, StaleAgreement):

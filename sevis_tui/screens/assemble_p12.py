@@ -65,7 +65,7 @@ Puts your private key and your certificate into the `.p12` file the batch client
 - The `.p12` is written with mode 600 and inspected; a file that exists is replaced only after a
   second confirmation.
 
-**e** returns to the form; **Escape** closes this screen.
+{key:form.edit} returns to the form; {key:screen.back} closes this screen.
 """
 
     def __init__(self) -> None:

@@ -3,7 +3,7 @@ one way to ask the service for something.
 
 `request()` runs the call in a worker; the worker only posts a message, and the handler here
 delivers the answer to the screen (or shows the failure with a retry key). A session that ended
-sends the officer to log in again, then repeats the request, so nothing is lost.
+is an Outcome: the flow has the officer log in again, then repeats the request, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -19,21 +19,22 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.screens.host import Host
+from sevis_tui.screens.outcomes import SessionEnded, WentBack
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import screen_keys
 from sevis_tui.widgets.message_bar import MessageBar
 from sevis_tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.app import SevisApp
 
 Answer = TypeVar("Answer")
 Retry = Callable[[], object]
 
 
 class SevisScreen(QuietFocus, Screen[bool]):
-    """A screen of the flow. Subclasses set LOCATION (shown at the top) and HELP (markdown)."""
+    """A screen of the flow. Subclasses set LOCATION (shown at the top) and HELP (markdown), or
+    override `location` and `help_text` when they depend on what the screen shows."""
 
     LOCATION: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
@@ -64,13 +65,23 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self._retry: Retry | None = None
+        self._load_on_return = False
+        self._left_to_change = False
 
     @property
-    def sevis(self) -> SevisApp:
-        return cast("SevisApp", self.app)
+    def sevis(self) -> Host:
+        return cast(Host, self.app)
+
+    @property
+    def location(self) -> str:
+        return self.LOCATION
+
+    @property
+    def help_text(self) -> str:
+        return self.HELP
 
     def compose_top(self) -> ComposeResult:
-        yield TopBar(self.LOCATION)
+        yield TopBar(self.location)
         yield MessageBar(id="message")
 
     @property
@@ -114,7 +125,8 @@ class SevisScreen(QuietFocus, Screen[bool]):
 
     def on_sevis_screen_failed(self, event: Failed) -> None:
         if isinstance(event.error, SessionExpired):
-            self.sevis.session_expired(event.retry)
+            self.sevis.logged_out()
+            self.post_message(SessionEnded(event.retry))
             return
         self._retry = event.retry
         self.request_failed(event.error)
@@ -134,14 +146,29 @@ class SevisScreen(QuietFocus, Screen[bool]):
             self.message.show("Trying again…", tone="working")
             retry()
 
+    def load(self) -> None:
+        """Ask the service for what this screen shows (screens that show something do)."""
+
+    def load_again_on_return(self) -> None:
+        """The screen the flow opens next may change what this one shows: load() on return."""
+        self._load_on_return = True
+
+    def on_screen_suspend(self) -> None:
+        # Only what was asked before this screen was covered counts: help, the palette or a
+        # question closing (the answer may ask for a new screen meanwhile) cost no round trip.
+        self._left_to_change = self._load_on_return
+
+    def on_screen_resume(self) -> None:
+        if self._left_to_change and self.is_active:
+            self._load_on_return = self._left_to_change = False
+            self.load()
+
     # ------------------------------------------------------------------ keys everywhere
 
     def action_help(self) -> None:
         from sevis_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.LOCATION, self.HELP, screen_keys(self)))
+        self.app.push_screen(HelpScreen(self.location, self.help_text, self))
 
     def action_back(self) -> None:
-        # The first screen stays: going back from it would leave an empty terminal.
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+        self.post_message(WentBack())

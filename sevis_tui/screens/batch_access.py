@@ -47,8 +47,8 @@ the date of the registration are shown); key and certificate do not match; user 
 refused the certificate (its issuer is not accepted).
 
 - **Enter** on a file checks it (after its password).
-- **c** checks the same file again; **b** chooses another file.
-- **Escape** returns.
+- {key:access.again} checks the same file again; {key:access.browse} chooses another file.
+- {key:screen.back} returns.
 """
 
     BINDINGS = [

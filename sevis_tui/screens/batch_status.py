@@ -9,9 +9,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.cert.text_report import printable
 from sevis_tui.contract import BatchStatus
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import BatchAccessWanted
 from sevis_tui.widgets.key_line import KeyLine
 
 
@@ -25,7 +27,7 @@ earlier registrations (a new registration replaces the current one; the old one 
 
 - **c** checks batch access: that your PKCS#12 key, its certificate and your user ID will be
   accepted by the batch interface (before the first batch).
-- **r** reloads. **Escape** returns to Program Sponsor Information.
+- {key:batch.reload} reloads. {key:screen.back} returns to Program Sponsor Information.
 """
 
     BINDINGS = [
@@ -69,9 +71,9 @@ earlier registrations (a new registration replaces the current one; the old one 
             for label, value in (
                 ("Certificate", cert.subject),
                 ("Issuer", cert.issuer),
-                ("Expires", f"{cert.not_after:%Y-%m-%d}"),
+                ("Expires", formats.day(cert.not_after)),
                 ("SHA-256", cert.sha256),
-                ("Registered", f"{reg.time:%Y-%m-%d %H:%M} UTC by {reg.user_id}"),
+                ("Registered", f"{formats.minute_utc(reg.time)} by {reg.user_id}"),
                 ("Confirmation", reg.confirmation),
             ):
                 current.append(f"{label:<13}", style="bold")
@@ -82,10 +84,10 @@ earlier registrations (a new registration replaces the current one; the old one 
             history.add_column(column)
         for reg in status.history:
             history.add_row(
-                f"{reg.time:%Y-%m-%d}",
+                formats.day(reg.time),
                 reg.user_id,
                 Text(reg.certificate.subject),
-                f"{reg.certificate.not_after:%Y-%m-%d}",
+                formats.day(reg.certificate.not_after),
                 reg.confirmation,
             )
         self.query_one("#history", Static).update(history)
@@ -94,6 +96,4 @@ earlier registrations (a new registration replaces the current one; the old one 
         self.load()
 
     def action_check_access(self) -> None:
-        from sevis_tui.screens.batch_access import BatchAccessScreen
-
-        self.app.push_screen(BatchAccessScreen(self.number, self.program_name))
+        self.post_message(BatchAccessWanted(self.number, self.program_name))

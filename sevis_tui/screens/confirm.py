@@ -9,10 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import KeyLine, screen_keys
+from sevis_tui.widgets.key_line import KeyLine
 
 CONFIRM_HELP = """
-- **y** (or **Enter** on the first button) answers yes; **n** or **Escape** answers no.
+- {key:confirm.yes} (or **Enter** on the first button) answers yes; {key:confirm.no} answers no.
 - The arrows move between the two buttons.
 
 Nothing happens until you answer.
@@ -68,4 +68,4 @@ class ConfirmDialog(QuietFocus, ModalScreen[bool]):
         from sevis_tui.screens.help import HelpScreen
 
         body = f"# A question\n\n{self.question}\n\n{CONFIRM_HELP}"
-        self.app.push_screen(HelpScreen("Question", body, screen_keys(self)))
+        self.app.push_screen(HelpScreen("Question", body, self))

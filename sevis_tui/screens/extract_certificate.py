@@ -38,7 +38,7 @@ the key stays in the `.p12`.
 - Files that exist are replaced only after a second confirmation.
 - The certificate is then checked as *Inspect* does.
 
-**e** returns to the form; **Escape** closes this screen.
+{key:form.edit} returns to the form; {key:screen.back} closes this screen.
 """
 
     def form_fields(self) -> list[tuple[str, Widget]]:

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import KeyItem, KeyLine
+from sevis_tui.widgets.key_line import KeyItem, KeyLine, screen_keys, with_keys
 
-GLOBAL_KEYS = """
-## Keys that work everywhere
-| key | does |
-|---|---|
-| F1 | this help |
-| Escape | go back one step |
-| Ctrl+P | command palette: type to find a command |
-| Ctrl+Q | quit sevis-tui |
-| Tab / Shift+Tab | move between fields and lists |
-
+ON_LISTS = """
 On a list (the programs, the files): letters and digits always type into its filter, from the
-first one. The list's other keys cannot start a name: arrows, Enter, Escape, Backspace, / . ~ and
-Ctrl keys. Keys shown dimmed are not available yet: pressing one says why.
+first one; the list's own keys are keys that cannot start a name. Keys shown dimmed are not
+available yet: pressing one says why.
 """
 
 
 class HelpScreen(QuietFocus, ModalScreen[None]):
-    """Shows a screen's help text followed by the keys that work everywhere."""
+    """A screen's help text, its {key:ID}s filled in, then a table of every key it has now.
+
+    Both come from the screen's bindings after the keymap ([keys] in the config): help can
+    never disagree with the keys.
+    """
 
     DEFAULT_CSS = """
     /* Opaque: a see-through backdrop repaints the screen beneath, dimmed (~20 KB). */
@@ -47,11 +44,11 @@ class HelpScreen(QuietFocus, ModalScreen[None]):
         Binding("escape,f1,q", "dismiss_help", "Close help", id="help.close"),
     ]
 
-    def __init__(self, title: str, body: str, keys: list[KeyItem] | None = None) -> None:
+    def __init__(self, title: str, body: str, of: Screen[Any]) -> None:
         super().__init__()
         self.help_title = title
-        self.body = body
-        self.keys = keys or []
+        self.body = with_keys(body, of)
+        self.keys = screen_keys(of, everything=True)
 
     def compose(self) -> ComposeResult:
         # Markdown pulls in markdown-it and Pygments: import it when help is first opened.
@@ -59,7 +56,7 @@ class HelpScreen(QuietFocus, ModalScreen[None]):
 
         with VerticalScroll(id="help-box"):
             yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
-            yield Markdown(self.body.strip() + "\n" + keys_table(self.keys) + GLOBAL_KEYS)
+            yield Markdown(self.body.strip() + "\n" + keys_table(self.keys) + ON_LISTS)
         yield KeyLine()
 
     def action_dismiss_help(self) -> None:
@@ -67,11 +64,11 @@ class HelpScreen(QuietFocus, ModalScreen[None]):
 
 
 def keys_table(keys: list[KeyItem]) -> str:
-    """Every key the screen's key bar shows (or would show, were it wide enough)."""
+    """Every key of the screen now: the key bar's (and those it leaves out), as bound."""
     if not keys:
         return ""
     rows = [
         f"| {item.key} | {item.description}{'' if item.enabled else ' (not yet)'} |"
         for item in keys
     ]
-    return "\n## Keys on this screen\n| key | does |\n|---|---|\n" + "\n".join(rows) + "\n"
+    return "\n## Keys\n| key | does |\n|---|---|\n" + "\n".join(rows) + "\n"

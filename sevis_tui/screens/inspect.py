@@ -21,16 +21,19 @@ this machine, with the same rules the registration service applies.
 
 - Move with the arrows: the preview describes each file.
 - **Enter** on a file shows the full report: every certificate in the file, and each problem with
-  what to do about it. **b** or **Escape** returns to the browser.
-- **Escape** in the browser closes this screen.
+  what to do about it. {key:inspect.browse} or {key:screen.back} returns to the browser.
+- {key:screen.back} in the browser closes this screen.
 
 Errors block registration (expired, issuer not accepted, private key readable by others, …);
 warnings do not (expires soon, a private key inside the file, …). A password-protected `.p12` or
 `.pfx` asks for its password, which is used once to open the file and never stored.
 
-File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
-clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
-between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
+filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
+goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
+files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
+{key:file_browser.goto} types a path ({key:path_input.complete} completes),
+{key:file_browser.reload} reloads.
 """
 
     BINDINGS = [
@@ -82,4 +85,4 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         if self.query_one(CertificateChooser).showing_report:
             self.action_browse()
             return
-        self.app.pop_screen()
+        super().action_back()

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Static
 from sevis_tui.api.errors import AccountLocked, SevisError
 from sevis_tui.config import paths
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import CertificateToolWanted, LoggedIn
 from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
@@ -42,9 +43,9 @@ Type your **SEVIS user ID** and **password**, then press **Enter**.
   SEVIS help desk; here, ask the administrator of the registration service. On the demo service
   the message shows the `sevis-tui serve admin unlock` command that unlocks it.
 - A user ID that has not logged in for **45 days** becomes inactive.
-- Press **Ctrl+O** to check certificate files offline, without logging in.
-- Press **Ctrl+N** to request a new certificate (a key and the request for a vendor), also
-  without logging in.
+- Press {key:login.inspect} to check certificate files offline, without logging in.
+- Press {key:login.request} to request a new certificate (a key and the request for a vendor),
+  also without logging in.
 
 Your password is sent to the service and never written to any file.
 """
@@ -107,9 +108,7 @@ Your password is sent to the service and never written to any file.
         self.set_class(self.size.height < 24, "-short")
 
     def action_request_certificate(self) -> None:
-        from sevis_tui.screens.certificate_commands import open_request_certificate
-
-        open_request_certificate(self.app)
+        self.post_message(CertificateToolWanted("request"))
 
     def on_mount(self) -> None:
         if self.relogin:
@@ -160,14 +159,11 @@ Your password is sent to the service and never written to any file.
     def logged_in(self, result: LoginResult) -> None:
         self.sevis.logged_in(result)
         self.query_one("#password", Input).value = ""
-        if self.relogin:
-            self.dismiss(True)
-            return
-        from sevis_tui.screens.programs import ProgramsScreen
-
-        self.message.clear()
-        self.query_one("#password", Input).disabled = False
-        self.app.push_screen(ProgramsScreen())
+        if not self.relogin:
+            # This screen stays under the flow: it is where logging out returns to.
+            self.message.clear()
+            self.query_one("#password", Input).disabled = False
+        self.post_message(LoggedIn(relogin=self.relogin))
 
     def unlock_remedy(self, user_id: str, service_remedy: str) -> str:
         """How to unlock: the exact command for the embedded demo, the administrator otherwise."""

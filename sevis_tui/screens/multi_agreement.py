@@ -11,6 +11,7 @@ from sevis_tui.api.errors import SevisError
 from sevis_tui.api.multi_register import AgreementChanged, MultiRegistration, Outcome, Step, Target
 from sevis_tui.contract import Agreement
 from sevis_tui.screens.agreement import HEADING, AgreementScreen
+from sevis_tui.screens.outcomes import AgreementAcceptedForPrograms, SessionEnded
 from sevis_tui.screens.programs_confirm import programs_line
 
 
@@ -20,13 +21,14 @@ class MultiAgreementScreen(AgreementScreen):
 # Batch Processing Agreement, for several programs
 
 Read the **{HEADING}** once. The line above the text lists the programs it will be accepted for;
-**Accept** records one acceptance for each program (each is audited, each of this version), as if
-you had accepted it on each program's page.
+{{key:agreement.accept}} (Accept) records one acceptance for each program (each is audited, each
+of this version), as if you had accepted it on each program's page.
 
-- Scroll with the arrows, **Page Down** and **End**. **Accept** (key **y**) becomes available once
-  you have reached the end of the text.
-- **p** prints the agreement, with the list of programs, to a file for your records.
-- **d** or **Escape** declines and returns to the Listing of Programs.
+- Scroll with the arrows, **Page Down** and **End**. Accept becomes available once you have
+  reached the end of the text.
+- {{key:agreement.print}} prints the agreement, with the list of programs, to a file for your
+  records.
+- {{key:agreement.decline}} or {{key:screen.back}} declines and returns to the Listing of Programs.
 
 If the agreement changes before you accept, nothing is accepted and the new text is shown.
 """
@@ -101,13 +103,13 @@ If the agreement changes before you accept, nothing is accepted and the new text
             return
         if error is not None:
             if error.code in {"session_expired", "not_authenticated"}:
-                self.sevis.session_expired(self.action_accept)
+                self._session_ended()
                 return
             self.show_error(error, retry=False)
             return
         assert engine is not None
         if engine.stopped_because == "session":
-            self.sevis.session_expired(self.action_accept)
+            self._session_ended()
             return
         if engine.stopped_because == "agreement":
             self._changed("The agreement changed while it was being accepted.")
@@ -115,13 +117,16 @@ If the agreement changes before you accept, nothing is accepted and the new text
         self.message.clear()
         self.accepted_all(engine)
 
-    def accepted_all(self, engine: MultiRegistration) -> None:
-        from sevis_tui.screens.multi_upload import MultiUploadScreen
+    def _session_ended(self) -> None:
+        # Log in again, then accept for the programs not accepted yet.
+        self.sevis.logged_out()
+        self.post_message(SessionEnded(self.action_accept))
 
+    def accepted_all(self, engine: MultiRegistration) -> None:
         note = ""
         refused = [r for r in engine.results if r.outcome in (Outcome.REFUSED, Outcome.FAILED)]
         if refused:
             first = refused[0].error.message if refused[0].error else ""
             numbers = ", ".join(r.number for r in refused)
             note = f"Not accepted for {numbers}: {first} The other programs go on."
-        self.app.push_screen(MultiUploadScreen(engine, note=note))
+        self.post_message(AgreementAcceptedForPrograms(engine, note))

@@ -29,6 +29,7 @@ from sevis_tui.api.multi_register import (
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import safe_file_part
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import ProgramsRegistrationFinished, SessionEnded
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.program_outcomes import ProgramOutcomes
@@ -38,7 +39,7 @@ FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 class MultiRunScreen(SevisScreen):
     LOCATION = "Batch Process Registration · Several programs"
-    RETRY_HINT = "r: retry the failed ones"
+    RETRY_HINT = "r: retry the failed ones"  # the key bar shows the key in force
     HELP = """
 # Registering one certificate for several programs
 
@@ -46,12 +47,13 @@ The certificate is uploaded to one program after the other, each with its own ac
 registration and its own confirmation number. The line above the table counts them ("3 of 7
 registered"); the table shows each program's outcome and what to do.
 
-- **Escape** during the run stops before the next program: the programs done stay done, the
-  others are marked "not sent".
-- **r** retries the failed ones (and those not sent): only they are sent again, each with its
-  original Idempotency-Key, so nothing registers twice.
-- **s** saves one receipt that lists every program's outcome.
-- **Enter** (or **Escape** once the run is over) returns to the Listing of Programs.
+- {key:multi.stop} during the run stops before the next program: the programs done stay done,
+  the others are marked "not sent".
+- {key:multi.retry_failed} retries the failed ones (and those not sent): only they are sent
+  again, each with its original Idempotency-Key, so nothing registers twice.
+- {key:multi.save_receipt} saves one receipt that lists every program's outcome.
+- {key:multi.done} (or {key:screen.back} once the run is over) returns to the Listing of
+  Programs.
 - Up and down move in the table; the line under it shows the highlighted program in full.
 
 A program that fails does not stop or undo the others. If your session ends during the run, you
@@ -165,8 +167,7 @@ log in again and the run carries on with the rest.
         if event.error is not None:
             self._not_started(event.error)
         elif engine.stopped_because == "session":
-            # Log in again, then carry on with the rest (nothing done is lost).
-            self.sevis.session_expired(self.start)
+            self._session_ended()
         elif engine.stopped_because == "agreement":
             self.message.show(
                 "The Batch Processing Agreement changed during the run; the rest was not sent.",
@@ -199,11 +200,16 @@ log in again and the run carries on with the rest.
             self.message.show(error.message, "Go back, mark the programs again and read it.")
             return
         if error.code in {"session_expired", "not_authenticated"}:
-            self.sevis.session_expired(self.start)
+            self._session_ended()
             return
         self.message.show(
             f"Nothing was sent: {error.message}", error.remedy, key_hint="r: try again"
         )
+
+    def _session_ended(self) -> None:
+        # Log in again, then carry on with the rest (nothing done is lost).
+        self.sevis.logged_out()
+        self.post_message(SessionEnded(self.start))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self.worker and event.state in FINISHED:
@@ -259,12 +265,8 @@ log in again and the run carries on with the rest.
         self.action_done()
 
     def action_done(self) -> None:
-        if self.running:
-            return
-        from sevis_tui.screens.programs import ProgramsScreen
-
-        while not isinstance(self.app.screen, ProgramsScreen) and len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+        if not self.running:
+            self.post_message(ProgramsRegistrationFinished())
 
     def action_save_receipt(self) -> None:
         if self.running:

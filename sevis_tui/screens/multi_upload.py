@@ -15,6 +15,7 @@ from sevis_tui.cert import FileReport
 from sevis_tui.contract import CertificatePrograms
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import UploadConfirmedForPrograms
 from sevis_tui.screens.programs_confirm import (
     ProgramsConfirmDialog,
     programs_line,
@@ -39,12 +40,12 @@ You have accepted the agreement for each program. Choose the certificate file on
 offline once, and the same certificate is sent to every program. A `.p12`/`.pfx` or a `.pem` that
 also holds your private key works too: only its certificate is sent.
 
-- Move with the arrows; the preview checks each file as you go. **Enter** chooses a file and
-  shows its full report.
-- **u** lists the programs and what each registration replaces, and asks once before uploading.
-  Programs that already have this certificate are not sent again.
-- **b** goes back to the browser to choose another file.
-- **Escape** returns to the agreement (you have already accepted it).
+- Move with the arrows; the preview checks each file as you go. {key:file_browser.open} chooses a
+  file and shows its full report.
+- {key:upload.upload} lists the programs and what each registration replaces, and asks once
+  before uploading. Programs that already have this certificate are not sent again.
+- {key:upload.browse} goes back to the browser to choose another file.
+- {key:screen.back} returns to the agreement (you have already accepted it).
 """
 
     BINDINGS = [
@@ -166,8 +167,5 @@ also holds your private key works too: only its certificate is sent.
         )
 
     def _confirmed(self, certificate: Certificate, yes: bool | None) -> None:
-        if not yes:
-            return
-        from sevis_tui.screens.multi_run import MultiRunScreen
-
-        self.app.push_screen(MultiRunScreen(self.engine, certificate))
+        if yes:
+            self.post_message(UploadConfirmedForPrograms(self.engine, certificate))

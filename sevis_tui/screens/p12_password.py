@@ -17,6 +17,18 @@ from textual.widgets import Input, Static
 from sevis_tui.cert.text_report import printable
 from sevis_tui.widgets.key_line import KeyLine
 
+PASSWORD_HELP = """
+# The password of a PKCS#12 file
+
+A `.p12` or `.pfx` file keeps its certificate and private key under a password. Type it and press
+**Enter** to read the certificate inside; letter case counts.
+
+- The password opens the file on this machine only, once: it is never stored (not in the state,
+  the config or a log) and never sent to the service.
+- {key:password.cancel} cancels: you see the report of the file as far as it can be read
+  without the password.
+"""
+
 
 class PasswordDialog(ModalScreen[bytearray | None]):
     """Returns the password typed (Enter), or None (Escape). `wrong`: the last one failed."""
@@ -31,7 +43,10 @@ class PasswordDialog(ModalScreen[bytearray | None]):
     PasswordDialog #password-hint { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="password.cancel")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="screen.help"),
+        Binding("escape", "cancel", "Cancel", id="password.cancel"),
+    ]
 
     def __init__(self, file_name: str, *, wrong: bool = False) -> None:
         super().__init__()
@@ -55,7 +70,7 @@ class PasswordDialog(ModalScreen[bytearray | None]):
                 else ""
             )
             yield Static(problem, id="password-problem", markup=False)
-            yield Static("Enter opens the file · Escape cancels", id="password-hint")
+            yield Static("Enter opens the file", id="password-hint")
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -66,6 +81,11 @@ class PasswordDialog(ModalScreen[bytearray | None]):
         secret = bytearray(event.value.encode("utf-8"))
         event.input.value = ""  # nothing keeps the typed text once it is read
         self.dismiss(secret)
+
+    def action_help(self) -> None:
+        from sevis_tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen("PKCS#12 password", PASSWORD_HELP, self))
 
     def action_cancel(self) -> None:
         self.query_one(Input).value = ""

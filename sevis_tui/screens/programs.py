@@ -27,8 +27,9 @@ from sevis_tui.screens.listing_layout import (
     sort_value,
     two_lines,
 )
+from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen, ProgramsMarked
 from sevis_tui.screens.program_marks import Marks
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, bound_keys
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
 # Each program takes two lines so that every column fits: number over role, name over city and
@@ -55,24 +56,26 @@ The programs where you are the Responsible Officer (RO) or an Alternate RO (ARO)
 each program's batch certificate.
 
 - **Type** to filter by any column: letters and digits always go to the filter, from the first
-  one, so typing `studen` finds the Student program. **Escape** clears the filter.
-- **Ctrl+S** changes the column the list is sorted by; **Ctrl+D** reverses the order.
-- **Enter** opens the program's *Program Sponsor Information*.
-- **Space** marks (or unmarks) the program, to register one certificate for several programs in
-  one pass; **Ctrl+A** marks all the programs shown (again: unmarks them). Only active programs
-  where you are RO or ARO can be marked. **Ctrl+G** then registers for the marked programs: the
-  agreement once, the file once, one registration per program.
-- **Ctrl+R** reloads the list. **Escape** with no filter logs you out.
+  one, so typing `studen` finds the Student program. {key:programs.clear_filter} clears the filter.
+- {key:programs.sort} changes the column the list is sorted by; {key:programs.reverse} reverses
+  the order.
+- {key:programs.open} opens the program's *Program Sponsor Information*.
+- {key:programs.mark} marks (or unmarks) the program, to register one certificate for several
+  programs in one pass; {key:programs.mark_all} marks all the programs shown (again: unmarks
+  them). Only active programs where you are RO or ARO can be marked.
+  {key:programs.register_marked} then registers for the marked programs: the agreement once, the
+  file once, one registration per program.
+- {key:programs.reload} reloads the list. {key:screen.back} with no filter logs you out.
 
 The Batch certificate column says how many days each registered certificate has left; one that
 expires within the warning days (`[certificates] expiry_warning_days`, 30 by default) is marked
 **!** and highlighted, and a notice under the title names every program it is registered for.
 
-- **Ctrl+N** (Renew) starts *Register for Batch Processing* with your renewed certificate for the
-  first program that holds the expiring one (the one under the cursor, if it does). Once it is
-  registered there, the list comes back and the notice names the programs still holding the old
-  certificate: Ctrl+N again goes on with the next. A renewed certificate must be registered for
-  each program before its first batch.
+- {key:programs.renew} (Renew) starts *Register for Batch Processing* with your renewed
+  certificate for the first program that holds the expiring one (the one under the cursor, if it
+  does). Once it is registered there, the list comes back and the notice names the programs still
+  holding the old certificate: {key:programs.renew} again goes on with the next. A renewed
+  certificate must be registered for each program before its first batch.
 """
 
     BINDINGS = [
@@ -101,8 +104,6 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         self.sort_index = 0
         self.sort_reverse = False
         self.marks = Marks()
-        # Set when a screen that may change a program's registration is opened over this one.
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -162,7 +163,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         items = self.expiring()
         if items:
             # The renewal notice: every program whose certificate is near its end.
-            self.message.show(*notice(items), tone="warning")
+            renew_key = bound_keys(self).get("programs.renew", "Renew")
+            self.message.show(*notice(items, renew_key), tone="warning")
         self.refill()
         self.refresh_bindings()  # Renew appears only when there is something to renew
 
@@ -276,10 +278,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         number = self._cursor_number()
         if number is None:
             return
-        from sevis_tui.screens.sponsor import SponsorScreen
-
-        self._stale = True
-        self.app.push_screen(SponsorScreen(number))
+        self.load_again_on_return()  # the program's batch registration may change there
+        self.post_message(ProgramChosen(number))
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -340,10 +340,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         targets = self.marks.targets(self.programs)
         if not targets:
             return
-        from sevis_tui.screens.multi_agreement import MultiAgreementScreen
-
-        self._stale = True
-        self.app.push_screen(MultiAgreementScreen(targets))
+        self.load_again_on_return()  # registrations change there
+        self.post_message(ProgramsMarked(targets))
 
     def action_renew(self) -> None:
         from sevis_tui.screens.renew import start_renewal
@@ -351,7 +349,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         items = self.expiring()
         if items:
             self._stale = True  # the list reloads after the walk: the notice names who is left
-            start_renewal(self.app, items, self._cursor_number())
+            start_renewal(self, items, self._cursor_number())
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
@@ -375,11 +373,4 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             with contextlib.suppress(SevisError):
                 await client.logout()
         self.sevis.logged_out()
-        self.app.pop_screen()
-
-    def on_screen_resume(self) -> None:
-        # Coming back from a program: its batch registration may have changed. Help, the palette
-        # or a question closing changed nothing, so they cost no round trip.
-        if self._stale and self.is_active:
-            self._stale = False
-            self.load()
+        self.post_message(LoggedOut())

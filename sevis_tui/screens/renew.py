@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from textual.app import App
+from textual.screen import Screen
 
 from sevis_tui.renewal import Expiring, and_join
+from sevis_tui.screens.outcomes import RegistrationChosen
+from sevis_tui.widgets.key_line import bound_keys
 
 
 def chosen(items: Sequence[Expiring], cursor: str | None) -> Expiring:
@@ -22,19 +24,19 @@ def chosen(items: Sequence[Expiring], cursor: str | None) -> Expiring:
     return next((item for item in items if cursor in item.numbers), items[0])
 
 
-def start_renewal(app: App[Any], items: Sequence[Expiring], cursor: str | None) -> None:
-    from sevis_tui.screens.agreement import AgreementScreen
-
+def start_renewal(screen: Screen[Any], items: Sequence[Expiring], cursor: str | None) -> None:
+    """Say what Renew does, then ask the flow for Register for Batch Processing."""
     item = chosen(items, cursor)
     first, rest = item.programs[0], item.numbers[1:]
     after = ""
     if rest:
         holds = "holds" if len(rest) == 1 else "hold"
-        after = f" Then Ctrl+N on the list goes on with {and_join(rest)}, which {holds} it too."
-    app.notify(
+        key = bound_keys(screen).get("programs.renew", "Renew")
+        after = f" Then {key} on the list goes on with {and_join(rest)}, which {holds} it too."
+    screen.notify(
         f"Renewing for {first.number}: accept the agreement, then upload the renewed "
         f"certificate.{after}",
         title="Renew",
         timeout=8,
     )
-    app.push_screen(AgreementScreen(first.number, first.name))
+    screen.post_message(RegistrationChosen(first.number, first.name))

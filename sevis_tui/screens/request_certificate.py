@@ -55,7 +55,7 @@ Nothing is sent anywhere; you need not be logged in.
 
 Then paste the request into the vendor's form, and ask for a **personal certificate with client
 authentication**. When it arrives, *Assemble the batch client's PKCS#12* (Ctrl+P) puts key and
-certificate together. **e** returns to the form; **Escape** closes this screen.
+certificate together. {key:form.edit} returns to the form; {key:screen.back} closes this screen.
 """
 
     def form_fields(self) -> list[tuple[str, Widget]]:

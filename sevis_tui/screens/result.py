@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -11,9 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.api.errors import SevisError
 from sevis_tui.cert import Finding
 from sevis_tui.cert.text_report import printable
@@ -21,13 +20,11 @@ from sevis_tui.cert.why import why
 from sevis_tui.contract import Confirmation
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import receipt_printout, safe_file_part
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.quiet_focus import QuietFocus
+from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import AnotherFileWanted, RegistrationFinished
 from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.widgets.key_line import KeyLine, screen_keys
-from sevis_tui.widgets.message_bar import MessageBar
+from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
-from sevis_tui.widgets.top_bar import TopBar
 from sevis_tui.widgets.wrapping import Hanging
 
 HELP_CONFIRMED = """
@@ -36,8 +33,8 @@ HELP_CONFIRMED = """
 SEVIS accepted the certificate and your credentials: the certificate is now registered for batch
 processing for this program. Quote the **confirmation number** if you call the help desk.
 
-- **s** saves a receipt to a text file.
-- **Enter** or **Escape** returns to Program Sponsor Information.
+- {key:result.save} saves a receipt to a text file.
+- {key:result.done} or {key:screen.back} returns to Program Sponsor Information.
 
 Warnings, if any, do not stop the registration but deserve attention (for example a certificate
 that expires soon: register the renewed one before its first batch).
@@ -49,14 +46,14 @@ HELP_REJECTED = """
 SEVIS could not validate the certificate. Each problem is listed with why it matters and how to
 fix it.
 
-- **c** (or **Escape**) goes back to choose another file. You do not need to accept the
-  agreement again.
-- **Enter** returns to Program Sponsor Information.
+- {key:result.again} (or {key:screen.back}) goes back to choose another file. You do not need
+  to accept the agreement again.
+- {key:result.done} returns to Program Sponsor Information.
 """
 
 
-class ResultScreen(QuietFocus, Screen[bool]):
-    """Dismisses with True to choose another file, False when done."""
+class ResultScreen(SevisScreen):
+    """Says AnotherFileWanted (after a refusal) or RegistrationFinished when the officer is done."""
 
     DEFAULT_CSS = """
     ResultScreen #outcome { height: 1fr; padding: 0 1; }
@@ -66,11 +63,9 @@ class ResultScreen(QuietFocus, Screen[bool]):
     """
 
     BINDINGS = [
-        Binding("f1", "help", "Help", id="screen.help"),
         Binding("s", "save_receipt", "Save receipt", id="result.save"),
         Binding("c", "choose_again", "Choose another file", id="result.again"),
         Binding("enter", "done", "Done", id="result.done"),
-        Binding("escape", "back", "Back", id="screen.back"),
     ]
 
     def __init__(
@@ -94,9 +89,12 @@ class ResultScreen(QuietFocus, Screen[bool]):
         state = "Confirmation" if self.confirmation else "Registration refused"
         return f"Batch Process Registration · {state}"
 
+    @property
+    def help_text(self) -> str:
+        return HELP_CONFIRMED if self.confirmation else HELP_REJECTED
+
     def compose(self) -> ComposeResult:
-        yield TopBar(self.location)
-        yield MessageBar(id="message")
+        yield from self.compose_top()
         with VerticalScroll(id="outcome", classes="pane"):
             if self.confirmation is not None:
                 number = self.confirmation.number
@@ -134,18 +132,18 @@ class ResultScreen(QuietFocus, Screen[bool]):
             ]
         return [("Choose another file", "Back to the file browser", self.action_choose_again)]
 
-    def action_help(self) -> None:
-        body = HELP_CONFIRMED if self.confirmation else HELP_REJECTED
-        self.app.push_screen(HelpScreen(self.location, body, screen_keys(self)))
-
     def action_done(self) -> None:
-        self.dismiss(False)
+        self.post_message(RegistrationFinished())
 
     def action_choose_again(self) -> None:
-        self.dismiss(True)
+        self.post_message(AnotherFileWanted())
 
     def action_back(self) -> None:
-        self.dismiss(self.confirmation is None)
+        # Escape: after a refusal, another file; after a registration, done.
+        if self.confirmation is None:
+            self.action_choose_again()
+        else:
+            self.action_done()
 
     def action_save_receipt(self) -> None:
         confirmation = self.confirmation
@@ -156,7 +154,7 @@ class ResultScreen(QuietFocus, Screen[bool]):
             receipt_rows(confirmation),
             [f"{f.message} {f.remedy}".strip() for f in confirmation.warnings],
         )
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.sevis.settings
         name = f"batch-registration-{safe_file_part(confirmation.number)}.txt"
         self.app.push_screen(
             SaveDialog("Save the receipt to this file:", settings.print_folder / name, content),
@@ -165,7 +163,7 @@ class ResultScreen(QuietFocus, Screen[bool]):
 
     def _saved(self, path: Path | None) -> None:
         if path is not None:
-            self.query_one("#message", MessageBar).show(f"Saved to {path}", tone="info")
+            self.message.show(f"Saved to {path}", tone="info")
 
 
 def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
@@ -174,16 +172,12 @@ def receipt_rows(confirmation: Confirmation) -> list[tuple[str, str]]:
         ("Confirmation number", confirmation.number),
         ("Program", confirmation.program),
         ("Officer", confirmation.user_id),
-        ("Time", _when(confirmation.time)),
+        ("Time", formats.minute_utc(confirmation.time)),
         ("Certificate", certificate.subject),
         ("Issuer", certificate.issuer),
-        ("Expires", _when(certificate.not_after)),
+        ("Expires", formats.minute_utc(certificate.not_after)),
         ("SHA-256", certificate.sha256),
     ]
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def confirmation_table(confirmation: Confirmation) -> Table:

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from sevis_tui.printouts import write_text_file
 from sevis_tui.screens.quiet_focus import QuietFocus
-from sevis_tui.widgets.key_line import KeyLine, screen_keys
+from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.wrapping import wrap_text
 
 SAVE_HELP = """
@@ -22,7 +22,7 @@ The field holds the full path of the file to write; edit it as you like (**Home*
 its start and end; **~** at the start means your home folder).
 
 - **Enter** saves. A file that already exists is replaced only after a second **Enter**.
-- **Escape** cancels: nothing is written.
+- {key:save.cancel} cancels: nothing is written.
 
 The file is plain text, for your records.
 """
@@ -115,7 +115,7 @@ class SaveDialog(QuietFocus, ModalScreen[Path | None]):
         from sevis_tui.screens.help import HelpScreen
 
         body = f"# {self.dialog_title}\n\n{SAVE_HELP}"
-        self.app.push_screen(HelpScreen("Save to a file", body, screen_keys(self)))
+        self.app.push_screen(HelpScreen("Save to a file", body, self))
 
 
 def shown_path(path: Path) -> str:

@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.cert.text_report import printable
 from sevis_tui.contract import ProgramDetail
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
+from sevis_tui.screens.outcomes import BatchAccessWanted, BatchStatusWanted, RegistrationChosen
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
 
@@ -29,13 +31,14 @@ class SponsorScreen(SevisScreen):
 
 The program's details as SEVIS holds them, its officials, and its current batch certificate.
 
-- **a** opens the **Actions** menu. Choose **Register for Batch Processing** to register a
-  certificate for this program (each program needs its own registration, even when you use the
-  same certificate for several).
-- **v** shows the batch registration and its history.
-- **Check Batch Access** (on the Actions menu, or **c**) checks, before the first batch, that
-  your PKCS#12 key, its certificate and your user ID will be accepted by the batch interface.
-- **r** reloads. **Escape** returns to the Listing of Programs.
+- {key:sponsor.actions} opens the **Actions** menu. Choose **Register for Batch Processing** to
+  register a certificate for this program (each program needs its own registration, even when
+  you use the same certificate for several).
+- {key:sponsor.view} shows the batch registration and its history.
+- **Check Batch Access** (on the Actions menu, or {key:sponsor.check}) checks, before the first
+  batch, that your PKCS#12 key, its certificate and your user ID will be accepted by the batch
+  interface.
+- {key:sponsor.reload} reloads. {key:screen.back} returns to the Listing of Programs.
 
 Other SEVIS actions (Amendment, Redesignation, …) are listed but not handled by this tool: use the
 SEVIS web interface for them.
@@ -57,8 +60,6 @@ SEVIS web interface for them.
         super().__init__()
         self.number = number
         self.program: ProgramDetail | None = None
-        # Set when the registration flow is opened: coming back, the registration may be new.
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -71,13 +72,6 @@ SEVIS web interface for them.
     def on_mount(self) -> None:
         self.query_one("#details").focus()
         self.load()
-
-    def on_screen_resume(self) -> None:
-        # Only after the registration flow: help, the palette or the Actions menu closing
-        # changed nothing, so they cost no round trip.
-        if self._stale and self.is_active:
-            self._stale = False
-            self.load()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
@@ -155,29 +149,24 @@ SEVIS web interface for them.
     def register(self) -> None:
         if self.program is None:
             return
-        from sevis_tui.screens.agreement import AgreementScreen
-
-        self._stale = True
-        self.app.push_screen(AgreementScreen(self.program.number, self.program.name))
+        self.load_again_on_return()  # the registration may be new
+        self.post_message(RegistrationChosen(self.program.number, self.program.name))
 
     def action_view_batch(self) -> None:
-        from sevis_tui.screens.batch_status import BatchStatusScreen
-
         name = self.program.name if self.program is not None else ""
-        self.app.push_screen(BatchStatusScreen(self.number, name))
+        self.post_message(BatchStatusWanted(self.number, name))
 
     def action_check_access(self) -> None:
         if self.program is None:
             return
-        from sevis_tui.screens.batch_access import BatchAccessScreen
-
-        self.app.push_screen(BatchAccessScreen(self.number, self.program.name))
+        self.post_message(BatchAccessWanted(self.number, self.program.name))
 
 
 def designation_line(program: ProgramDetail) -> str:
     designation = program.designation
     categories = ", ".join(designation.categories) or "no categories"
-    return f"{categories} ({designation.valid_from:%Y-%m-%d} to {designation.valid_to:%Y-%m-%d})"
+    valid = f"{formats.day(designation.valid_from)} to {formats.day(designation.valid_to)}"
+    return f"{categories} ({valid})"
 
 
 def batch_summary(program: ProgramDetail) -> Text:
@@ -189,9 +178,9 @@ def batch_summary(program: ProgramDetail) -> Text:
         return text
     rows = [("Certificate", current.subject or "(unknown)")]
     if current.expires is not None:
-        rows.append(("Expires", f"{current.expires:%Y-%m-%d}"))
+        rows.append(("Expires", formats.day(current.expires)))
     if current.registered_at is not None:
-        rows.append(("Registered", f"{current.registered_at:%Y-%m-%d %H:%M} UTC"))
+        rows.append(("Registered", formats.minute_utc(current.registered_at)))
     if current.confirmation:
         rows.append(("Confirmation", current.confirmation))
     # Not field_grid: its wider label column would move these values one column right.

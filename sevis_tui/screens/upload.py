@@ -17,6 +17,7 @@ from sevis_tui.contract import Confirmation
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
+from sevis_tui.screens.outcomes import Refused, Registered
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
 from sevis_tui.widgets.key_line import KeyLine
 
@@ -41,16 +42,19 @@ this machine. A password-protected `.p12` asks for its password, which is used o
 file and never stored or sent.
 
 - Move with the arrows; the preview checks each file as you go.
-- **Enter** chooses a file and shows its full report.
-- **u** uploads the chosen file after one confirmation. A file with errors cannot be uploaded: the
-  report says what is wrong and how to fix it. Warnings do not block the upload.
-- **b** goes back to the browser to choose another file.
-- While uploading, **Escape** cancels the upload.
-- **Escape** otherwise returns to the agreement (you have already accepted it).
+- {key:file_browser.open} chooses a file and shows its full report.
+- {key:upload.upload} uploads the chosen file after one confirmation. A file with errors cannot
+  be uploaded: the report says what is wrong and how to fix it. Warnings do not block the upload.
+- {key:upload.browse} goes back to the browser to choose another file.
+- While uploading, {key:screen.back} cancels the upload.
+- {key:screen.back} otherwise returns to the agreement (you have already accepted it).
 
-File browser keys: typing a letter or digit filters the list by name (/ filters by anything), Escape
-clears the filter. Backspace goes up a folder, ~ goes home, . shows hidden files, Ctrl+T switches
-between certificate files and all files, Ctrl+L types a path (Tab completes), Ctrl+R reloads.
+File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
+filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
+goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
+files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
+{key:file_browser.goto} types a path ({key:path_input.complete} completes),
+{key:file_browser.reload} reloads.
 """
 
     BINDINGS = [
@@ -222,24 +226,12 @@ between certificate files and all files, Ctrl+L types a path (Tab completes), Ct
         self.refresh_bindings()
 
     def uploaded(self, confirmation: Confirmation) -> None:
-        from sevis_tui.screens.result import ResultScreen
-
         self.message.clear()
-        self.app.push_screen(ResultScreen.confirmed(confirmation), self._after_result)
+        self.post_message(Registered(confirmation))
 
     def request_failed(self, error: SevisError) -> None:
-        from sevis_tui.screens.result import ResultScreen
-
         if error.findings:
             self.message.clear()
-            self.app.push_screen(ResultScreen.rejected(error), self._after_result)
+            self.post_message(Refused(error))
             return
         super().request_failed(error)
-
-    def _after_result(self, choose_again: bool | None) -> None:
-        if choose_again:
-            self.action_browse()
-        else:
-            # Done: return to Program Sponsor Information, past the accepted agreement.
-            self.app.pop_screen()
-            self.app.pop_screen()

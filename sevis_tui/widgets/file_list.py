@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from rich.cells import cell_len, set_cell_size
@@ -14,7 +13,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sevis_tui.widgets.file_listing import Entry, Kind, format_size
+from sevis_tui import formats
+from sevis_tui.folders.listing import Entry, Kind
 
 # Below these widths the size and modified-date columns are left out.
 SIZE_COLUMN_MIN_WIDTH = 44
@@ -32,10 +32,6 @@ _KIND_LABELS = {
     Kind.DEVICE: "device",
     Kind.OTHER: "special",
 }
-
-
-def format_mtime(mtime: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime))
 
 
 class FileList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -241,7 +237,7 @@ class FileList(ScrollView, can_focus=True, inherit_bindings=False):
         if show_size:
             segments.append(Segment(self._size_text(entry).rjust(SIZE_WIDTH), muted))
         if show_date:
-            date = format_mtime(entry.mtime) if entry.mtime is not None else ""
+            date = formats.file_time(entry.mtime) if entry.mtime is not None else ""
             segments.append(Segment(("  " + date).ljust(DATE_WIDTH), muted))
         return Strip(segments).crop_extend(0, width, base)
 
@@ -249,6 +245,6 @@ class FileList(ScrollView, can_focus=True, inherit_bindings=False):
     def _size_text(entry: Entry) -> str:
         if entry.kind is Kind.FILE:
             if entry.size is not None:
-                return format_size(entry.size)
+                return formats.size(entry.size)
             return entry.error[: SIZE_WIDTH - 1]
         return _KIND_LABELS[entry.kind]

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from sevis_tui import formats
 from sevis_tui.cert import FileReport, Policy, inspect_path
 from sevis_tui.cert.text_report import printable, verdict
 from sevis_tui.widgets.wrapping import Hanging
@@ -33,12 +34,12 @@ def preview_text(report: FileReport) -> list[Hanging]:
     lines: list[Hanging] = [Hanging(Text.assemble(("Verdict  ", "bold"), verdict(report)))]
     subject = report.subject
     if subject is not None:
-        day = "%Y-%m-%d"
+        valid = f"{formats.day(subject.not_before)} to {formats.day(subject.not_after)}"
         left = f"{subject.days_left} days left" if subject.days_left >= 0 else "expired"
         for label, value in (
             ("Subject", subject.display_name),
             ("Issuer", subject.issuer_common_name or subject.issuer),
-            ("Valid", f"{subject.not_before:{day}} to {subject.not_after:{day}} ({left})"),
+            ("Valid", f"{valid} ({left})"),
             ("Key", subject.key_description),
         ):
             line = Text(f"{label:<9}", style="bold")

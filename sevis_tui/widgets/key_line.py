@@ -12,6 +12,7 @@ out and the line ends with "F1 more" (F1 lists every key of the screen).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,11 @@ class KeyItem:
     rank: int  # 0 Help, 1 Escape's, 2 the screen's, 3 the focused widget's, 4 the app's, 5 palette
 
 
-def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
-    """The keys shown for `screen`, most important first (also listed by F1)."""
+def screen_keys(screen: Screen[Any], *, everything: bool = False) -> list[KeyItem]:
+    """The keys shown for `screen`, most important first, as the keymap has them.
+
+    `everything`: also the keys the bar leaves out (arrows, Tab), for F1's table.
+    """
     app: App[Any] = screen.app
     items: list[KeyItem] = []
     seen: set[tuple[str, str]] = set()
@@ -41,7 +45,8 @@ def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
         if binding.key == app.COMMAND_PALETTE_BINDING:
             items.append(KeyItem(app.get_key_display(binding), "palette", True, 5))
             continue
-        if not binding.show or (binding.action, binding.description) in seen:
+        shown = binding.show or (everything and binding.description and not binding.system)
+        if not shown or (binding.action, binding.description) in seen:
             continue
         seen.add((binding.action, binding.description))
         action = binding.action.rsplit(".", 1)[-1]
@@ -58,6 +63,37 @@ def screen_keys(screen: Screen[Any]) -> list[KeyItem]:
         items.append(KeyItem(app.get_key_display(binding), binding.description, enabled, rank))
     items.sort(key=lambda item: item.rank)  # stable: each group keeps its binding order
     return items
+
+
+def bound_keys(screen: Screen[Any]) -> dict[str, str]:
+    """Binding id -> its key as shown, for every binding of the screen and its widgets.
+
+    The active bindings first (what the keymap made of them); then the bindings of widgets
+    that are not focused now (the file browser while a report is shown), with the keymap.
+    """
+    app: App[Any] = screen.app
+    keys: dict[str, str] = {}
+    for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
+        if binding.id:
+            keys.setdefault(binding.id, app.get_key_display(binding))
+    keymap = getattr(app, "_keymap", {})  # App.set_keymap's, normalised (no public getter)
+    for node in (*screen.walk_children(with_self=True), app):
+        for bindings in node._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id and binding.id not in keys:
+                    key = keymap.get(binding.id, binding.key).split(",")[0]
+                    keys[binding.id] = app.get_key_display(binding.with_key(key))
+    return keys
+
+
+_KEY_OF = re.compile(r"\{key:([a-z_.]+)\}")
+
+
+def with_keys(text: str, screen: Screen[Any]) -> str:
+    """`text` with each {key:ID} replaced by the key that binding has now (help never names a
+    key by hand, so that it cannot disagree with the keymap)."""
+    keys = bound_keys(screen)
+    return _KEY_OF.sub(lambda found: f"**{keys.get(found[1], found[1])}**", text)
 
 
 def key_line(items: list[KeyItem], width: int, key_colour: str = "") -> Text:

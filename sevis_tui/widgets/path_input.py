@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from sevis_tui.widgets.file_listing import complete_path
+from sevis_tui.folders.listing import complete_path
 
 
 class PathInput(Input):

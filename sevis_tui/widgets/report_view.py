@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from sevis_tui import formats
 from sevis_tui.cert import CertificateInfo, FileReport
 from sevis_tui.cert.text_report import finding_lines, printable, verdict
 from sevis_tui.cert.why import why
@@ -29,12 +30,12 @@ def field_grid(rows: list[tuple[str, str]]) -> Table:
 
 
 def certificate_rows(info: CertificateInfo) -> list[tuple[str, str]]:
-    day = "%Y-%m-%d %H:%M UTC"
+    valid = f"{formats.minute_utc(info.not_before)} to {formats.minute_utc(info.not_after)}"
     left = f"{info.days_left} days left" if info.days_left >= 0 else "expired"
     rows = [
         ("Subject", info.subject),
         ("Issuer", info.issuer),
-        ("Valid", f"{info.not_before:{day}} to {info.not_after:{day}} ({left})"),
+        ("Valid", f"{valid} ({left})"),
         ("Key", info.key_description),
         ("Signature", info.signature_algorithm),
         ("E-mail", ", ".join(info.emails)),

@@ -21,11 +21,11 @@ from sevis_tui.cert.factory import make_ca, pem, sign_request
 from sevis_tui.cert.request import RequestDetails, build_csr, encrypted_key_pem, new_private_key
 from sevis_tui.config import Settings
 from sevis_tui.screens.assemble_p12 import AssembleP12Screen
-from sevis_tui.screens.certificate_commands import open_assemble_p12, open_extract_certificate
 from sevis_tui.screens.certificate_form import CertificateFormScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.extract_certificate import ExtractCertificateScreen
 from sevis_tui.screens.login import LoginScreen
+from sevis_tui.screens.outcomes import CertificateToolWanted
 from sevis_tui.screens.request_certificate import RequestCertificateScreen
 from sevis_tui.service.demo import ensure_demo_issuer
 
@@ -175,7 +175,7 @@ def issued(home: Path, keys: Path) -> Path:
 
 async def open_assemble(pilot: Pilot[None], folder: Path, cert: str = "jsmith6544.pem") -> None:
     await settle(pilot)
-    open_assemble_p12(pilot.app)
+    pilot.app.post_message(CertificateToolWanted("assemble"))
     await settle(pilot)
     assert isinstance(pilot.app.screen, AssembleP12Screen)
     app = pilot.app
@@ -274,7 +274,7 @@ async def test_extract_the_certificate_from_the_p12(
         await open_assemble(pilot, issued)
         fill(app, key_passphrase=KEY_PASS)
         await passphrases(pilot, P12_PASS, P12_PASS)
-        open_extract_certificate(app)
+        app.post_message(CertificateToolWanted("extract"))
         await settle(pilot)
         assert isinstance(app.screen, ExtractCertificateScreen)
         fill(app, p12=str(issued / "batch.p12"), folder=str(issued / "upload"))
@@ -345,7 +345,7 @@ async def test_extract_replaces_only_after_a_second_yes(
         fill(app, key_passphrase=KEY_PASS)
         await passphrases(pilot, P12_PASS, P12_PASS)
         (issued / "batch.pem").write_text("an older certificate")
-        open_extract_certificate(app)
+        app.post_message(CertificateToolWanted("extract"))
         await settle(pilot)
         fill(app, p12=str(issued / "batch.p12"), folder=str(issued))
         form(app).query_one("#passphrase", Input).focus()

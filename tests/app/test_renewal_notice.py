@@ -90,7 +90,7 @@ async def test_the_notice_days_left_and_renew(plain_settings: Settings, home: Pa
         assert isinstance(app.screen, ProgramsScreen), app.screen
         said = message_text(app)
         assert "Renew soon" in said, said
-        assert "P-1-00001 and P-1-00003 (10 days left)" in said and "Ctrl+N" in said
+        assert "P-1-00001 and P-1-00003 (10 days left)" in said and "^n" in said
         cells = batch_column(app)
         assert cells["P-1-00001"] == cells["P-1-00003"] == "! 10 days left"
         assert cells["P-1-00002"] == "none"

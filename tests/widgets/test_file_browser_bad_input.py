@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.widgets import file_listing
-from sevis_tui.widgets.file_browser import LARGE_FOLDER_ENTRIES
-from sevis_tui.widgets.file_listing import Kind
+from sevis_tui.folders import listing as file_listing
+from sevis_tui.folders.listing import Kind
+from sevis_tui.widgets.folder_pane import LARGE_FOLDER_ENTRIES
 
 from .browser_app import PEM, BrowserApp, settle
 

@@ -6,15 +6,14 @@ import os
 from pathlib import Path
 
 from sevis_tui.cert.factory import der, make_ca, make_personal, pem, pkcs7, pkcs12
-from sevis_tui.widgets.file_listing import (
+from sevis_tui.cert.loading import looks_like_certificate_file
+from sevis_tui.folders.listing import (
     CertMark,
     Kind,
     complete_path,
     display_name,
     fill_details,
     filter_entries,
-    format_size,
-    looks_like_certificate,
     scan_folder,
     sniff_file,
 )
@@ -43,9 +42,14 @@ def test_certificate_files_are_recognised_by_content(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
         mark, size, _, error = sniff_file(str(tmp_path / name))
         assert (mark, size, error) == (CertMark.BY_CONTENT, len(data), ""), name
-    assert not looks_like_certificate(b"hello world", 11)
-    assert not looks_like_certificate(b"\x30\x82\x01\x00\x30", 9000)  # length disagrees
-    assert not looks_like_certificate(b"", 0)
+    assert not looks_like_certificate_file(b"hello world", 11)
+    assert not looks_like_certificate_file(b"\x30\x82\x01\x00\x30", 9000)  # length disagrees
+    assert not looks_like_certificate_file(b"", 0)
+    assert not looks_like_certificate_file(b"0123456789 notes, not DER\n" * 4)  # text: "0" is 0x30
+    whole = der(person.certificate)
+    assert looks_like_certificate_file(whole[:100], len(whole))  # only the start was read
+    assert looks_like_certificate_file(whole[: len(whole) // 2])  # cut short: still reported
+    assert looks_like_certificate_file(b"\x30\x80\x06\x09" + b"\x00" * 60)  # BER PKCS#7
     (tmp_path / "big.pem").write_bytes(b"-----BEGIN " + b"x" * (2 << 20))
     assert sniff_file(str(tmp_path / "big.pem"))[0] is CertMark.NO
 
@@ -112,13 +116,6 @@ def test_complete_path(tmp_path: Path) -> None:
     assert completed == str(tmp_path / "certificates") + os.sep
     assert complete_path(str(tmp_path / "zzz")) == (str(tmp_path / "zzz"), [])
     assert complete_path(str(tmp_path / "missing" / "x")) == (str(tmp_path / "missing" / "x"), [])
-
-
-def test_format_size() -> None:
-    assert format_size(0) == "0 B"
-    assert format_size(1023) == "1023 B"
-    assert format_size(1536) == "1.5 KB"
-    assert format_size(5 * 1024 * 1024) == "5.0 MB"
 
 
 def test_a_large_folder_sends_a_first_sorted_batch(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sevis_tui.widgets.file_listing import fill_details, scan_folder
-from sevis_tui.widgets.folder_view import FolderView
+from sevis_tui.folders.listing import fill_details, scan_folder
+from sevis_tui.folders.view import FolderView
 
 
 def test_rules_filter_counts_and_messages(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ already knows (the entry type from the directory itself, no `stat` per entry), a
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import unicodedata
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
+
+from sevis_tui.cert.loading import looks_like_certificate_file
 
 # How many bytes of a file we read to decide whether it holds a certificate.
 SNIFF_BYTES = 2048
@@ -147,7 +150,7 @@ def describe_error(error: OSError, folder: str) -> str:
         return f"{shown} no longer exists. Press backspace for the parent or ~ for home."
     if isinstance(error, NotADirectoryError):
         return f"{shown} is not a folder. Press backspace for the parent."
-    if error.errno == 40:  # ELOOP
+    if error.errno == errno.ELOOP:
         return f"{shown} is a symbolic link loop. Press backspace for the parent."
     reason = error.strerror or type(error).__name__
     return f"Cannot read {shown}: {reason}. Press ctrl+r to retry or backspace for the parent."
@@ -207,23 +210,6 @@ def scan_folder(
     return Listing(folder, sort_entries(entries), error)
 
 
-def looks_like_certificate(head: bytes, size: int) -> bool:
-    """True when the first bytes are a PEM block header or a DER SEQUENCE spanning the file."""
-    if b"-----BEGIN " in head:
-        return True
-    if len(head) < 4 or head[0] != 0x30:
-        return False
-    # DER: SEQUENCE with a long-form length whose value fits the file (certificates, PKCS#7,
-    # PKCS#12 are all a single top-level SEQUENCE of a few hundred bytes or more).
-    length_bytes = head[1] - 0x80
-    if not 1 <= length_bytes <= 3 or len(head) < 2 + length_bytes + 1:
-        return False
-    body = int.from_bytes(head[2 : 2 + length_bytes], "big")
-    total = 2 + length_bytes + body
-    inner = head[2 + length_bytes]
-    return body >= 64 and total <= size <= total + 2 and inner in (0x30, 0x02, 0x06)
-
-
 def sniff_file(path: str) -> tuple[CertMark, int | None, float | None, str]:
     """Look at a regular file: (mark, size, mtime, error). Never blocks on FIFOs or devices."""
     try:
@@ -240,7 +226,8 @@ def sniff_file(path: str) -> tuple[CertMark, int | None, float | None, str]:
         if info.st_size > SNIFF_MAX_FILE_BYTES:
             return CertMark.NO, info.st_size, info.st_mtime, ""
         head = os.read(fd, SNIFF_BYTES)
-        mark = CertMark.BY_CONTENT if looks_like_certificate(head, info.st_size) else CertMark.NO
+        sniffed = looks_like_certificate_file(head, info.st_size)
+        mark = CertMark.BY_CONTENT if sniffed else CertMark.NO
         return mark, info.st_size, info.st_mtime, ""
     except OSError as error:
         return CertMark.NO, None, None, error.strerror or "unreadable"
@@ -329,15 +316,3 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
-
-
-def format_size(size: int) -> str:
-    """Sizes like `512 B`, `12.4 KB`, `3.1 MB`."""
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1024
-        if value < 1024 or unit == "TB":
-            return f"{value:.1f} {unit}"
-    return f"{size} B"  # pragma: no cover - loop always returns

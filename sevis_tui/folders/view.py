@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sevis_tui.widgets.file_listing import Entry, filter_entries
+from sevis_tui.folders.listing import Entry, filter_entries
 
 
 class FolderView:

@@ -1,0 +1,53 @@
+"""How sizes and dates are written, everywhere: screens, reports, printouts, messages. No Textual.
+
+Dates are ISO (2027-03-01), which reads the same in every country, with the time zone said; the
+one exception is the reminder under the title, which officers read as a sentence (16 Jan 2027).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+
+DAY = "%Y-%m-%d"
+MINUTE = "%Y-%m-%d %H:%M"
+SPOKEN_DAY = "%d %b %Y"
+
+_UNITS = ("KiB", "MiB", "GiB", "TiB")
+
+
+def day(moment: date) -> str:
+    """2027-03-01"""
+    return moment.strftime(DAY)
+
+
+def minute_utc(moment: datetime) -> str:
+    """2026-12-02 13:44 UTC, for a moment already in UTC (what the service and cert/ give)."""
+    return f"{moment:{MINUTE}} UTC"
+
+
+def minute_here(moment: datetime) -> str:
+    """2026-12-02 14:44 CET: a moment in this machine's time zone, named (printouts)."""
+    return moment.strftime(f"{MINUTE} %Z").strip()
+
+
+def file_time(timestamp: float) -> str:
+    """A file's modification time in this machine's time zone, as `ls -l` would think of it."""
+    return time.strftime(MINUTE, time.localtime(timestamp))
+
+
+def spoken_day(moment: date) -> str:
+    """16 Jan 2027"""
+    return moment.strftime(SPOKEN_DAY)
+
+
+def size(count: int) -> str:
+    """512 bytes, 1.3 KiB, 4.0 MiB: units of 1024, named as such."""
+    if count < 1024:
+        return "1 byte" if count == 1 else f"{count} bytes"
+    value = float(count)
+    for unit in _UNITS:
+        value /= 1024
+        if value < 1024 or unit == _UNITS[-1]:
+            break
+    return f"{value:.1f} {unit}"
