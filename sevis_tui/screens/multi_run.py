@@ -31,7 +31,7 @@ from sevis_tui.printouts import safe_file_part
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.outcomes import ProgramsRegistrationFinished, SessionEnded
 from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, bound_keys
 from sevis_tui.widgets.program_outcomes import ProgramOutcomes
 
 FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
@@ -136,7 +136,8 @@ log in again and the run carries on with the rest.
 
     def start(self) -> None:
         self.stop = Stop()
-        self.message.show("Registering… Escape stops before the next program.", tone="working")
+        stop = self._key("multi.stop", "Escape")
+        self.message.show(f"Registering… {stop} stops before the next program.", tone="working")
         self._count_line()
         self.worker = self.run_worker(self._run(), group="multi", exclusive=True)
         self.refresh_bindings()
@@ -177,23 +178,30 @@ log in again and the run carries on with the rest.
             done = [r.number for r in engine.results if r.done]
             self.message.show(
                 f"Stopped. Done: {', '.join(done) or 'none'}; the others were not sent.",
-                "r sends the rest; s saves the receipt.",
+                f"{self._key('multi.retry_failed', 'r')} sends the rest; "
+                f"{self._key('multi.save_receipt', 's')} saves the receipt.",
                 tone="warning",
             )
         elif engine.all_done:
             self.message.show(
                 f"All {len(engine.results)} programs are registered.",
-                "s saves the receipt; Enter returns to the Listing of Programs.",
+                f"{self._key('multi.save_receipt', 's')} saves the receipt; "
+                f"{self._key('multi.done', 'Enter')} returns to the Listing of Programs.",
                 tone="info",
             )
         else:
             left = len(engine.to_retry)
             self.message.show(
                 f"{left} program{'s' * (left != 1)} did not register: see the table.",
-                "Do what it says, then r retries only those; s saves the receipt.",
+                f"Do what it says, then {self._key('multi.retry_failed', 'r')} retries only "
+                f"those; {self._key('multi.save_receipt', 's')} saves the receipt.",
                 tone="warning",
             )
         self._show_detail()
+
+    def _key(self, binding_id: str, default: str) -> str:
+        """The key that binding has now (the [keys] config may have moved it)."""
+        return bound_keys(self).get(binding_id, default)
 
     def _not_started(self, error: SevisError) -> None:
         if isinstance(error, AgreementChanged):

@@ -23,7 +23,7 @@ from sevis_tui.screens.programs_confirm import (
     replaces_line,
 )
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.key_line import KeyLine, bound_keys
 
 REFUSED_FILE = (
     "This file has problems that SEVIS would refuse.",
@@ -110,7 +110,8 @@ also holds your private key works too: only its certificate is sent.
         if event.report.ok:
             self.message.show(
                 f"{name} passed the offline checks.",
-                f"Press u to register it for the {count} programs.",
+                f"Press {bound_keys(self).get('upload.upload', 'u')} to register it for the "
+                f"{count} programs.",
                 tone="info",
             )
         else:
