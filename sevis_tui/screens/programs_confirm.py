@@ -32,7 +32,7 @@ def replaces_line(result: ProgramResult, registered: CertificatePrograms) -> str
     """One line: the program, what its registration will replace, its name."""
     target = result.target
     if target.number in registered.numbers() and not result.uploaded:
-        what = "already registered with it: not sent"
+        what = "already has it: not sent"
     elif result.done:
         what = "registered in this run"
     elif target.replaces:
