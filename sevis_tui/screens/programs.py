@@ -348,7 +348,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
 
         items = self.expiring()
         if items:
-            self._stale = True  # the list reloads after the walk: the notice names who is left
+            self.load_again_on_return()  # after the walk the notice names who is left
             start_renewal(self, items, self._cursor_number())
 
     def action_clear_filter(self) -> None:
