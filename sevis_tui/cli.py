@@ -1,5 +1,5 @@
 """The `sevis-tui` command line: the app by default, plus inspect, serve, demo-certs, locate,
-batch.
+register, batch.
 
 Each subcommand lives in `sevis_tui/commands/NAME.py` with two functions:
 `add_arguments(parser)` and `run(args, settings) -> int`. Those modules keep
@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("sevis_tui.commands.serve", "run the registration service"),
     "demo-certs": ("sevis_tui.commands.demo_certs", "write sample certificate files for the demo"),
     "locate": ("sevis_tui.commands.locate", "print the config, state and data paths in use"),
+    "register": (
+        "sevis_tui.commands.register",
+        "register one certificate for several programs, without the app",
+    ),
     "batch": ("sevis_tui.commands.batch", "check, upload and download over the batch interface"),
     # The certificate's life (issue 16): request it, assemble the .p12, watch its expiry.
     "request-certificate": (

@@ -3,6 +3,9 @@
     Log in → Listing of Programs → Program Sponsor Information → (Actions) Register for Batch
     Processing → the agreement → Upload Certificate → Confirmation, or the refusal and another file
 
+    Several programs at once: Listing of Programs (marked) → the agreement, once → Upload
+    Certificate, once → one registration per program and the results table → the Listing
+
     Offline, from anywhere: Inspect files; Request a certificate, Assemble the .p12, Extract
 
     and off the walk: View Batch Registration, Check batch access, offline inspection
@@ -26,6 +29,7 @@ from textual.screen import Screen
 
 from sevis_tui.screens.outcomes import (
     AgreementAccepted,
+    AgreementAcceptedForPrograms,
     AnotherFileWanted,
     BatchAccessWanted,
     BatchStatusWanted,
@@ -35,11 +39,14 @@ from sevis_tui.screens.outcomes import (
     LoggedOut,
     Outcome,
     ProgramChosen,
+    ProgramsMarked,
+    ProgramsRegistrationFinished,
     Refused,
     Registered,
     RegistrationChosen,
     RegistrationFinished,
     SessionEnded,
+    UploadConfirmedForPrograms,
     WentBack,
 )
 
@@ -104,6 +111,29 @@ class Flow:
                 from sevis_tui.screens.sponsor import SponsorScreen
 
                 self._back_to(SponsorScreen)
+
+            case ProgramsMarked(targets=targets):
+                from sevis_tui.screens.multi_agreement import MultiAgreementScreen
+
+                app.push_screen(MultiAgreementScreen(targets))
+
+            case AgreementAcceptedForPrograms(engine=engine, note=note):
+                from sevis_tui.screens.multi_upload import MultiUploadScreen
+
+                app.push_screen(MultiUploadScreen(engine, note=note))
+
+            case UploadConfirmedForPrograms(engine=engine, certificate=certificate):
+                from sevis_tui.screens.multi_run import MultiRunScreen
+
+                app.push_screen(MultiRunScreen(engine, certificate))
+
+            case ProgramsRegistrationFinished():
+                # Back to the Listing, past the agreement and the upload; the marks are done.
+                from sevis_tui.screens.programs import ProgramsScreen
+
+                listing = self._back_to(ProgramsScreen)
+                if listing is not None:
+                    listing.clear_marks()
 
             case BatchStatusWanted(number=number, program_name=name):
                 from sevis_tui.screens.batch_status import BatchStatusScreen

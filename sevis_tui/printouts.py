@@ -106,3 +106,27 @@ def receipt_printout(title: str, fields: Iterable[tuple[str, str]], warnings: It
     lines.append("Keep this receipt with your program's batch records.")
     lines.append("")
     return "\n".join(lines)
+
+
+def programs_receipt_printout(
+    title: str, fields: Iterable[tuple[str, str]], programs: Iterable[tuple[str, str, str, str]]
+) -> str:
+    """A receipt for one certificate registered for several programs: the header, then each
+    program (number, name, outcome, what to do), wrapped to the page width."""
+    lines = _header(title, fields)
+    for number, name, outcome, what in programs:
+        lines.append(f"{number}  {name}".rstrip())
+        for label, text in (("Outcome", outcome), ("What to do", what)):
+            lines.extend(
+                textwrap.wrap(
+                    text,
+                    WIDTH,
+                    initial_indent=f"  {label}: ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+            )
+        lines.append("")
+    lines.append("Keep this receipt with your programs' batch records.")
+    lines.append("")
+    return "\n".join(lines)

@@ -30,6 +30,7 @@ from sevis_tui.contract import (
     AcceptanceRequest,
     Agreement,
     BatchStatus,
+    CertificatePrograms,
     Confirmation,
     ErrorReply,
     LoginRequest,
@@ -185,6 +186,14 @@ class SevisClient:
         """GET /programs/{number}/batch: the current registration and the history."""
         response = await self._send("GET", f"programs/{_segment(number)}/batch", idempotent=True)
         return self._read(response, BatchStatus, 200)
+
+    async def registered_with(self, sha256: str) -> CertificatePrograms:
+        """GET /batch/registrations: which of the user's programs have the certificate with
+        this SHA-256 as their current registration."""
+        response = await self._send(
+            "GET", "batch/registrations", params={"sha256": sha256}, idempotent=True
+        )
+        return self._read(response, CertificatePrograms, 200)
 
     async def trust(self) -> Trust:
         """GET /trust: the issuer certificates the service accepts."""

@@ -1,6 +1,6 @@
 """`sevis-tui serve`: run the registration service with uvicorn; `serve admin ...` manages it.
 
-    sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo]
+    sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo [--demo-programs N]]
                     [--tls-cert FILE --tls-key FILE] [--insecure] [--batch-port PORT]
     sevis-tui serve admin add-user USER_ID --name NAME [--email E] [--password-file F]
     sevis-tui serve admin set-password USER_ID [--password-file F]
@@ -43,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8470)")
     parser.add_argument("--db", metavar="PATH", help="SQLite database (default: the data folder)")
     parser.add_argument("--demo", action="store_true", help="seed the demo programs and user")
+    parser.add_argument(
+        "--demo-programs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --demo: N more active programs with the demo user as RO (P-2-00001, ...)",
+    )
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
     parser.add_argument("--tls-key", metavar="FILE", help="the TLS certificate's private key")
     parser.add_argument(
@@ -128,6 +135,8 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
                 "--batch-port needs --tls-cert and --tls-key (the batch interface is HTTPS), "
                 "or --demo for a certificate from the demo issuer"
             )
+    if args.demo_programs and (not args.demo or not 0 < args.demo_programs <= 9999):
+        raise CommandError("--demo-programs N needs --demo, and N from 1 to 9999")
     import uvicorn
 
     from sevis_tui.service.app import create_app
@@ -135,7 +144,9 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
 
     database = Path(args.db).expanduser() if args.db else paths().database
     try:
-        app = create_app(database, settings=settings, demo=args.demo)
+        app = create_app(
+            database, settings=settings, demo=args.demo, demo_programs=args.demo_programs
+        )
     except (OSError, ApiError) as error:
         raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
     scheme = "https" if tls else "http"

@@ -191,6 +191,26 @@ class BatchStatus(Answer, frozen=True):
         return self.accepted_version == self.agreement_version
 
 
+class RegisteredProgram(Answer, frozen=True):
+    """One of the user's programs whose current registration is the certificate asked about."""
+
+    number: str
+    confirmation: str
+    registered_at: Time
+    user_id: str  # the officer who registered it
+
+
+class CertificatePrograms(Answer, frozen=True):
+    """GET /batch/registrations?sha256=: which of the user's programs have this certificate
+    as their current registration (a replaced one does not count)."""
+
+    sha256: str  # colon-separated upper-case hex, like `cert/`
+    programs: tuple[RegisteredProgram, ...]  # by program number
+
+    def numbers(self) -> frozenset[str]:
+        return frozenset(item.number for item in self.programs)
+
+
 class TrustedIssuer(Answer, frozen=True):
     subject: str
     sha256: str

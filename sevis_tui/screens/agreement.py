@@ -63,11 +63,15 @@ After you accept, the next step is choosing and uploading your certificate file.
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        yield Static(Text(f"{self.number} · {self.program_name}"), id="agreement-title")
+        yield Static(Text(self.title_text()), id="agreement-title")
         with VerticalScroll(id="agreement-text"):
             yield Static("Loading the agreement…", id="agreement-body", markup=False)
         yield Static("", id="progress")
         yield KeyLine()
+
+    def title_text(self) -> str:
+        """The line over the text: whom the acceptance is for."""
+        return f"{self.number} · {self.program_name}"
 
     def on_mount(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)

@@ -1,4 +1,5 @@
-"""How the Listing of Programs fits its columns into the terminal's width. No Textual.
+"""How the Listing of Programs fits its columns into the terminal's width, and what its cells,
+its filter and its sort read from a program. No Textual.
 
 At 80 columns and more, Status and Batch certificate take one line each; narrower, they take the
 row's two lines so the name keeps its room. Names too long for their column keep the words that
@@ -11,9 +12,13 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+
+from sevis_tui.contract import ProgramSummary
+from sevis_tui.renewal import program_days_left
 
 NUMBER_WIDTH = 9  # "P-1-00001"
 # Cell padding (one column each side of four columns) and the vertical scroll bar.
@@ -88,3 +93,30 @@ def distinct_names(names: list[str], width: int) -> dict[str, str]:
             initials = "".join(word[0] for word in words[:shared])
             shown[name] = _cut(" ".join([initials, *words[shared:]]), width)
     return shown
+
+
+def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
+    """'none', '312 days left', '! 12 days left' (under the warning days) or '! expired'.
+
+    The "!" says it without colour (16 colours, NO_COLOR); the colour repeats it.
+    """
+    days = program_days_left(program, now)
+    if days is None:
+        return Text("none", style="dim")
+    if days < 0:
+        return Text("! expired", style="bold red")
+    if days < warning_days:
+        return Text(f"! {days} day{'s' * (days != 1)} left", style="bold yellow")
+    return Text(f"{days} days left", style="green")
+
+
+def haystack(program: ProgramSummary) -> str:
+    fields = (program.number, program.name, program.city, program.state, program.status)
+    return " ".join((*fields, program.role)).lower()
+
+
+def sort_value(program: ProgramSummary, key: str) -> str:
+    if key == "batch":
+        expires = program.batch.expires
+        return expires.isoformat() if program.batch.registered and expires else "~"
+    return str(getattr(program, key)).lower()

@@ -7,12 +7,16 @@ itself (a confirmation, a file name, a menu choice) are not outcomes: they answe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import Confirmation
+
+if TYPE_CHECKING:
+    from sevis_tui.api.multi_register import Certificate, MultiRegistration, Target
 
 
 class Outcome(Message):
@@ -118,6 +122,36 @@ class CertificateToolWanted(Outcome):
     def __init__(self, tool: str) -> None:
         super().__init__()
         self.tool = tool
+
+
+class ProgramsMarked(Outcome):
+    """Register for batch processing was chosen for the programs marked on the Listing."""
+
+    def __init__(self, targets: Sequence[Target]) -> None:
+        super().__init__()
+        self.targets = list(targets)
+
+
+class AgreementAcceptedForPrograms(Outcome):
+    """The agreement was accepted for each marked program (`note`: any that refused)."""
+
+    def __init__(self, engine: MultiRegistration, note: str = "") -> None:
+        super().__init__()
+        self.engine = engine
+        self.note = note
+
+
+class UploadConfirmedForPrograms(Outcome):
+    """The file was checked and the officer confirmed the list: register it for each."""
+
+    def __init__(self, engine: MultiRegistration, certificate: Certificate) -> None:
+        super().__init__()
+        self.engine = engine
+        self.certificate = certificate
+
+
+class ProgramsRegistrationFinished(Outcome):
+    """The officer is done with the results of a registration for several programs."""
 
 
 class WentBack(Outcome):

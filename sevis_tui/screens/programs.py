@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -16,11 +15,20 @@ from textual.widgets.data_table import ColumnKey
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import ProgramSummary
 from sevis_tui.palette import PaletteCommand
-from sevis_tui.renewal import Expiring, expiring, notice, program_days_left
+from sevis_tui.renewal import Expiring, expiring, notice
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.listing_layout import NUMBER_WIDTH, columns_for, distinct_names, two_lines
-from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen
+from sevis_tui.screens.listing_layout import (
+    NUMBER_WIDTH,
+    batch_cell,
+    columns_for,
+    distinct_names,
+    haystack,
+    sort_value,
+    two_lines,
+)
+from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen, ProgramsMarked
+from sevis_tui.screens.program_marks import Marks
 from sevis_tui.widgets.key_line import KeyLine, bound_keys
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
@@ -38,21 +46,6 @@ SORT_FIELDS = (
 )
 
 
-def batch_cell(program: ProgramSummary, warning_days: int, now: datetime) -> Text:
-    """'none', '312 days left', '! 12 days left' (under the warning days) or '! expired'.
-
-    The "!" says it without colour (16 colours, NO_COLOR); the colour repeats it.
-    """
-    days = program_days_left(program, now)
-    if days is None:
-        return Text("none", style="dim")
-    if days < 0:
-        return Text("! expired", style="bold red")
-    if days < warning_days:
-        return Text(f"! {days} day{'s' * (days != 1)} left", style="bold yellow")
-    return Text(f"{days} days left", style="green")
-
-
 class ProgramsScreen(SevisScreen):
     LOCATION = "Listing of Programs"
     RETRY_HINT = "Ctrl+R: try again"
@@ -67,6 +60,11 @@ each program's batch certificate.
 - {key:programs.sort} changes the column the list is sorted by; {key:programs.reverse} reverses
   the order.
 - {key:programs.open} opens the program's *Program Sponsor Information*.
+- {key:programs.mark} marks (or unmarks) the program, to register one certificate for several
+  programs in one pass; {key:programs.mark_all} marks all the programs shown (again: unmarks
+  them). Only active programs where you are RO or ARO can be marked.
+  {key:programs.register_marked} then registers for the marked programs: the agreement once, the
+  file once, one registration per program.
 - {key:programs.reload} reloads the list. {key:screen.back} with no filter logs you out.
 
 The Batch certificate column says how many days each registered certificate has left; one that
@@ -83,6 +81,10 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
     BINDINGS = [
         Binding("enter", "open_program", "Open", id="programs.open", show=True),
         # Not letters: on a list, letters and digits always filter (widgets/type_to_filter.py).
+        # Marking first: once programs are marked, registering them is the next step.
+        Binding("ctrl+g", "register_marked", "Register marked", id="programs.register_marked"),
+        Binding("space", "mark", "Mark", id="programs.mark"),
+        Binding("ctrl+a", "mark_all", "Mark all shown", id="programs.mark_all", show=False),
         Binding("ctrl+s", "sort", "Sort", id="programs.sort"),
         Binding("ctrl+d", "sort(True)", "Reverse", id="programs.reverse", show=False),
         Binding("ctrl+r", "reload", "Reload", id="programs.reload"),
@@ -101,6 +103,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         self.programs: list[ProgramSummary] = []
         self.sort_index = 0
         self.sort_reverse = False
+        self.marks = Marks()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -134,6 +137,11 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             *renew,
             ("Reload the list of programs", "Ask the service again", self.action_reload),
             ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
+            (
+                f"Register for batch processing ({len(self.marks)} programs)",
+                "One certificate for the marked programs: Space marks, Ctrl+A marks all",
+                self.action_register_marked,
+            ),
             ("Log out", "End the session and return to the login screen", self.action_back),
         ]
 
@@ -144,6 +152,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
 
     def show(self, programs: list[ProgramSummary]) -> None:
         self.programs = programs
+        self.marks.keep_only(programs)
         self.message.clear()
         if not self.programs:
             self.message.show(
@@ -173,9 +182,9 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         needle = self.query_one("#filter", Input).value.strip().lower()
         now = self.sevis.clock()
         days = self.sevis.settings.certificates.expiry_warning_days
-        rows = [p for p in self.programs if not needle or needle in _haystack(p)]
+        rows = [p for p in self.programs if not needle or needle in haystack(p)]
         field, _ = SORT_FIELDS[self.sort_index]
-        rows.sort(key=lambda p: _sort_value(p, field), reverse=self.sort_reverse)
+        rows.sort(key=lambda p: sort_value(p, field), reverse=self.sort_reverse)
         layout = columns_for(self.size.width)
         names = distinct_names([p.name for p in self.programs], layout.name)
         for program in rows:
@@ -183,8 +192,9 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             batch = batch_cell(program, days, now)
             if layout.stacked:
                 status, batch = two_lines(status, layout.status), two_lines(batch, layout.batch)
+            marked = program.number in self.marks
             table.add_row(
-                Text(f"{program.number}\n{program.role}"),
+                Text(f"{program.number}\n{program.role}{'  ✓' if marked else ''}"),
                 Text(names[program.name], no_wrap=True)
                 + Text(f"\n{program.city}, {program.state}", style="dim"),
                 status,
@@ -200,6 +210,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
             " · Enter opens"
         )
+        if self.marks:
+            shown += f" · {len(self.marks)} marked"
         self.query_one("#counts", Static).update(shown)
 
     def _fit_columns(self) -> None:
@@ -276,16 +288,67 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.query_one("#filter", Input).value)
+        if action == "register_marked":
+            return bool(self.marks)
         if action == "renew":
             return bool(self.expiring())
         return True
+
+    # ------------------------------------------------------------------ marking
+
+    def _shown(self) -> list[ProgramSummary]:
+        table = self.query_one(DataTable)
+        by_number = {program.number: program for program in self.programs}
+        return [by_number[str(row.key.value)] for row in table.ordered_rows]
+
+    def action_mark(self) -> None:
+        number = self._cursor_number()
+        program = next((p for p in self.programs if p.number == number), None)
+        if program is None:
+            return
+        reason = self.marks.toggle(program)
+        if reason:
+            self.message.show(reason, "Mark another program.", tone="info")
+            return
+        self.message.clear()
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._marks_changed()
+        table.move_cursor(row=min(row + 1, table.row_count - 1))  # on to the next, as in lists
+
+    def action_mark_all(self) -> None:
+        _marked, cannot = self.marks.mark_all(self._shown())
+        if cannot:
+            self.message.show(
+                f"{cannot} of the programs shown cannot be marked: only active programs where "
+                "you are RO or ARO register.",
+                tone="info",
+            )
+        else:
+            self.message.clear()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.refill()
+        self.refresh_bindings()
+
+    def clear_marks(self) -> None:
+        self.marks.clear()
+        self._marks_changed()
+
+    def action_register_marked(self) -> None:
+        targets = self.marks.targets(self.programs)
+        if not targets:
+            return
+        self.load_again_on_return()  # registrations change there
+        self.post_message(ProgramsMarked(targets))
 
     def action_renew(self) -> None:
         from sevis_tui.screens.renew import start_renewal
 
         items = self.expiring()
         if items:
-            self._stale = True  # the list reloads after the walk: the notice names who is left
+            self.load_again_on_return()  # after the walk the notice names who is left
             start_renewal(self, items, self._cursor_number())
 
     def action_clear_filter(self) -> None:
@@ -311,15 +374,3 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
                 await client.logout()
         self.sevis.logged_out()
         self.post_message(LoggedOut())
-
-
-def _haystack(program: ProgramSummary) -> str:
-    fields = (program.number, program.name, program.city, program.state, program.status)
-    return " ".join((*fields, program.role)).lower()
-
-
-def _sort_value(program: ProgramSummary, key: str) -> str:
-    if key == "batch":
-        expires = program.batch.expires
-        return expires.isoformat() if program.batch.registered and expires else "~"
-    return str(getattr(program, key)).lower()

@@ -39,7 +39,7 @@ from sevis_tui.contract import (
     TrustedIssuer,
     encode,
 )
-from sevis_tui.service import accounts, programs, uploads
+from sevis_tui.service import accounts, programs, registrations, uploads
 from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, control_problem, verify_password
@@ -77,17 +77,19 @@ def create_app(
     clock: Clock = utc_now,
     settings: Settings | None = None,
     demo: bool = False,
+    demo_programs: int = 0,
     extra_issuers: Sequence[x509.Certificate] = (),
     busy_timeout: float = 5.0,
 ) -> Starlette:
     """The service over the SQLite file `db_path` (created and migrated as needed).
 
-    `demo` seeds the demo programs, officials and user and accepts the demo issuer.
+    `demo` seeds the demo programs, officials and user and accepts the demo issuer;
+    `demo_programs` adds that many more active programs with the demo user as RO.
     `clock` returns aware UTC datetimes; tests pass their own to move time.
     """
     from sevis_tui.policy import load_policy
     from sevis_tui.service.agreement import ensure_agreement
-    from sevis_tui.service.demo import ensure_demo_issuer, seed
+    from sevis_tui.service.demo import ensure_demo_issuer, seed, seed_extra_programs
 
     settings = settings or shipped_settings()
     store = Store(Path(db_path), busy_timeout=busy_timeout)
@@ -99,6 +101,8 @@ def create_app(
         store.write(ensure_agreement)
         if demo:
             store.write(lambda tx: seed(tx, clock()))
+            if demo_programs:
+                store.write(lambda tx: seed_extra_programs(tx, demo_programs, clock()))
     except ApiError as error:
         # A read-only or locked database: serve anyway; writes will answer 503 and say why.
         log.warning("could not prepare the database %s: %s", db_path, error.message)
@@ -113,6 +117,7 @@ def create_app(
         Route("/programs/{number}/batch/acceptance", service.accept, methods=["POST"]),
         Route("/programs/{number}/batch/certificate", service.upload, methods=["POST"]),
         Route("/programs/{number}/batch", service.batch, methods=["GET"]),
+        Route("/batch/registrations", service.registered_with, methods=["GET"]),
         Route("/trust", service.trust, methods=["GET"]),
     ]
     app = Starlette(
@@ -211,6 +216,14 @@ class Service:
             "batch",
             lambda tx, user_id, now: programs.batch_status(tx, user_id, number),
             program=number,
+        )
+
+    async def registered_with(self, request: Request) -> Response:
+        sha256 = request.query_params.get("sha256", "")[:200]
+        return await self._as_user(
+            request,
+            "registrations",
+            lambda tx, user_id, now: registrations.registered_with(tx, user_id, sha256),
         )
 
     async def trust(self, request: Request) -> Response:

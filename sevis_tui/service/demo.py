@@ -168,6 +168,37 @@ def seed(tx: sqlite3.Connection, now: dt.datetime) -> None:
     )
 
 
+def extra_program_number(index: int) -> str:
+    """The number of the index-th (1-based) extra demo program: P-2-00001, P-2-00002, ..."""
+    return f"P-2-{index:05d}"
+
+
+def seed_extra_programs(tx: sqlite3.Connection, count: int, now: dt.datetime) -> None:
+    """`serve --demo --demo-programs N`: N more active programs with the demo user as RO, for
+    rehearsing (and measuring) one certificate registered for many programs. Idempotent."""
+    from sevis_tui.service import programs
+
+    start = dt.date(now.year - 1, 7, 1)
+    for index in range(1, count + 1):
+        number = extra_program_number(index)
+        if tx.execute("SELECT 1 FROM programs WHERE number = ?", (number,)).fetchone():
+            continue
+        programs.add_program(
+            tx,
+            number=number,
+            name=f"Demo Exchange Program {index:02d}",
+            sponsor="Northfield University",
+            street="1200 College Avenue",
+            city="Northfield",
+            state="MN",
+            postal_code="55057",
+            categories=("Research Scholar",),
+            designated_from=start,
+            designated_to=dt.date(start.year + 5, 6, 30),
+        )
+        programs.add_official(tx, number, DEMO_USER_ID, "RO")
+
+
 # --------------------------------------------------------------------------- the demo issuer
 
 

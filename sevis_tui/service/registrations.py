@@ -7,7 +7,15 @@ import datetime as dt
 import secrets
 import sqlite3
 
-from sevis_tui.contract import CertificateSummary, Confirmation, Finding, decode, encode
+from sevis_tui.contract import (
+    CertificatePrograms,
+    CertificateSummary,
+    Confirmation,
+    Finding,
+    RegisteredProgram,
+    decode,
+    encode,
+)
 from sevis_tui.service.accounts import audit
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.programs import (
@@ -150,3 +158,56 @@ def register(
         "SELECT * FROM registrations WHERE confirmation = ?", (number_given,)
     ).fetchone()
     return confirmation(row)
+
+
+# --------------------------------------------------------------------------- reading
+
+_HEX = frozenset("0123456789ABCDEF")
+
+
+def normalized_sha256(text: str) -> str | None:
+    """A SHA-256 fingerprint as stored (`1D:BF:...`, upper case), from 64 hex digits with or
+    without colons in any case; None when it is not one."""
+    digits = text.strip().replace(":", "").upper()
+    if len(digits) != 64 or not set(digits) <= _HEX:
+        return None
+    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
+
+
+def registered_with(tx: sqlite3.Connection, user_id: str, text: str) -> CertificatePrograms:
+    """The user's programs (RO or ARO) whose current registration is this certificate: a
+    program where it was replaced, or where the user is no official, is not listed."""
+    sha256 = normalized_sha256(text)
+    if sha256 is None:
+        raise ApiError(
+            400,
+            "invalid_field",
+            "sha256 must be a certificate's SHA-256 fingerprint: 64 hexadecimal digits, "
+            "with or without colons.",
+            "Send the fingerprint as `sevis-tui inspect` prints it (see docs/api.md).",
+            field="sha256",
+        )
+    rows = tx.execute(
+        "SELECT r.program, r.confirmation, r.registered_at, r.user_id FROM registrations r"
+        " JOIN officials o ON o.program = r.program AND o.user_id = ?"
+        " WHERE r.sha256 = ? AND r.current = 1 ORDER BY r.program",
+        (user_id, sha256),
+    ).fetchall()
+    return CertificatePrograms(
+        sha256=sha256,
+        programs=tuple(
+            RegisteredProgram(
+                number=row["program"],
+                confirmation=row["confirmation"],
+                registered_at=_stamped(row["registered_at"]),
+                user_id=row["user_id"],
+            )
+            for row in rows
+        ),
+    )
+
+
+def _stamped(text: str) -> dt.datetime:
+    value = parse_stamp(text)
+    assert value is not None  # NOT NULL
+    return value

@@ -38,7 +38,7 @@ from sevis_tui.screens.upload import UploadScreen
 from .pilot_support import log_in, settle
 
 WALK = {"login", "programs", "sponsor", "agreement", "upload", "result", "inspect"}
-WALK |= {"batch_status", "batch_access"}
+WALK |= {"batch_status", "batch_access", "multi_upload", "multi_run"}
 WALK |= {"request_certificate", "assemble_p12", "extract_certificate"}
 NUMBER = "P-1-00001"
 
@@ -129,3 +129,54 @@ def test_no_screen_of_the_walk_imports_another() -> None:
             if node.module.startswith("sevis_tui.screens.")
         }
         assert not named & (WALK - {name}), (name, named & WALK)
+
+
+def test_the_agreement_for_several_programs_imports_only_its_base() -> None:
+    """MultiAgreementScreen is the agreement screen for several programs (a subclass): it names
+    that screen and no other of the walk."""
+    path = Path(sevis_tui.screens.__file__).parent / "multi_agreement.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    named = {
+        node.module.rsplit(".", 1)[-1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+        if node.module.startswith("sevis_tui.screens.")
+    }
+    assert named & WALK == {"agreement"}, named
+
+
+async def test_several_programs_go_agreement_upload_run_and_back_to_the_listing(
+    plain_settings: Settings,
+) -> None:
+    from sevis_tui.api.multi_register import Certificate, MultiRegistration, Target
+    from sevis_tui.screens.multi_agreement import MultiAgreementScreen
+    from sevis_tui.screens.multi_run import MultiRunScreen
+    from sevis_tui.screens.multi_upload import MultiUploadScreen
+    from sevis_tui.screens.outcomes import (
+        AgreementAcceptedForPrograms,
+        ProgramsMarked,
+        ProgramsRegistrationFinished,
+        UploadConfirmedForPrograms,
+    )
+
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        targets = [Target(NUMBER, "Demo"), Target("P-1-00002", "Other")]
+        app.flow.after(ProgramsMarked(targets))
+        await settle(pilot)
+        assert kinds(app)[-1] is MultiAgreementScreen
+        client = await app.get_client()
+        engine = MultiRegistration(client, targets, agreement_version=1)
+        app.flow.after(AgreementAcceptedForPrograms(engine))
+        await settle(pilot)
+        assert kinds(app)[-1] is MultiUploadScreen
+        # No real certificate: the service refuses it for each program; only the screens count.
+        nothing = Certificate(b"", "00" * 32, "CN=none", "none.pem")
+        app.flow.after(UploadConfirmedForPrograms(engine, nothing))
+        await settle(pilot)
+        assert kinds(app)[-1] is MultiRunScreen
+        app.flow.after(ProgramsRegistrationFinished())
+        await settle(pilot)
+        assert kinds(app) == [LoginScreen, ProgramsScreen]

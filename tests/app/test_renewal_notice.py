@@ -98,6 +98,14 @@ async def test_the_notice_days_left_and_renew(plain_settings: Settings, home: Pa
         await settle(pilot)
         assert isinstance(app.screen, AgreementScreen)
         assert app.screen.number == "P-1-00001"
+        # Back on the Listing, it asks the service again (the notice names who is left).
+        listing = app.screen_stack[-2]
+        assert isinstance(listing, ProgramsScreen)
+        loads: list[str] = []
+        listing.load = lambda: loads.append("load")  # type: ignore[method-assign]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is listing and loads == ["load"]
 
 
 async def test_no_notice_and_no_renew_when_all_is_well(

@@ -54,7 +54,7 @@ def test_every_endpoint_is_documented(app: Starlette) -> None:
     (api,) = app.routes  # one Mount: every path is under /api/v1
     assert isinstance(api, Mount) and api.path == "/api/v1"
     routes = [route for route in api.routes if isinstance(route, Route)]
-    assert len(routes) == 10
+    assert len(routes) == 11
     for route in routes:
         path = route.path
         for method in route.methods or ():
@@ -94,6 +94,7 @@ ANSWERS = {
     "POST /programs/{number}/batch/certificate": contract.Confirmation,
     "GET /programs/{number}/batch": contract.BatchStatus,
     "GET /trust": contract.Trust,
+    "GET /batch/registrations?sha256=HEX": contract.CertificatePrograms,
 }
 Shape = list[tuple[str, "Shape"]]
 
