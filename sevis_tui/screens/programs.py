@@ -71,11 +71,11 @@ The Batch certificate column says how many days each registered certificate has 
 expires within the warning days (`[certificates] expiry_warning_days`, 30 by default) is marked
 **!** and highlighted, and a notice under the title names every program it is registered for.
 
-- {key:programs.renew} (Renew) starts *Register for Batch Processing* with your renewed
-  certificate for the first program that holds the expiring one (the one under the cursor, if it
-  does). Once it is registered there, the list comes back and the notice names the programs still
-  holding the old certificate: {key:programs.renew} again goes on with the next. A renewed
-  certificate must be registered for each program before its first batch.
+- {key:programs.renew} (Renew) registers your renewed certificate for every program that holds
+  the expiring one (of the one under the cursor, if it holds one), in one pass: the agreement
+  once, accepted for each; the renewed file chosen once; the confirmation says what each program
+  replaces; then one upload per program and a table of what happened. A renewed certificate must
+  be registered for each program before its first batch.
 """
 
     BINDINGS = [
@@ -347,9 +347,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         from sevis_tui.screens.renew import start_renewal
 
         items = self.expiring()
-        if items:
-            self.load_again_on_return()  # after the walk the notice names who is left
-            start_renewal(self, items, self._cursor_number())
+        if items and start_renewal(self, items, self._cursor_number()):
+            self.load_again_on_return()  # registrations change there
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

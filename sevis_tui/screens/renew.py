@@ -1,10 +1,11 @@
 """Renew: from the near-expiry notice to registering the renewed certificate where the old one is.
 
-The programs that hold the expiring certificate are known by its SHA-256 (`renewal.py`). Until
-the several-programs flow exists (issue 14), Renew starts the one-program walk of Register for
-Batch Processing (agreement, then upload) for the first of them; when it is done the Listing of
-Programs reloads and its notice names the programs still holding the old certificate, so Renew
-again goes on with the next.
+The programs that hold the expiring certificate are known by its SHA-256 (`renewal.py`). Renew
+takes all of them at once into the several-programs path of Register for Batch Processing
+(issue 14): the agreement once, with the list of programs, accepted for each; the renewed file
+chosen once; the confirmation saying what each program replaces (the expiring certificate); one
+upload per program and a results table. Programs the officer cannot register for (not RO/ARO,
+not active) are left out and named.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from textual.screen import Screen
 
+from sevis_tui.api.multi_register import Target
 from sevis_tui.renewal import Expiring, and_join
-from sevis_tui.screens.outcomes import RegistrationChosen
-from sevis_tui.widgets.key_line import bound_keys
+from sevis_tui.screens.outcomes import ProgramsMarked
+from sevis_tui.screens.program_marks import why_not_markable
 
 
 def chosen(items: Sequence[Expiring], cursor: str | None) -> Expiring:
@@ -24,19 +26,29 @@ def chosen(items: Sequence[Expiring], cursor: str | None) -> Expiring:
     return next((item for item in items if cursor in item.numbers), items[0])
 
 
-def start_renewal(screen: Screen[Any], items: Sequence[Expiring], cursor: str | None) -> None:
-    """Say what Renew does, then ask the flow for Register for Batch Processing."""
+def start_renewal(screen: Screen[Any], items: Sequence[Expiring], cursor: str | None) -> bool:
+    """Ask the flow to register the renewed certificate for every program holding the expiring
+    one; False (and a notice saying why) when none of them can be registered for."""
     item = chosen(items, cursor)
-    first, rest = item.programs[0], item.numbers[1:]
-    after = ""
-    if rest:
-        holds = "holds" if len(rest) == 1 else "hold"
-        key = bound_keys(screen).get("programs.renew", "Renew")
-        after = f" Then {key} on the list goes on with {and_join(rest)}, which {holds} it too."
+    can = [program for program in item.programs if not why_not_markable(program)]
+    cannot = [program.number for program in item.programs if why_not_markable(program)]
+    left_out = ""
+    if cannot:
+        verb = "is" if len(cannot) == 1 else "are"
+        left_out = (
+            f" {and_join(cannot)} {verb} left out: only active programs where you are RO or ARO "
+            "register."
+        )
+    if not can:
+        screen.notify(f"Nothing to renew here.{left_out}", title="Renew", severity="warning")
+        return False
+    numbers = and_join([program.number for program in can])
     screen.notify(
-        f"Renewing for {first.number}: accept the agreement, then upload the renewed "
-        f"certificate.{after}",
+        f"Renewing for {numbers}: accept the agreement once for all, then choose the renewed "
+        f"certificate.{left_out}",
         title="Renew",
         timeout=8,
     )
-    screen.post_message(RegistrationChosen(first.number, first.name))
+    targets = sorted((Target.of(program) for program in can), key=lambda t: t.number)
+    screen.post_message(ProgramsMarked(targets))
+    return True

@@ -1,7 +1,8 @@
 """Never miss a renewal, in the app: a certificate registered for two programs, then the clock
 moved to 10 days before it expires. After login the notice names both programs, the Listing of
-Programs shows days left (marked ! within the warning days), and Renew (Ctrl+N) starts the walk
-for the first program holding it. The service and the app share one clock."""
+Programs shows days left (marked ! within the warning days), and Renew (Ctrl+N) registers the
+renewed certificate for every program holding the old one in one pass (issue 14's several-programs
+path). The service and the app share one clock."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+from cryptography.hazmat.primitives import hashes
+from msgspec.structs import replace
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -18,11 +21,14 @@ from sevis_tui.app import SevisApp
 from sevis_tui.cert.factory import make_personal, pem
 from sevis_tui.config import Settings
 from sevis_tui.embedded import EMBEDDED_BASE_URL
-from sevis_tui.screens.agreement import AgreementScreen
+from sevis_tui.screens.multi_agreement import MultiAgreementScreen
+from sevis_tui.screens.multi_run import MultiRunScreen
+from sevis_tui.screens.multi_upload import MultiUploadScreen
 from sevis_tui.screens.programs import ProgramsScreen
+from sevis_tui.screens.programs_confirm import ProgramsConfirmDialog
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
 
-from .pilot_support import log_in, message_text, settle
+from .pilot_support import choose_file, log_in, message_text, settle
 
 START = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 EXPIRES = START + dt.timedelta(days=40)
@@ -82,30 +88,63 @@ async def test_the_notice_days_left_and_renew(plain_settings: Settings, home: Pa
     old = make_personal(issuer, not_before=START - dt.timedelta(days=1), not_after=EXPIRES)
     service = Service(home / "renew.db", clock)
     await service.register(plain_settings, pem(old.certificate), ("P-1-00001", "P-1-00003"))
-    app = service.app(plain_settings)
+    # The renewed certificate, as the vendor sends it, where the browser opens.
+    renewed_at = EXPIRES - dt.timedelta(days=11)
+    new = make_personal(issuer, not_before=renewed_at, not_after=renewed_at + dt.timedelta(365))
+    folder = home / "renewed"
+    folder.mkdir()
+    (folder / "renewed.pem").write_bytes(pem(new.certificate))
+    settings = replace(
+        plain_settings, browser=replace(plain_settings.browser, start_folder=str(folder))
+    )
+    app = service.app(settings)
     clock.now = EXPIRES - dt.timedelta(days=10)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await log_in(pilot)
         assert isinstance(app.screen, ProgramsScreen), app.screen
+        listing = app.screen
         said = message_text(app)
         assert "Renew soon" in said, said
         assert "P-1-00001 and P-1-00003 (10 days left)" in said and "^n" in said
         cells = batch_column(app)
         assert cells["P-1-00001"] == cells["P-1-00003"] == "! 10 days left"
         assert cells["P-1-00002"] == "none"
+        # Renew: both programs holding the old certificate, the agreement once.
         await pilot.press("ctrl+n")
         await settle(pilot)
-        assert isinstance(app.screen, AgreementScreen)
-        assert app.screen.number == "P-1-00001"
-        # Back on the Listing, it asks the service again (the notice names who is left).
-        listing = app.screen_stack[-2]
-        assert isinstance(listing, ProgramsScreen)
-        loads: list[str] = []
-        listing.load = lambda: loads.append("load")  # type: ignore[method-assign]
-        await pilot.press("escape")
+        assert isinstance(app.screen, MultiAgreementScreen), app.screen
+        title = str(app.screen.query_one("#agreement-title").render())
+        assert "P-1-00001" in title and "P-1-00003" in title and "P-1-00002" not in title
+        await pilot.press("end")
         await settle(pilot)
-        assert app.screen is listing and loads == ["load"]
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MultiUploadScreen), message_text(app)
+        await choose_file(pilot, "renewed.pem")
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgramsConfirmDialog)
+        listed = "\n".join(app.screen.lines)
+        assert "P-1-00001" in listed and "P-1-00003" in listed
+        assert "first registration" not in listed  # each replaces the expiring certificate
+        await pilot.press("y")
+        await settle(pilot)
+        run = app.screen
+        assert isinstance(run, MultiRunScreen)
+        assert [str(r.outcome) for r in run.engine.results] == ["registered", "registered"]
+        # Back on the Listing: it asks the service again, and nothing is left to renew.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is listing
+        assert "Renew soon" not in message_text(app)
+        assert batch_column(app)["P-1-00001"] == batch_column(app)["P-1-00003"] == "364 days left"
+    async with await service.client(plain_settings) as client:
+        await client.login(DEMO_USER_ID, DEMO_PASSWORD)
+        fingerprint = new.certificate.fingerprint(hashes.SHA256()).hex()
+        holders = await client.registered_with(fingerprint)
+        await client.logout()
+    assert holders.numbers() == {"P-1-00001", "P-1-00003"}
 
 
 async def test_no_notice_and_no_renew_when_all_is_well(
