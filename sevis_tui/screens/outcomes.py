@@ -8,11 +8,15 @@ itself (a confirmation, a file name, a menu choice) are not outcomes: they answe
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.contract import Confirmation
+
+if TYPE_CHECKING:
+    # Only named here: importing the wire contract would cost the first screen's start-up.
+    from sevis_tui.contract import Confirmation
 
 
 class Outcome(Message):
