@@ -142,17 +142,20 @@ class SevisApp(KeysInOrder[None]):
         self._state_problem_said = False
         self.server_label = "demo service, in-process" if settings.embedded else settings.server.url
         self.flow = Flow(self)
+        # [keys] of the config: every screen's bindings, the key bar and F1 follow it. Set
+        # before the first screen is made (get_default_screen).
+        self.set_keymap(self.settings.keys)
 
     # ------------------------------------------------------------------ start and stop
 
+    def get_default_screen(self) -> Screen[Any]:
+        return self.flow.first_screen()
+
     def on_mount(self) -> None:
-        # [keys] of the config: every screen's bindings, the key bar and F1 follow it.
-        self.set_keymap(self.settings.keys)
         if self.state_store.problem:
             self._state_problem_said = True
             self.notify(self.state_store.problem, severity="warning", timeout=10)
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
-        self.flow.start()
         self.set_interval(30, self._check_idle)
         # The SSH connection dropped: leave cleanly (state is written atomically, so nothing tears).
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -15,10 +15,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import platformdirs
@@ -27,6 +26,9 @@ from sevis_tui.config_layers import Bytes, Days, Layers, Seconds, parse_toml, re
 from sevis_tui.config_layers import ConfigError as ConfigError
 from sevis_tui.files import write_atomic
 from sevis_tui.key_names import id_problem, key_problem
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 APP_NAME = "sevis-tui"
 ENV_PREFIX = "SEVIS_TUI_"
@@ -196,9 +198,27 @@ def defaults_file() -> Traversable:
     The wheel carries config/defaults.toml as sevis_tui/defaults.toml (pyproject.toml); in a
     checkout, sevis_tui/defaults.toml is a symbolic link to it, so both find it the same way.
     """
-    found = resources.files(__package__ or "sevis_tui").joinpath("defaults.toml")
+    folder = _package_folder()
+    if folder is not None:
+        found: Traversable = folder / "defaults.toml"
+    else:  # not plain files (a zip, say): importlib.resources finds it there
+        from importlib import resources
+
+        found = resources.files(__package__ or "sevis_tui").joinpath("defaults.toml")
     # Shown in messages and by `locate`: in a checkout, name the file to edit, not the link.
     return found.resolve() if isinstance(found, Path) else found
+
+
+def _package_folder() -> Path | None:
+    """This package's folder when it is loaded from plain files, as installed or checked out.
+
+    importlib.resources answers the same folder there, but importing its readers (zipfile and
+    more) costs some milliseconds of every start (benchmarks/startup.py).
+    """
+    loader = __spec__.loader
+    if isinstance(loader, SourceFileLoader | SourcelessFileLoader) and __spec__.origin:
+        return Path(__spec__.origin).parent
+    return None
 
 
 def paths(environ: Mapping[str, str] | None = None) -> Paths:

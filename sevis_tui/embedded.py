@@ -64,7 +64,7 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
 
 def demo_credentials() -> tuple[str, str]:
     """The demo user's ID and password, shown on the login screen of the embedded demo."""
-    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+    from sevis_tui.service.demo_login import DEMO_PASSWORD, DEMO_USER_ID
 
     return DEMO_USER_ID, DEMO_PASSWORD
 

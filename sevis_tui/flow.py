@@ -59,10 +59,15 @@ class Flow:
         # What the officer was doing when the session ended, repeated once logged in again.
         self._after_login: list[Callable[[], object]] = []
 
-    def start(self) -> None:
+    def first_screen(self) -> Screen[Any]:
+        """The screen the app opens with, at the bottom of the stack: Log in.
+
+        The app's default screen, rather than one pushed over Textual's empty default screen:
+        a screen under the top one is laid out and painted too, which costs start-up time.
+        """
         from sevis_tui.screens.login import LoginScreen
 
-        self.app.push_screen(LoginScreen())
+        return LoginScreen()
 
     def after(self, outcome: Outcome) -> None:
         """Open, or go back to, the screen that follows `outcome`."""
@@ -163,7 +168,7 @@ class Flow:
 
             case WentBack():
                 # The first screen stays: going back from it would leave an empty terminal.
-                if len(app.screen_stack) > 2:
+                if len(app.screen_stack) > 1:
                     app.pop_screen()
 
             case LoggedOut():
@@ -188,7 +193,7 @@ class Flow:
     def _back_to(self, kind: type[S]) -> S | None:
         """Close screens until one of `kind` is on top (the first screen always stays)."""
         app = self.app
-        while not isinstance(app.screen, kind) and len(app.screen_stack) > 2:
+        while not isinstance(app.screen, kind) and len(app.screen_stack) > 1:
             app.pop_screen()
         screen = app.screen
         return screen if isinstance(screen, kind) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,4 +174,6 @@ Your password is sent to the service and never written to any file.
 
 def unlock_command(user_id: str, database: Path) -> str:
     """`sevis-tui serve admin unlock` for `user_id` on the embedded demo's database."""
+    import shlex  # only for a locked demo account, not at every start
+
     return shlex.join(["sevis-tui", "serve", "admin", "unlock", "--db", str(database), user_id])

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.contract import Confirmation
 
 if TYPE_CHECKING:
+    # Only named here: importing the wire contract would cost the first screen's start-up.
     from sevis_tui.api.multi_register import Certificate, MultiRegistration, Target
+    from sevis_tui.contract import Confirmation
 
 
 class Outcome(Message):

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sevis_tui.service.demo_login import DEMO_PASSWORD as DEMO_PASSWORD
+from sevis_tui.service.demo_login import DEMO_USER_ID as DEMO_USER_ID
+
 if TYPE_CHECKING:
     import sqlite3
 
     from sevis_tui.cert.factory import Issued
 
-DEMO_USER_ID = "jsmith6544"
-DEMO_PASSWORD = "SevisDemo#2026"
 DEMO_USER_NAME = "Jordan Smith"
 DEMO_ISSUER_NAME = "SEVIS Demo Issuing CA"
 DEMO_ISSUER_ORGANIZATION = "sevis-tui demo (not a real certificate authority)"

@@ -15,6 +15,7 @@ import msgspec
 import pytest
 
 import sevis_tui
+import sevis_tui.config
 from sevis_tui.cli import main
 from sevis_tui.config import (
     ENV_PREFIX,
@@ -110,6 +111,16 @@ def test_defaults_are_a_package_resource_linked_to_config() -> None:
     link = Path(sevis_tui.__file__).with_name("defaults.toml")
     assert link.is_symlink()
     assert link.resolve() == PROJECT / "config" / "defaults.toml"
+    assert str(paths().defaults_file) == str(PROJECT / "config" / "defaults.toml")
+
+
+def test_defaults_found_by_importlib_resources_when_not_plain_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A package loaded from plain files skips importlib.resources (a quicker start); loaded
+    otherwise (a zip, say), importlib.resources finds the same file."""
+    assert sevis_tui.config._package_folder() == Path(sevis_tui.__file__).parent
+    monkeypatch.setattr("sevis_tui.config._package_folder", lambda: None)
     assert str(paths().defaults_file) == str(PROJECT / "config" / "defaults.toml")
 
 
