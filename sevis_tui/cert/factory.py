@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.serialization import pkcs7 as pkcs7_serializ
 from cryptography.hazmat.primitives.serialization import pkcs12 as pkcs12_serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from sevis_tui.cert.request import PERSONAL_PURPOSES, personal_key_usage
+
 PrivateKey = (
     rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey | (ed25519.Ed25519PrivateKey)
 )
@@ -321,26 +323,8 @@ def sign_request(
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=rsa_key,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
-            ),
-            critical=False,
-        )
+        .add_extension(personal_key_usage(rsa_key), critical=True)
+        .add_extension(x509.ExtendedKeyUsage(list(PERSONAL_PURPOSES)), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),

@@ -129,13 +129,17 @@ def subject_name(details: RequestDetails) -> x509.Name:
     )
 
 
-def build_csr(key: NewKey, details: RequestDetails) -> x509.CertificateSigningRequest:
-    """The CSR, signed with SHA-256, asking for a personal client-authentication certificate."""
-    rsa_key = isinstance(key, rsa.RSAPrivateKey)
-    usage = x509.KeyUsage(
+# What a personal client-authentication certificate is for: the CSR asks for it, and the demo
+# vendor (cert/factory.sign_request) grants it.
+PERSONAL_PURPOSES = (ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION)
+
+
+def personal_key_usage(rsa_key: bool) -> x509.KeyUsage:
+    """Signing; with an RSA key also key encipherment (TLS with RSA key transport)."""
+    return x509.KeyUsage(
         digital_signature=True,
         content_commitment=False,
-        key_encipherment=rsa_key,  # TLS with RSA key transport; EC keys only sign
+        key_encipherment=rsa_key,  # EC keys only sign
         data_encipherment=False,
         key_agreement=False,
         key_cert_sign=False,
@@ -143,7 +147,12 @@ def build_csr(key: NewKey, details: RequestDetails) -> x509.CertificateSigningRe
         encipher_only=False,
         decipher_only=False,
     )
-    purposes = [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+
+
+def build_csr(key: NewKey, details: RequestDetails) -> x509.CertificateSigningRequest:
+    """The CSR, signed with SHA-256, asking for a personal client-authentication certificate."""
+    usage = personal_key_usage(isinstance(key, rsa.RSAPrivateKey))
+    purposes = list(PERSONAL_PURPOSES)
     return (
         x509.CertificateSigningRequestBuilder()
         .subject_name(subject_name(details))

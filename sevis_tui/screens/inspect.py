@@ -8,6 +8,7 @@ from textual.binding import Binding
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.widgets.file_browser import BROWSER_KEYS_HELP
 from sevis_tui.widgets.key_line import KeyLine
 
 
@@ -28,13 +29,8 @@ Errors block registration (expired, issuer not accepted, private key readable by
 warnings do not (expires soon, a private key inside the file, …). A password-protected `.p12` or
 `.pfx` asks for its password, which is used once to open the file and never stored.
 
-File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
-filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
-goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
-files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
-{key:file_browser.goto} types a path ({key:path_input.complete} completes),
-{key:file_browser.reload} reloads.
 """
+    HELP += BROWSER_KEYS_HELP
 
     BINDINGS = [
         Binding("b", "browse", "Back to files", id="inspect.browse"),

@@ -19,6 +19,7 @@ from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.outcomes import Refused, Registered
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.widgets.file_browser import BROWSER_KEYS_HELP
 from sevis_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
@@ -49,13 +50,8 @@ file and never stored or sent.
 - While uploading, {key:screen.back} cancels the upload.
 - {key:screen.back} otherwise returns to the agreement (you have already accepted it).
 
-File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
-filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
-goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
-files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
-{key:file_browser.goto} types a path ({key:path_input.complete} completes),
-{key:file_browser.reload} reloads.
 """
+    HELP += BROWSER_KEYS_HELP
 
     BINDINGS = [
         Binding("u", "upload", "Upload", id="upload.upload"),

@@ -24,6 +24,17 @@ from sevis_tui.widgets.type_to_filter import types_into_filter
 __all__ = ["DEFAULT_EXTENSIONS", "FileBrowser"]
 
 
+# What a screen with the browser adds to its F1 help ({key:ID}: the keys in force).
+BROWSER_KEYS_HELP = """\
+File browser keys: typing a letter or digit filters the list by name ({key:file_browser.filter}
+filters by anything), {key:file_browser.clear_filter} clears the filter. {key:file_browser.parent}
+goes up a folder, {key:file_browser.home} goes home, {key:file_browser.toggle_hidden} shows hidden
+files, {key:file_browser.toggle_certificates} switches between certificate files and all files,
+{key:file_browser.goto} types a path ({key:path_input.complete} completes),
+{key:file_browser.reload} reloads.
+"""
+
+
 class FileBrowser(FolderPane):
     """Lists one folder (FolderPane) and acts on keys; posts FileChosen, Highlighted and
     FolderChanged."""
