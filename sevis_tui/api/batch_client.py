@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from sevis_tui.api.errors import SevisError
+from sevis_tui.cert.describe import fingerprint
+from sevis_tui.cert.factory import der
 from sevis_tui.secret_files import load_identity
 
 if TYPE_CHECKING:
@@ -43,16 +45,6 @@ BATCH_ID_ALPHABET = string.ascii_uppercase + string.digits
 def new_batch_id(now: dt.datetime) -> str:
     """A fresh 14-character batch ID: the day (8 digits), then 6 random letters and digits."""
     return now.strftime("%Y%m%d") + "".join(secrets.choice(BATCH_ID_ALPHABET) for _ in range(6))
-
-
-def fingerprint(certificate: x509.Certificate) -> str:
-    return certificate.fingerprint(_sha256()).hex(":").upper()
-
-
-def _sha256() -> Any:
-    from cryptography.hazmat.primitives import hashes
-
-    return hashes.SHA256()
 
 
 class BatchError(SevisError):
@@ -74,7 +66,7 @@ class BatchIdentity:
 
     @property
     def sha256(self) -> str:
-        return fingerprint(self.certificate)
+        return fingerprint(der(self.certificate), "sha256")
 
 
 def read_pkcs12(

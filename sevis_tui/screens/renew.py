@@ -31,7 +31,7 @@ def start_renewal(screen: Screen[Any], items: Sequence[Expiring], cursor: str | 
     one; False (and a notice saying why) when none of them can be registered for."""
     item = chosen(items, cursor)
     can = [program for program in item.programs if not why_not_markable(program)]
-    cannot = [program.number for program in item.programs if why_not_markable(program)]
+    cannot = [program.number for program in item.programs if program not in can]
     left_out = ""
     if cannot:
         verb = "is" if len(cannot) == 1 else "are"

@@ -18,7 +18,6 @@ or by whatever server or proxy runs the app). Then, for `orgid` and `userid`
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import sqlite3
 import ssl
@@ -27,6 +26,7 @@ from typing import Any
 
 from cryptography import x509
 
+from sevis_tui.cert.describe import fingerprint
 from sevis_tui.service.accounts import INACTIVE_AFTER, find_account, inactive_since
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
 from sevis_tui.service.programs import ACTIVE
@@ -55,10 +55,6 @@ class Grant:
     confirmation: str
     registered_at: str
     active_until: dt.date
-
-
-def fingerprint(der: bytes) -> str:
-    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
 
 
 def presented_certificate(scope: Any) -> Presented:
@@ -95,7 +91,7 @@ def presented_certificate(scope: Any) -> Presented:
             "The client certificate of this connection could not be read.",
             "Connect with the certificate registered for the program.",
         ) from None
-    return Presented(der, fingerprint(der), certificate)
+    return Presented(der, fingerprint(der, "sha256"), certificate)
 
 
 def check_org_id(orgid: str) -> str:

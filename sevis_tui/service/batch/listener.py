@@ -23,8 +23,8 @@ from typing import Any
 
 import uvicorn
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
+from sevis_tui.cert.factory import pem
 from sevis_tui.secret_files import load_identity
 from sevis_tui.service.batch.tls_scope import ServerContext, TLSExtensionH11Protocol
 
@@ -45,25 +45,24 @@ def server_context(
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if identity is not None:
         load_identity(context, identity.key, [identity.certificate])
-        context.server_cert_pem = _pem(identity.certificate)
+        context.server_cert_pem = pem(identity.certificate).decode("ascii")
     else:
         assert cert_file is not None
         context.load_cert_chain(cert_file, key_file)
         try:
             with open(cert_file, "rb") as handle:
-                context.server_cert_pem = _pem(x509.load_pem_x509_certificate(handle.read()))
+                loaded = x509.load_pem_x509_certificate(handle.read())
+            context.server_cert_pem = pem(loaded).decode("ascii")
         except ValueError:
             context.server_cert_pem = None
     context.verify_mode = ssl.CERT_OPTIONAL
     if issuers:
-        context.load_verify_locations(cadata="".join(_pem(issuer) for issuer in issuers))
+        context.load_verify_locations(
+            cadata=b"".join(pem(issuer) for issuer in issuers).decode("ascii")
+        )
     # With no accepted issuer, every certificate fails the handshake: fail closed.
     context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | NO_CHECK_TIME
     return context
-
-
-def _pem(certificate: x509.Certificate) -> str:
-    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
 def demo_server_identity(issuer: Any, now: dt.datetime, hosts: Sequence[str] = ()) -> Any:

@@ -7,12 +7,18 @@ import sqlite3
 from typing import Any
 
 import pytest
+from cryptography import x509
 
-from sevis_tui.api.batch_client import BatchClient, BatchError, fingerprint
+from sevis_tui.api.batch_client import BatchClient, BatchError
 from sevis_tui.cert import factory
+from sevis_tui.cert.describe import fingerprint
 from sevis_tui.service.store import stamp
 
 from .conftest import PROGRAM, USER, Listener, Register
+
+
+def sha256_of(certificate: x509.Certificate) -> str:
+    return fingerprint(factory.der(certificate), "sha256")
 
 
 async def test_register_check_replace_and_the_old_certificate_is_refused(
@@ -23,7 +29,7 @@ async def test_register_check_replace_and_the_old_certificate_is_refused(
     async with listener.client(first) as client:
         reply = await client.check(PROGRAM, USER)
     assert reply.accepted, reply
-    assert reply.details["sha256"] == fingerprint(first.certificate)
+    assert reply.details["sha256"] == sha256_of(first.certificate)
     assert reply.details["role"] == "RO"
 
     second = certs.good(serial=7)  # the same key, another certificate: a renewal
@@ -32,8 +38,8 @@ async def test_register_check_replace_and_the_old_certificate_is_refused(
         old = await client.check(PROGRAM, USER)
     assert (old.accepted, old.code, old.reason) == (False, "C0001", "certificate_not_registered")
     assert old.status == 403
-    assert old.presented == fingerprint(first.certificate)
-    assert old.registered["sha256"] == fingerprint(second.certificate)
+    assert old.presented == sha256_of(first.certificate)
+    assert old.registered["sha256"] == sha256_of(second.certificate)
     assert old.registered["confirmation"] == confirmation["number"]
     registered_at = dt.datetime.fromisoformat(old.registered["registeredAt"])
     assert registered_at == dt.datetime.fromisoformat(confirmation["time"].replace("Z", "+00:00"))
@@ -81,7 +87,7 @@ async def test_the_same_subject_with_another_key_is_not_the_registered_certifica
     async with listener.client(impostor) as client:
         reply = await client.check(PROGRAM, USER)
     assert (reply.code, reply.reason) == ("C0001", "certificate_not_registered")
-    assert reply.registered["sha256"] == fingerprint(registered.certificate)
+    assert reply.registered["sha256"] == sha256_of(registered.certificate)
 
 
 async def test_an_expired_registered_certificate_is_refused_on_the_service_clock(
@@ -148,7 +154,14 @@ async def test_accepted_checks_are_audited_with_the_certificate(
     rows = listener.rows(
         "SELECT user_id, program, result, detail FROM audit WHERE action = 'batch-check'"
     )
-    assert rows == [(USER, PROGRAM, "ok", f"certificate {fingerprint(registered.certificate)}")]
+    assert rows == [
+        (
+            USER,
+            PROGRAM,
+            "ok",
+            f"certificate {sha256_of(registered.certificate)}",
+        )
+    ]
 
 
 async def test_the_app_reads_the_standard_tls_extension(

@@ -9,12 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
 
-from sevis_tui.api.batch_client import fingerprint
 from sevis_tui.cert import factory
+from sevis_tui.cert.describe import fingerprint
 from sevis_tui.cli import main
 
 from .conftest import PROGRAM, USER, Listener, Register, batch_xml
+
+
+def sha256_of(certificate: x509.Certificate) -> str:
+    return fingerprint(factory.der(certificate), "sha256")
 
 
 @pytest.fixture
@@ -51,7 +56,7 @@ async def test_check_upload_download_and_exit_codes(
     assert await sevis("--env", "test", "batch", "check", *who, "--json") == 0
     verdict = json.loads(capsys.readouterr().out)
     assert (verdict["kind"], verdict["accepted"]) == ("accepted", True)
-    assert verdict["facts"]["Certificate SHA-256"] == fingerprint(registered.certificate)
+    assert verdict["facts"]["Certificate SHA-256"] == sha256_of(registered.certificate)
 
     xml = environment / "batch.xml"
     xml.write_bytes(batch_xml("B2026120200077", records=4))
@@ -84,7 +89,7 @@ async def test_a_replaced_certificate_exits_1_with_both_fingerprints(
     assert await sevis("--env", "test", "batch", "check", *who) == 1
     out = capsys.readouterr().out
     assert "not the certificate registered" in out
-    assert fingerprint(old.certificate) in out and fingerprint(new.certificate) in out
+    assert sha256_of(old.certificate) in out and sha256_of(new.certificate) in out
     assert "Registered on" in out
 
 
