@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from sevis_tui.api.batch_client import BatchError
 
     try:
-        identity = _identity(args)
+        identity = _identity(args, settings.certificates.max_file_bytes)
     except BatchError as error:  # the key and certificate do not match: a verdict
         return _refused_by_client(args, error, "")
     try:
@@ -81,14 +81,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{error.message} {error.remedy}") from None
 
 
-def _identity(args: argparse.Namespace) -> BatchIdentity:
+def _identity(args: argparse.Namespace, max_bytes: int) -> BatchIdentity:
     from sevis_tui.api.batch_client import BatchError, read_pkcs12
+    from sevis_tui.certificate_files import UnreadableInput, read_input
 
     path = Path(args.key).expanduser()
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read --key {path}: {error.strerror}") from None
+        data = read_input(path, "--key", max_bytes)  # never blocks on a FIFO, within the limit
+    except UnreadableInput as error:
+        raise CommandError(str(error)) from None
     password = _password(args.password_file, path.name)
     try:
         return read_pkcs12(data, password, path.name)

@@ -13,7 +13,6 @@ checked, never a key) is uploaded with its own Idempotency-Key (sevis_tui/api/mu
 from __future__ import annotations
 
 import argparse
-import re
 from typing import TYPE_CHECKING
 
 from sevis_tui.commands import CommandError
@@ -22,7 +21,7 @@ from sevis_tui.config import Settings
 if TYPE_CHECKING:
     from sevis_tui.cert import FileReport
 
-PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
+from sevis_tui.contract import PROGRAM_NUMBER
 
 EPILOG = """\
 Log-in: the password comes from --password-file FILE (its first line; the file must be

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -29,13 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings, paths
+from sevis_tui.contract import PROGRAM_NUMBER
 
 if TYPE_CHECKING:
     import sqlite3
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
-PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

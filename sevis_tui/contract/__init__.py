@@ -10,6 +10,7 @@ from sevis_tui.contract.codec import decode, encode, where_and_what
 from sevis_tui.contract.errors import ErrorDetail, ErrorReply
 from sevis_tui.contract.findings import SEVERITIES, Finding, Severity
 from sevis_tui.contract.models import (
+    PROGRAM_NUMBER,
     Acceptance,
     Address,
     Agreement,
@@ -35,6 +36,7 @@ from sevis_tui.contract.models import (
 from sevis_tui.contract.requests import AcceptanceRequest, LoginRequest
 
 __all__ = [
+    "PROGRAM_NUMBER",
     "SEVERITIES",
     "Acceptance",
     "AcceptanceRequest",

@@ -11,11 +11,15 @@ produces.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 import msgspec
 
 from sevis_tui.contract.findings import Finding
+
+# A SEVIS exchange-visitor program number: P-1-00001 (P-1 to P-4) or G-1-00001 (G-1 to G-7).
+PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
 
 # A moment on the wire: always with its time zone (the service sends UTC).
 Time = Annotated[dt.datetime, msgspec.Meta(tz=True)]

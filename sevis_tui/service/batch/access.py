@@ -27,12 +27,13 @@ from typing import Any
 from cryptography import x509
 
 from sevis_tui.cert.describe import fingerprint
+from sevis_tui.contract import PROGRAM_NUMBER
 from sevis_tui.service.accounts import INACTIVE_AFTER, find_account, inactive_since
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
 from sevis_tui.service.programs import ACTIVE
 from sevis_tui.service.store import parse_stamp
 
-ORG_ID = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}|[A-Z]{3}214F\d{8}")
+ORG_ID = re.compile(rf"{PROGRAM_NUMBER.pattern}|[A-Z]{{3}}214F\d{{8}}")  # a program or a school
 USER_ID_LIMIT = 64
 
 
