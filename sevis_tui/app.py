@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
@@ -137,6 +138,8 @@ class SevisApp(KeysInOrder[None]):
         self.state_store = state_store or StateStore(paths().state_file)
         self.state: State = self.state_store.load()
         self._policy: Policy | None = None
+        # Thread workers (the preview, the chooser, the forms) may ask at once: load it once.
+        self._policy_lock = threading.Lock()
         self._last_activity = time.monotonic()
         self._idle_warned = False
         self._state_problem_said = False
@@ -196,9 +199,10 @@ class SevisApp(KeysInOrder[None]):
 
     def get_policy(self) -> Policy:
         """The offline rules (accepted issuers, expiry warning). Loaded once; call from a worker."""
-        if self._policy is None:
-            self._policy = self._policy_factory(self.settings, self.clock)
-        return self._policy
+        with self._policy_lock:
+            if self._policy is None:
+                self._policy = self._policy_factory(self.settings, self.clock)
+            return self._policy
 
     def remember(self, **changes: Any) -> None:
         """Update the state file (last folder, last user ID, last login). Never a password."""
