@@ -125,11 +125,15 @@ class SevisScreen(QuietFocus, Screen[bool]):
 
     def on_sevis_screen_failed(self, event: Failed) -> None:
         if isinstance(event.error, SessionExpired):
-            self.sevis.logged_out()
-            self.post_message(SessionEnded(event.retry))
+            self.session_ended(event.retry)
             return
         self._retry = event.retry
         self.request_failed(event.error)
+
+    def session_ended(self, retry: Callable[[], object]) -> None:
+        """The service ended the session: log in again, then `retry` (nothing done is lost)."""
+        self.sevis.logged_out()
+        self.post_message(SessionEnded(retry))
 
     def request_failed(self, error: SevisError) -> None:
         """Show a failure; screens override this for failures they handle themselves."""

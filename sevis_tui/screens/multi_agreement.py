@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from sevis_tui.api.errors import SevisError
+from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.multi_register import AgreementChanged, MultiRegistration, Outcome, Step, Target
 from sevis_tui.contract import Agreement
 from sevis_tui.screens.agreement import HEADING, AgreementScreen
-from sevis_tui.screens.outcomes import AgreementAcceptedForPrograms, SessionEnded
+from sevis_tui.screens.outcomes import AgreementAcceptedForPrograms
 from sevis_tui.screens.programs_confirm import programs_line
 
 
@@ -102,25 +102,20 @@ If the agreement changes before you accept, nothing is accepted and the new text
             self._changed(error.message)
             return
         if error is not None:
-            if error.code in {"session_expired", "not_authenticated"}:
-                self._session_ended()
+            if isinstance(error, SessionExpired):
+                self.session_ended(self.action_accept)  # then accept for those not accepted yet
                 return
             self.show_error(error, retry=False)
             return
         assert engine is not None
         if engine.stopped_because == "session":
-            self._session_ended()
+            self.session_ended(self.action_accept)
             return
         if engine.stopped_because == "agreement":
             self._changed("The agreement changed while it was being accepted.")
             return
         self.message.clear()
         self.accepted_all(engine)
-
-    def _session_ended(self) -> None:
-        # Log in again, then accept for the programs not accepted yet.
-        self.sevis.logged_out()
-        self.post_message(SessionEnded(self.action_accept))
 
     def accepted_all(self, engine: MultiRegistration) -> None:
         note = ""

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-from sevis_tui.api.errors import SevisError
+from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.api.multi_register import (
     AgreementChanged,
     Certificate,
@@ -29,7 +29,7 @@ from sevis_tui.api.multi_register import (
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import safe_file_part
 from sevis_tui.screens.base import SevisScreen
-from sevis_tui.screens.outcomes import ProgramsRegistrationFinished, SessionEnded
+from sevis_tui.screens.outcomes import ProgramsRegistrationFinished
 from sevis_tui.screens.save_dialog import SaveDialog
 from sevis_tui.widgets.key_line import KeyLine, bound_keys
 from sevis_tui.widgets.program_outcomes import ProgramOutcomes
@@ -168,7 +168,7 @@ log in again and the run carries on with the rest.
         if event.error is not None:
             self._not_started(event.error)
         elif engine.stopped_because == "session":
-            self._session_ended()
+            self.session_ended(self.start)  # then carry on with the rest
         elif engine.stopped_because == "agreement":
             self.message.show(
                 "The Batch Processing Agreement changed during the run; the rest was not sent.",
@@ -207,17 +207,11 @@ log in again and the run carries on with the rest.
         if isinstance(error, AgreementChanged):
             self.message.show(error.message, "Go back, mark the programs again and read it.")
             return
-        if error.code in {"session_expired", "not_authenticated"}:
-            self._session_ended()
+        if isinstance(error, SessionExpired):
+            self.session_ended(self.start)
             return
-        self.message.show(
-            f"Nothing was sent: {error.message}", error.remedy, key_hint="r: try again"
-        )
-
-    def _session_ended(self) -> None:
-        # Log in again, then carry on with the rest (nothing done is lost).
-        self.sevis.logged_out()
-        self.post_message(SessionEnded(self.start))
+        again = f"{self._key('multi.retry_failed', 'r')}: try again"
+        self.message.show(f"Nothing was sent: {error.message}", error.remedy, key_hint=again)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self.worker and event.state in FINISHED:
