@@ -153,7 +153,11 @@ def test_small_terminals_keep_names_keys_and_instructions(env: dict[str, str]) -
         width = size[0]
         terminal = sevis(own_env(env, f"small-{width}"), size=size)
         try:
-            screen = terminal.wait_for(r"SEVIS user ID")
+            # Wait for the whole screen: a capture can land while a frame is still being written.
+            screen = terminal.wait_until(
+                lambda shown: "SEVIS user ID" in shown and "Enter logs in" in shown,
+                "the login screen with its instructions",
+            )
             assert "Enter logs in" in screen
             terminal.log_in()
             screen = terminal.settled()
@@ -170,7 +174,12 @@ def test_small_terminals_keep_names_keys_and_instructions(env: dict[str, str]) -
             terminal.send("Enter")
             terminal.wait_for(r"Officials")
             terminal.send("a")
-            screen = terminal.wait_for(r"Enter chooses · Escape closes")
+            screen = terminal.wait_until(
+                lambda shown: (
+                    "Enter chooses · Escape closes" in shown and "Unavailable items" in shown
+                ),
+                "the Actions menu with its unavailable items",
+            )
             assert "Unavailable items" in screen, screen
             terminal.send("F1")
             terminal.wait_for(r"Help: Actions")
