@@ -24,7 +24,7 @@ if command -v tmux >/dev/null 2>&1; then
     -e "XDG_CONFIG_HOME=$work/c" -e "XDG_STATE_HOME=$work/s" -e "XDG_DATA_HOME=$work/d" \
     "$work/v/bin/sevis-tui"
   for _ in $(seq 1 100); do
-    if tmux -L "offline-$$" capture-pane -p | grep -q "User ID"; then
+    if tmux -L "offline-$$" capture-pane -p | grep -q "SEVIS user ID"; then
       echo "offline app: ok (login screen drawn)"
       exit 0
     fi
