@@ -116,26 +116,38 @@ def check_chain(
         return [_accepted(root)]
     # Refused: what the report says is read from the certificates, never from the verifier's
     # message (its wording changes between releases); that message is only the detail.
-    findings: list[Finding] = []
     defects = end_entity_defects(leaf, subject.facts.unreadable_extensions, moment)
     said_here = leaf_finding(defects, said, verifier_detail(error))
     # Look again without the end-entity rules: is the issuer accepted?
     root, error = _verify(leaf, intermediates, store, moment, strict=False)
-    if error is None:
-        if said_here is not None:
-            findings.append(said_here)
-        return [*findings, _accepted(root)]
-    if said_here is not None and defects:
-        findings.append(said_here)
+    if error is None:  # the end-entity rules refused it: said_here says which (or that one did)
+        return [*([said_here] if said_here else []), _accepted(root)]
+    # Refused again: a defect found says what is wrong with the certificate itself; the
+    # "breaks the rules" of leaf_finding would only guess, so the chain explains the refusal.
+    findings = [said_here] if said_here is not None and defects else []
     if any(d.any_policy for d in defects):
         return findings  # the certificate itself is refused under any policy: no path to judge
+    return [*findings, *_chain_finding(subject, others, policy, now, moment, error)]
+
+
+def _chain_finding(
+    subject: Described,
+    others: Sequence[Described],
+    policy: Policy,
+    now: dt.datetime,
+    moment: dt.datetime,
+    error: Exception,
+) -> list[Finding]:
+    """Why the path to an accepted issuer fails, read from the issuer candidates."""
+    leaf = subject.facts.certificate
+    intermediates = [d.facts.certificate for d in others]
     pool = [*intermediates, *accepted(policy.accepted_issuers).issuers]
     refusal = chain_refusal(leaf, pool, moment, verifier_detail(error))
     if moment != now and refusal.dates:
         # The leaf is expired (or not yet valid) and so is an issuer at that moment:
         # the leaf's own finding already says "renew"; a chain finding would only confuse.
-        return findings
-    return [*findings, _explain_failure(subject, others, policy, refusal)]
+        return []
+    return [_explain_failure(subject, others, policy, refusal)]
 
 
 def _verify(
