@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.hazmat import asn1
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
@@ -128,10 +129,10 @@ def basic_defects(certificate: x509.Certificate) -> list[Defect]:
     return found
 
 
-def _generalized_before_2050(time: object) -> bool:
-    tag = getattr(time, "tag_bytes", b"")
-    data = bytes(getattr(time, "data", b""))
-    return tag == b"\x18" and data[:4].isdigit() and 1950 <= int(data[:4]) < 2050
+def _generalized_before_2050(time: asn1.TLV) -> bool:
+    """RFC 5280 4.1.2.5: a date before 2050 written as GeneralizedTime (tag 0x18)."""
+    year = bytes(time.data[:4])
+    return bytes(time.tag_bytes) == b"\x18" and year.isdigit() and 1950 <= int(year) < 2050
 
 
 def _unknown_critical(raw: Sequence[RawExtension]) -> list[str]:
@@ -320,6 +321,8 @@ def path_defects(
     for _depth in range(8):
         above: list[x509.Certificate] = []
         for child in level:
+            if child is not leaf and _names_issuer(child, child):
+                continue  # a root: the path ends here (its own signature is not checked)
             for issuer in pool:
                 match = _names_issuer(child, issuer)
                 if match is None or id(issuer) == id(child):

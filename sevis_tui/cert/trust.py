@@ -68,7 +68,7 @@ def load_bundle(path: Path) -> tuple[x509.Certificate, ...]:
         ) from None
     try:
         certificates = tuple(x509.load_pem_x509_certificates(data))
-    except ValueError:
+    except Exception:  # ValueError, or x509.InvalidVersion (which is not one)
         raise BundleError(
             f"the accepted issuers bundle {path} holds no readable PEM certificate; "
             "it must contain '-----BEGIN CERTIFICATE-----' blocks"
