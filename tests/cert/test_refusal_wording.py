@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sevis_tui.cert import FileReport, Policy, inspect_bytes
 from sevis_tui.cert.factory import Issued, PrivateKey, new_key, pem
@@ -282,6 +284,11 @@ CASES: dict[str, tuple[Callable[[Keys], bytes], str, str]] = {
         "chain_invalid",
         "an issuing certificate cannot be read in full (its name constraints extension",
     ),
+    "intermediate whose name constraints exclude the leaf": (
+        lambda k: under(k, ((x509.NameConstraints([x509.RFC822Name("other.org")], None), True),)),
+        "chain_invalid",
+        "an issuer's name constraints forbid this certificate",
+    ),
     "accepted root with a malformed IP name constraint, IP leaf": (
         lambda k: _from_ip_root(k, IP),
         "chain_invalid",
@@ -332,3 +339,38 @@ def test_what_the_verifier_says_is_only_a_detail(keys: Keys) -> None:
         "certificates (RFC 5280) forbid this, so SEVIS's check refuses it"
     )
     assert "2.5.29.35" in detail  # the verifier's own words, kept for support
+
+
+ISSUER_RULES = (
+    ExtensionOID.BASIC_CONSTRAINTS,
+    ExtensionOID.KEY_USAGE,
+    ExtensionOID.NAME_CONSTRAINTS,
+    ExtensionOID.AUTHORITY_KEY_IDENTIFIER,
+    ExtensionOID.EXTENDED_KEY_USAGE,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    oid=st.sampled_from(ISSUER_RULES),
+    value=st.one_of(
+        st.binary(max_size=24),
+        # Near-misses: a SEQUENCE holding a random iPAddress subtree, or random content.
+        st.binary(max_size=33).map(lambda b: _ip_constraint(b).value),
+        st.binary(max_size=20).map(lambda b: bytes([0x30, len(b)]) + b),
+    ),
+    critical=st.booleans(),
+)
+def test_random_issuer_extensions_are_refused_in_plain_words(
+    keys: Keys, oid: x509.ObjectIdentifier, value: bytes, critical: bool
+) -> None:
+    report = judged(keys, under(keys, ((U(oid, value), critical),), san=IP))
+    for found in report.findings:
+        assert not wording_problems(f"{found.message} {found.remedy}"), found
+        assert "could not be examined" not in found.message
+    if any(f.code == "unreadable_extension" for f in report.findings):
+        assert not report.ok  # fail closed
