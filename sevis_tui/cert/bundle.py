@@ -30,7 +30,6 @@ from cryptography.x509.verification import (
     ExtensionPolicy,
     PolicyBuilder,
     Store,
-    VerificationError,
 )
 
 from sevis_tui.cert.engine import inspect_bytes
@@ -38,6 +37,7 @@ from sevis_tui.cert.findings import Finding
 from sevis_tui.cert.judge import key_matches
 from sevis_tui.cert.loading import load
 from sevis_tui.cert.model import FileReport, Policy
+from sevis_tui.cert.refusals import chain_refusal, verifier_detail
 
 LEGACY_WARNING = (
     "The legacy form (3DES and SHA-1) is weaker than the modern one (AES-256, PBKDF2 with "
@@ -210,10 +210,11 @@ def complete_chain(
             "No accepted issuer is configured, so the chain cannot be completed.",
             "Set certificates.accepted_issuers to a PEM bundle (see sevis-tui inspect --issuers).",
         )
+    moment = policy.current_time().replace(microsecond=0)
     verifier = (
         PolicyBuilder()
         .store(Store(list(policy.accepted_issuers)))
-        .time(policy.current_time().replace(microsecond=0))
+        .time(moment)
         .extension_policies(
             ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=ExtensionPolicy.permit_all()
         )
@@ -221,10 +222,14 @@ def complete_chain(
     )
     try:
         verified = verifier.verify(leaf, list(others))
-    except VerificationError as error:
+    except Exception as error:  # VerificationError, or the verifier upset by malformed input
+        # Worded from the certificates (profile.py), the verifier's words only as a detail.
+        pool = [*others, *policy.accepted_issuers]
+        refusal = chain_refusal(leaf, pool, moment, verifier_detail(error))
+        detail = f" (detail: {refusal.detail})" if refusal.detail else ""
         raise BundleError(
             "chain_incomplete",
-            f"The certificate's chain cannot be completed offline ({error}).",
+            f"The certificate's chain cannot be completed offline: {refusal.plain}{detail}.",
             "Add the vendor's intermediate certificate to the certificate file (vendors send "
             "it as a 'chain' or 'CA bundle'), or to the accepted issuers bundle.",
         ) from None

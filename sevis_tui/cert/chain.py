@@ -4,10 +4,11 @@
 extension policies: the CA defaults for the issuers and, for the certificate to register, the
 end-entity defaults relaxed only where a personal client certificate differs from a TLS server
 certificate (see `_end_entity_policy`). The verifier checks the certificate's own profile before
-it looks for an issuer, so it runs for every certificate, known issuer or not. Each refusal
-becomes a finding in plain words (`refusals.translate`); when the certificate itself breaks the
-profile, the chain is checked once more without the end-entity rules, so that the report still
-says whether the issuer is accepted.
+it looks for an issuer, so it runs for every certificate, known issuer or not. A refusal is
+explained from the certificates' own structure (`profile.py`, worded by `refusals.py`), never
+from the verifier's message, which is kept only as a detail; the chain is then checked once
+more without the end-entity rules, so that the report still says whether the issuer is
+accepted.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from cryptography.x509.verification import (
     ExtensionPolicy,
     PolicyBuilder,
     Store,
-    VerificationError,
 )
 
 from sevis_tui.cert.describe import UNREADABLE, Described
+from sevis_tui.cert.extensions import unreadable_extensions
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import Policy
-from sevis_tui.cert.refusals import Refusal, nonconforming_finding, translate
+from sevis_tui.cert.profile import end_entity_defects
+from sevis_tui.cert.refusals import Refusal, chain_refusal, leaf_finding, verifier_detail
 from sevis_tui.cert.trust import accepted, vendor_list
 
 
@@ -108,45 +110,91 @@ def check_chain(
     # Judge the chain as of a moment the leaf is valid: its own dates have their own finding.
     moment = min(max(now, info.not_before), info.not_after) if subject.facts.valid_dates else now
     intermediates = [d.facts.certificate for d in others]
-    findings: list[Finding] = []
-    for strict in (True, False):
-        root, refusal = _verify(subject, intermediates, store, moment, strict)
-        if refusal is None:
-            return [*findings, _accepted(root)]
-        if refusal.about_leaf:
-            if not refusal.covered_by & said and not findings:
-                findings.append(nonconforming_finding(refusal.plain, refusal.detail))
-            continue  # look again without the end-entity rules: is the issuer accepted?
-        if moment != now and "not valid at validation time" in refusal.detail:
-            # The leaf is expired (or not yet valid) and so is an issuer at that moment:
-            # the leaf's own finding already says "renew"; a chain finding would only confuse.
-            return findings
-        return [*findings, _explain_failure(subject, others, policy, refusal)]
-    return findings
+    leaf = subject.facts.certificate
+    root, error = _verify(leaf, intermediates, store, moment, strict=True)
+    if error is None:
+        return [_accepted(root)]
+    # Refused: what the report says is read from the certificates, never from the verifier's
+    # message (its wording changes between releases); that message is only the detail.
+    defects = end_entity_defects(leaf, subject.facts.unreadable_extensions, moment)
+    said_here = leaf_finding(defects, said, verifier_detail(error))
+    # Look again without the end-entity rules: is the issuer accepted?
+    root, error = _verify(leaf, intermediates, store, moment, strict=False)
+    if error is None:  # the end-entity rules refused it: said_here says which (or that one did)
+        return [*([said_here] if said_here else []), _accepted(root)]
+    # Refused again: a defect found says what is wrong with the certificate itself; the
+    # "breaks the rules" of leaf_finding would only guess, so the chain explains the refusal.
+    findings = [said_here] if said_here is not None and defects else []
+    if any(d.any_policy for d in defects):
+        return findings  # the certificate itself is refused under any policy: no path to judge
+    return [*findings, *_chain_finding(subject, others, policy, now, moment, error)]
+
+
+def _chain_finding(
+    subject: Described,
+    others: Sequence[Described],
+    policy: Policy,
+    now: dt.datetime,
+    moment: dt.datetime,
+    error: Exception,
+) -> list[Finding]:
+    """Why the path to an accepted issuer fails, read from the issuer candidates."""
+    leaf = subject.facts.certificate
+    intermediates = [d.facts.certificate for d in others]
+    pool = [*intermediates, *accepted(policy.accepted_issuers).issuers]
+    refusal = chain_refusal(leaf, pool, moment, verifier_detail(error))
+    if moment != now and refusal.dates:
+        # The leaf is expired (or not yet valid) and so is an issuer at that moment:
+        # the leaf's own finding already says "renew"; a chain finding would only confuse.
+        return []
+    return [_explain_failure(subject, others, policy, refusal)]
 
 
 def _verify(
-    subject: Described,
+    leaf: x509.Certificate,
     intermediates: list[x509.Certificate],
     store: Store,
     moment: dt.datetime,
     strict: bool,
-) -> tuple[x509.Certificate | None, Refusal | None]:
-    """The accepted root the path reaches, or what the refusal means."""
-    leaf = subject.facts.certificate
+) -> tuple[x509.Certificate | None, Exception | None]:
+    """The accepted root the path reaches, or the verifier's refusal.
+
+    Any exception is a refusal (fail closed): a malformed certificate can upset the verifier
+    itself (a TypeError, say) instead of a VerificationError.
+    """
     try:
         verified = _verifier(store, moment, strict).verify(leaf, intermediates)
-    except VerificationError as error:
-        unreadable = subject.facts.extensions_unreadable
-        return None, translate(str(error), leaf, unreadable)
-    except Exception as error:  # a malformed certificate can upset the verifier itself
-        return None, Refusal(False, "the check failed", f"{type(error).__name__}: {error}")
+    except Exception as error:  # VerificationError, or the verifier upset by malformed input
+        return None, error
     return verified.chain[-1], None
 
 
 def _accepted(root: x509.Certificate | None) -> Finding:
     name = _display(root) if root is not None else "(unknown)"
+    unreadable = _root_unreadable(root) if root is not None else ()
+    if unreadable:
+        # The verifier read the accepted issuer in its own way; a rule whose extension cannot
+        # be read here is not taken as passed (fail closed).
+        plural = "s" * (len(unreadable) > 1)
+        return finding(
+            "chain_invalid",
+            f"Issued under «{name}», an accepted issuer, but its {', '.join(unreadable)} "
+            f"extension{plural} cannot be read (malformed), so whether it allows this "
+            "certificate cannot be checked.",
+            "The accepted issuers bundle (certificates.accepted_issuers) holds a malformed "
+            "certificate: replace it with a fresh copy from the vendor, then check again.",
+        )
     return finding("issuer_accepted", f"Issued under «{name}», an accepted issuer.", "")
+
+
+@functools.lru_cache(maxsize=64)  # accepted roots recur on every file
+def _root_unreadable(root: x509.Certificate) -> tuple[str, ...]:
+    """The extensions of an accepted issuer that cryptography cannot read (usually none)."""
+    try:
+        _ = root.extensions
+    except Exception:  # one is malformed: name it
+        return unreadable_extensions(root)
+    return ()
 
 
 @functools.lru_cache(maxsize=64)  # accepted roots recur on every file
@@ -159,7 +207,7 @@ def _display(certificate: x509.Certificate) -> str:
         if organization and organization not in name:
             name += f", {organization}"
         return name
-    except ValueError:
+    except Exception:  # a name cryptography cannot present
         return "(unreadable name)"
 
 
@@ -232,9 +280,10 @@ def _chain_invalid(
             f"The certificate names an accepted issuer, but the chain does not check out: "
             f"{refusal.plain}"
         )
+    detail = f" (detail: {refusal.detail})" if refusal.detail else ""
     return finding(
         "chain_invalid",
-        f"{what} (detail: {refusal.detail}).",
+        f"{what}{detail}.",
         "The file or the certificate may be damaged or forged; get a fresh copy from your "
         "provider. If it persists, contact your provider.",
     )

@@ -79,14 +79,15 @@ def _inspect_guarded(
 ) -> FileReport:
     try:
         return _inspect(data, policy, name, key, password)
-    except Exception as error:  # last resort: a parser bug must not become a crash
+    except Exception:  # last resort: a parser bug must not become a crash (nor a class name)
         return FileReport(
             name,
             "unknown",
             findings=(
                 finding(
                     "damaged_certificate",
-                    f"The file could not be examined ({type(error).__name__}: {error}).",
+                    "The file could not be examined: part of it is malformed in a way the "
+                    "checks cannot read, so it cannot be accepted.",
                     "Get a fresh copy of the certificate from your provider.",
                 ),
             ),

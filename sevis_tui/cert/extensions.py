@@ -33,16 +33,27 @@ EXTENSION_NAMES = {
     ExtensionOID.AUTHORITY_INFORMATION_ACCESS.dotted_string: "authority information access",
     ExtensionOID.CRL_DISTRIBUTION_POINTS.dotted_string: "CRL distribution points",
     ExtensionOID.CERTIFICATE_POLICIES.dotted_string: "certificate policies",
+    ExtensionOID.ISSUER_ALTERNATIVE_NAME.dotted_string: "issuer alternative name",
+    ExtensionOID.INHIBIT_ANY_POLICY.dotted_string: "inhibit any policy",
+    ExtensionOID.POLICY_CONSTRAINTS.dotted_string: "policy constraints",
+    ExtensionOID.POLICY_MAPPINGS.dotted_string: "policy mappings",
+    ExtensionOID.FRESHEST_CRL.dotted_string: "freshest CRL",
+    ExtensionOID.SUBJECT_INFORMATION_ACCESS.dotted_string: "subject information access",
+    ExtensionOID.PRECERT_SIGNED_CERTIFICATE_TIMESTAMPS.dotted_string: (
+        "certificate transparency timestamps"
+    ),
 }
 WHOLE_BLOCK = "extensions"  # the list itself cannot be decoded: no single extension to name
 
 
 def extension_name(dotted: str) -> str:
-    return EXTENSION_NAMES.get(dotted, f"{dotted} extension")
+    """The extension's name in a report; an unknown one by its dotted identifier alone (the
+    sentences around it say "extension")."""
+    return EXTENSION_NAMES.get(dotted, dotted)
 
 
 @asn1.sequence
-class _RawExtension:
+class RawExtension:
     # Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
     extn_id: x509.ObjectIdentifier
     critical: Annotated[bool, asn1.Default(False)]
@@ -50,18 +61,66 @@ class _RawExtension:
 
 
 @asn1.sequence
-class _TbsCertificate:
+class Validity:
+    # Validity ::= SEQUENCE { notBefore Time, notAfter Time }, each UTCTime or GeneralizedTime
+    not_before: asn1.TLV
+    not_after: asn1.TLV
+
+
+@asn1.sequence
+class TbsCertificate:
     # RFC 5280 4.1: only the extensions are decoded; the fields before them are kept raw.
     version: Annotated[int, asn1.Explicit(0), asn1.Default(0)]
     serial_number: asn1.TLV
     signature: asn1.TLV
     issuer: asn1.TLV
-    validity: asn1.TLV
+    validity: Validity
     subject: asn1.TLV
     subject_public_key_info: asn1.TLV
     issuer_unique_id: Annotated[asn1.BitString | None, asn1.Implicit(1)]
     subject_unique_id: Annotated[asn1.BitString | None, asn1.Implicit(2)]
-    extensions: Annotated[list[_RawExtension] | None, asn1.Explicit(3)]
+    extensions: Annotated[list[RawExtension] | None, asn1.Explicit(3)]
+
+
+@asn1.sequence
+class _Envelope:
+    # Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+    tbs_certificate: asn1.TLV
+    signature_algorithm: asn1.TLV
+    signature_value: asn1.BitString
+
+
+@asn1.sequence
+class _Certificate:
+    tbs_certificate: TbsCertificate
+    signature_algorithm: asn1.TLV
+    signature_value: asn1.BitString
+
+
+def damage(der: bytes) -> str:
+    """Where a certificate cryptography refuses to load is damaged, read from its structure
+    (never from the parser's message): it follows "it cannot be read: "."""
+    try:
+        asn1.decode_der(_Envelope, der)
+    except Exception:  # not even the three parts of a certificate
+        return "its outer structure (body, signature algorithm, signature) is damaged"
+    try:
+        certificate = asn1.decode_der(_Certificate, der)
+    except Exception:  # the signed body's fields are not where they must be
+        return "the body of the certificate (what its issuer signs) is damaged"
+    version = certificate.tbs_certificate.version
+    if version not in (0, 1, 2):  # v1, v2, v3
+        return f"its version number ({version + 1}) is not one the rules define"
+    return "one of its fields (a name, a date, the key or an algorithm) holds a malformed value"
+
+
+def tbs_structure(certificate: x509.Certificate) -> TbsCertificate | None:
+    """The certificate's signed part as its DER gives it, or None when even that cannot be
+    decoded. What `profile.py` reads the rules from, whatever cryptography's parser says."""
+    try:
+        return asn1.decode_der(TbsCertificate, certificate.tbs_certificate_bytes)
+    except Exception:  # any decoding problem: there is no structure to read
+        return None
 
 
 def unreadable_extensions(certificate: x509.Certificate) -> tuple[str, ...]:
@@ -70,9 +129,8 @@ def unreadable_extensions(certificate: x509.Certificate) -> tuple[str, ...]:
     (WHOLE_BLOCK,) when the list of extensions itself cannot be decoded or every extension
     reads alone (then the combination is what fails).
     """
-    try:
-        tbs = asn1.decode_der(_TbsCertificate, certificate.tbs_certificate_bytes)
-    except Exception:  # any decoding problem: the block as a whole is what is unreadable
+    tbs = tbs_structure(certificate)
+    if tbs is None:  # the block as a whole is what is unreadable
         return (WHOLE_BLOCK,)
     raw = tbs.extensions or []
     found: list[str] = []
@@ -94,7 +152,7 @@ def _probe_key() -> ed25519.Ed25519PrivateKey:
 _PROBE_START = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def _readable_alone(extension: _RawExtension) -> bool:
+def _readable_alone(extension: RawExtension) -> bool:
     """Whether cryptography reads this one extension when it is a certificate's only one."""
     key = _probe_key()
     empty = x509.Name([])

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7
 
+from sevis_tui.cert.extensions import damage
 from sevis_tui.cert.findings import Finding, finding
 
 
@@ -55,12 +56,12 @@ def add_der_certificate(loaded: Loaded, der: bytes, where: str) -> bool:
     """Add one DER certificate; on failure say how it is damaged. True when added."""
     try:
         certificate = x509.load_der_x509_certificate(der)
-    except ValueError as error:
+    except Exception:  # ValueError, or x509.InvalidVersion (which is not one)
         length = der_length(der)
         if length is not None and length < len(der):
             try:
                 certificate = x509.load_der_x509_certificate(der[:length])
-            except ValueError:
+            except Exception:  # damaged within its length too: said below
                 pass
             else:
                 loaded.certificates.append((certificate, der[:length]))
@@ -75,7 +76,7 @@ def add_der_certificate(loaded: Loaded, der: bytes, where: str) -> bool:
                 )
                 return True
         cut = length is not None and length > len(der)
-        reason = "it is cut short" if cut else f"it cannot be read ({short(error)})"
+        reason = "it is cut short" if cut else f"it cannot be read: {damage(der)}"
         loaded.findings.append(
             finding(
                 "damaged_certificate",
@@ -88,20 +89,15 @@ def add_der_certificate(loaded: Loaded, der: bytes, where: str) -> bool:
     return True
 
 
-def short(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:160]
-
-
 def add_pkcs7(loaded: Loaded, der: bytes, where: str) -> bool:
     try:
         certificates = pkcs7.load_der_pkcs7_certificates(der)
-    except Exception as error:  # unsupported content types raise more than ValueError
+    except Exception:  # unsupported content types raise more than ValueError
         loaded.findings.append(
             finding(
                 "skipped_block",
-                f"{where} is a PKCS#7 structure without readable certificates "
-                f"({short(error)}); it was skipped.",
+                f"{where} is a PKCS#7 structure without readable certificates (it holds no "
+                "certificate list, or one that is damaged); it was skipped.",
                 "Ask your provider for the certificate as a .cer or .pem file.",
             )
         )

@@ -68,7 +68,7 @@ def load_bundle(path: Path) -> tuple[x509.Certificate, ...]:
         ) from None
     try:
         certificates = tuple(x509.load_pem_x509_certificates(data))
-    except ValueError:
+    except Exception:  # ValueError, or x509.InvalidVersion (which is not one)
         raise BundleError(
             f"the accepted issuers bundle {path} holds no readable PEM certificate; "
             "it must contain '-----BEGIN CERTIFICATE-----' blocks"
@@ -127,8 +127,8 @@ def accepted(issuers: tuple[x509.Certificate, ...]) -> Accepted:
             vendors.setdefault(vendor.lower(), vendor)
         try:
             ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-        except (x509.ExtensionNotFound, ValueError):
-            continue
+        except Exception:  # none, or malformed extensions (cryptography raises more than
+            continue  # ValueError for some, e.g. a TypeError for a bad IP name constraint)
         names_cn = issuer.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         common = names_cn[0].value if names_cn else subject
         key_ids[ski.value.digest] = (subject, common if isinstance(common, str) else subject)

@@ -50,6 +50,7 @@ def leaf(
     *,
     subject: x509.Name = SUBJECT,
     aki: bool = True,
+    aki_critical: bool = False,
     san: Ext | None = (EMAIL, False),
     eku: Ext | None = (CLIENT, False),
     extra: tuple[Ext, ...] = (),
@@ -71,7 +72,7 @@ def leaf(
     if aki:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.key.public_key()),
-            critical=False,
+            critical=aki_critical,
         )
     for extension in (san, eku, *extra):
         if extension is not None:
@@ -99,6 +100,11 @@ def aia(critical: bool) -> Ext:
 REFUSED: dict[str, tuple[dict[str, Any], str]] = {
     # rfc5280::aki::leaf-missing-aki
     "no authority key identifier": ({"aki": False}, "no authority key identifier extension"),
+    # rfc5280::aki::critical-aki
+    "critical authority key identifier": (
+        {"aki_critical": True},
+        "marks its authority key identifier extension critical",
+    ),
     # rfc5280::nc::nc-forbids-ee / webpki: name constraints only belong in CA certificates
     "name constraints in the end entity": (
         {"extra": ((x509.NameConstraints([x509.RFC822Name("example.edu")], None), True),)},
@@ -117,7 +123,10 @@ REFUSED: dict[str, tuple[dict[str, Any], str]] = {
     # rfc5280::leaf-ku-keycertsign
     "keyCertSign in a leaf": ({"extra": ()}, "allows its key to sign certificates"),
     # rfc5280::ee-critical-aia-invalid
-    "critical AIA": ({"extra": (aia(critical=True),)}, "authority information access"),
+    "critical AIA": (
+        {"extra": (aia(critical=True),)},
+        "marks its authority information access extension critical",
+    ),
     # RFC 5280 4.2.1.6: an empty subject needs an alternative name
     "empty subject, no SAN": (
         {"subject": x509.Name([]), "san": None},

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from sevis_tui.cert import FileReport, Policy, inspect_bytes
 from sevis_tui.cert.factory import Issued, make_ca, new_key, pem
 
+from .wording import wording_problems
+
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the keys and roots are made now
 SUBJECT = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jsmith6544")])
 U = x509.UnrecognizedExtension
@@ -193,6 +195,8 @@ def test_unreadable_extensions_never_give_an_ok_verdict(
     report = judged(root, pem(certificate))
     assert not report.ok, report.findings
     assert any(f.code == "unreadable_extension" for f in report.errors), report.findings
+    for found in report.findings:  # plain words whatever the library raised
+        assert not wording_problems(f"{found.message} {found.remedy}"), found
 
 
 def test_unreadable_issuer_on_the_path_is_told_apart_from_the_leaf(root: Issued) -> None:

@@ -1,4 +1,5 @@
-"""Real-world files (cryptography-vectors) and random bytes: a report, never an exception."""
+"""Real-world files (cryptography-vectors) and random bytes: a report, never an exception, and
+findings in plain words (no exception class name, no doubled word)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sevis_tui.cert import CODES, FileReport, Policy, inspect_bytes, inspect_pat
 from sevis_tui.cert.factory import der, make_ca, make_personal, pem
 from sevis_tui.cert.text_report import plain_text
 
+from .wording import wording_problems
+
 VECTORS = Path(cryptography_vectors.__path__[0])
 
 
@@ -21,6 +24,7 @@ def _check(report: FileReport) -> None:
     assert report.certificates or report.errors, report
     for found in report.findings:
         assert CODES[found.code] == found.severity
+        assert not wording_problems(f"{found.message} {found.remedy}"), found
     report.to_dict()
 
 
