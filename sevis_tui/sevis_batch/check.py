@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -184,8 +185,7 @@ def _check_batch(root: etree._Element, expected: Expected) -> BatchCheck:
             f"Split the records into batch files of at most {MAX_RECORDS} records each.",
         )
     header = {
-        safe_xml.local_name(child): (child.text or "")
-        for child in root.findall("BatchHeader/*")
+        safe_xml.local_name(child): (child.text or "") for child in root.findall("BatchHeader/*")
     }
     checked = BatchCheck(
         root=root,
@@ -227,7 +227,7 @@ def _records(root: etree._Element) -> list[Record]:
                     request_id=element.get("requestID", ""),
                     sevis_id=element.get("sevisID", ""),
                     user_id=element.get("userID", ""),
-                    line=element.sourceline or 0,
+                    line=_line(element),
                     element=element,
                 )
             )
@@ -280,7 +280,7 @@ def _door_rules(checked: BatchCheck, expected: Expected) -> list[BatchFinding]:
         if not wanted or found == wanted:
             continue
         element = checked.root.find("BatchHeader") if checked.root is not None else None
-        line = element.sourceline if element is not None and what != "user" else 1
+        line = _line(element) if element is not None and what != "user" else 1
         problems.append(
             BatchFinding(
                 code,
@@ -307,3 +307,8 @@ def _door_rules(checked: BatchCheck, expected: Expected) -> list[BatchFinding]:
             )
         )
     return problems
+
+
+def _line(element: etree._Element) -> int:
+    line: Any = element.sourceline  # lxml-stubs type it loosely
+    return int(line or 0)

@@ -37,7 +37,10 @@ PATTERN_WORDS = {
     r"[A-Z]{3}214F\d{8}": "a school code (e.g. ABC214F12345678)",
     r"\D+": "text without digits",
 }
-_VALUE = re.compile(r"(?:[Vv]alue '(?P<value>.*?)'|^Element '[^']*'(?:, attribute '[^']*')?: '(?P<bare>.*?)' is not)")
+_VALUE = re.compile(
+    r"(?:[Vv]alue '(?P<value>.*?)'"
+    r"|^Element '[^']*'(?:, attribute '[^']*')?: '(?P<bare>.*?)' is not)"
+)
 _ATTRIBUTE = re.compile(r"attribute '(?P<name>[^']+)'")
 _TYPE = re.compile(r"type '(?:\{[^}]*\})?(?P<type>[^']+)'")
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<names>.+?) \)")
@@ -66,8 +69,6 @@ def _shown(value: str) -> str:
 
 def schema_error(entry: etree._LogEntry) -> Plain:
     """One schema validation error of libxml2, in plain words."""
-    text = entry.message
-    kind = entry.type
     plain = _schema_error(entry)
     attribute = _ATTRIBUTE.search(entry.message)
     if attribute and not plain.attribute:
@@ -80,7 +81,7 @@ def _schema_error(entry: etree._LogEntry) -> Plain:
     kind = entry.type
     value_match = _VALUE.search(text)
     found = value_match and (value_match["value"] or value_match["bare"])
-    value = _shown(found) if value_match else "its value"
+    value = _shown(str(found)) if value_match else "its value"
     if kind in (T.SCHEMAV_CVC_DATATYPE_VALID_1_2_1, T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3):
         type_match = _TYPE.search(text)
         type_name = type_match["type"] if type_match else ""
@@ -124,8 +125,8 @@ def _schema_error(entry: etree._LogEntry) -> Plain:
             f"Give it {rule} characters.",
         )
     if kind == T.SCHEMAV_ELEMENT_CONTENT:
-        expected = _EXPECTED.search(text)
-        wanted = _names(expected["names"]) if expected else ""
+        names = _EXPECTED.search(text)
+        wanted = _names(names["names"]) if names else ""
         if "Missing child element" in text:
             return Plain(
                 "missing_element",
@@ -184,11 +185,11 @@ SYNTAX = {
 
 def syntax_error(error: etree.XMLSyntaxError) -> Plain:
     """Why the bytes are not well-formed XML, in plain words."""
-    code, words = SYNTAX.get(error.code, ("not_xml", "is not well-formed XML"))
-    if code == "not_xml" and error.code == T.ERR_DOCUMENT_EMPTY and "Start tag" not in error.msg:
+    code, words = SYNTAX.get(_code(error), ("not_xml", "is not well-formed XML"))
+    if code == "not_xml" and _code(error) == T.ERR_DOCUMENT_EMPTY and "Start tag" not in error.msg:
         words = "is empty"
     detail = re.sub(r", line \d+, column \d+$", "", error.msg or "")
-    if code == "not_xml" and error.code not in SYNTAX:
+    if code == "not_xml" and _code(error) not in SYNTAX:
         words += f" ({detail[:100]})"
     remedies = {
         "not_utf8": "Save the file as UTF-8 (SEVIS batch files are UTF-8 XML).",
@@ -200,3 +201,7 @@ def syntax_error(error: etree.XMLSyntaxError) -> Plain:
         f"the file {words}",
         remedies.get(code, "Export the batch file again as one well-formed UTF-8 XML document."),
     )
+
+
+def _code(error: etree.XMLSyntaxError) -> int:
+    return int(getattr(error, "code", 0))  # the libxml2 error type (lxml-stubs omit it)

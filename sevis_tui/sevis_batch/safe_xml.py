@@ -8,6 +8,8 @@ hence any entity, is refused outright: SEVIS batch files need none.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 
@@ -32,7 +34,7 @@ def parse(data: bytes) -> etree._Element:
     are not well-formed XML (truncated, invalid UTF-8, empty, ...)."""
     # A parser per call: lxml parsers keep state and are not shared between threads.
     root = etree.fromstring(data, _parser())
-    docinfo = root.getroottree().docinfo
+    docinfo: Any = root.getroottree().docinfo  # lxml-stubs lack doctype
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise UnsafeXml("a DOCTYPE")
     return root

@@ -1,4 +1,4 @@
-"""The SEVIS batch schemas, release 6.27, as ICE publishes them (provenance: schemas/6.27/README.md).
+"""The SEVIS batch schemas, release 6.27, as ICE publishes them (schemas/6.27/README.md).
 
 Each schema is compiled once per process (about 40 ms for the upload schema with its code
 tables) and then shared. A compiled schema keeps the error log of its last validation, so
@@ -75,4 +75,5 @@ def validate(name: str, document: etree._Element) -> list[etree._LogEntry]:
     with lock:
         if compiled.validate(document):
             return []
-        return list(compiled.error_log)
+        entries: list[etree._LogEntry] = [*compiled.error_log]  # type: ignore[misc]
+        return entries
