@@ -13,6 +13,7 @@ sends anything, in the app, and at the door.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,12 +260,20 @@ def _schema_finding(entry: etree._LogEntry, records: list[Record]) -> BatchFindi
     )
 
 
+_VISITOR = re.compile(r"ExchangeVisitor(?:\[(\d+)\])?")
+
+
 def _record_at(parts: list[str], line: int, records: list[Record]) -> Record | None:
-    """The record an error is in: its group from the path, the last record starting at or
-    before the error's line (libxml2's paths carry no position)."""
-    if len(parts) < 2 or parts[0] not in GROUPS or parts[1] != "ExchangeVisitor":
+    """The record an error is in: its group and position from the path (libxml2 writes the
+    position when an element has siblings of its name), else the last record of the group
+    starting at or before the error's line."""
+    visitor = _VISITOR.fullmatch(parts[1]) if len(parts) >= 2 else None
+    if visitor is None or parts[0] not in GROUPS:
         return None
-    candidates = [r for r in records if r.kind == parts[0] and r.line <= line]
+    group = [r for r in records if r.kind == parts[0]]
+    if visitor[1]:
+        return next((r for r in group if r.index == int(visitor[1])), None)
+    candidates = [r for r in group if r.line <= line]
     return candidates[-1] if candidates else None
 
 
