@@ -153,6 +153,12 @@ def check_bytes(data: bytes, expected: Expected | None = None) -> BatchCheck:
             "was read.",
             "Remove the <!DOCTYPE ...> declaration: SEVIS batch files need none.",
         )
+    except safe_xml.NotUtf8:
+        return whole_file(
+            "not_utf8",
+            "The file is in UTF-16 or UTF-32, not UTF-8.",
+            "Save the file as UTF-8 (SEVIS batch files are UTF-8 XML).",
+        )
     except etree.XMLSyntaxError as error:
         words = plain.syntax_error(error)
         line = error.lineno or 0

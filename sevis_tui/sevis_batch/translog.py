@@ -199,6 +199,8 @@ def read_log(data: bytes) -> ReadLog:
         root = safe_xml.parse(data)
     except safe_xml.UnsafeXml:
         return ReadLog(None, ["the log declares a DOCTYPE (a DTD or entities): refused unread"])
+    except safe_xml.NotUtf8:
+        return ReadLog(None, ["the log is in UTF-16 or UTF-32, not UTF-8"])
     except etree.XMLSyntaxError as error:
         return ReadLog(None, [f"line {error.lineno}: {plain.syntax_error(error).message}"])
     if safe_xml.local_name(root) != "TransactionLog":
