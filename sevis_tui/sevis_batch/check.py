@@ -160,7 +160,7 @@ def check_bytes(data: bytes, expected: Expected | None = None) -> BatchCheck:
             "Save the file as UTF-8 (SEVIS batch files are UTF-8 XML).",
         )
     except etree.XMLSyntaxError as error:
-        words = plain.syntax_error(error)
+        words = plain.syntax_error(error, data)
         line = error.lineno or 0
         return BatchCheck(
             [

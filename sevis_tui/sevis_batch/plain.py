@@ -183,9 +183,14 @@ SYNTAX = {
 }
 
 
-def syntax_error(error: etree.XMLSyntaxError) -> Plain:
-    """Why the bytes are not well-formed XML, in plain words."""
+def syntax_error(error: etree.XMLSyntaxError, data: bytes = b"") -> Plain:
+    """Why the bytes are not well-formed XML, in plain words. An error on the last line of
+    a file whose root element is open there is told as a truncated file."""
     code, words = SYNTAX.get(_code(error), ("not_xml", "is not well-formed XML"))
+    last_line = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    began = data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+    if began and (error.lineno or 0) >= last_line and not data.rstrip().endswith(b">"):
+        code, words = SYNTAX[T.ERR_TAG_NOT_FINISHED]
     if code == "not_xml" and _code(error) == T.ERR_DOCUMENT_EMPTY and "Start tag" not in error.msg:
         words = "is empty"
     detail = re.sub(r", line \d+, column \d+$", "", error.msg or "")

@@ -202,7 +202,7 @@ def read_log(data: bytes) -> ReadLog:
     except safe_xml.NotUtf8:
         return ReadLog(None, ["the log is in UTF-16 or UTF-32, not UTF-8"])
     except etree.XMLSyntaxError as error:
-        return ReadLog(None, [f"line {error.lineno}: {plain.syntax_error(error).message}"])
+        return ReadLog(None, [f"line {error.lineno}: {plain.syntax_error(error, data).message}"])
     if safe_xml.local_name(root) != "TransactionLog":
         return ReadLog(
             None, [f"the root element is {safe_xml.local_name(root)[:60]}, not TransactionLog"]
