@@ -28,8 +28,9 @@ class NotUtf8(ValueError):
 class _Nothing(etree.Resolver):
     """Every external resource libxml2 asks for is an empty document: nothing is read."""
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> Any:
-        return self.resolve_string("", context)
+    # lxml-stubs 0.5 leave out the context that lxml passes to resolve and resolve_string.
+    def resolve(self, system_url: str, public_id: str, context: object) -> Any:  # type: ignore[override]
+        return self.resolve_string("", context)  # type: ignore[call-arg]
 
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
