@@ -179,7 +179,7 @@ def transaction_log(tx: sqlite3.Connection, orgid: str, batch_id: str) -> bytes:
         upload_at=_log_time(row["uploaded_at"]),
         file_name=str(row["filename"]),
         process_code=(SUCCESS if failures == 0 else RECORDS_FAILED) if processed else "",
-        process_at=_log_time(row["processed_at"]) if processed else "",
+        process_at=_log_time(row["processed_at"] or row["uploaded_at"]) if processed else "",
         results=results,
         download_code=SUCCESS,
     )
