@@ -90,7 +90,7 @@ class TransactionLog:
 
 
 def stamp(moment: object) -> str:
-    """An xs:dateTime as SEVIS writes it: local to the log, to the second, no offset."""
+    """An xs:dateTime to the second, without an offset (our door writes UTC)."""
     import datetime as dt
 
     assert isinstance(moment, dt.datetime)
