@@ -201,10 +201,12 @@ def _check_batch(root: etree._Element, expected: Expected) -> BatchCheck:
         org_id=header.get("OrgID", "").strip(),
         user_id=root.get("userID", ""),
     )
-    for entry in schemas.validate(schemas.UPLOAD_XSD, root):
-        _add(checked, _schema_finding(entry, records))
+    # The door's rules first: they decide whether the file is the sender's at all, and must
+    # not be crowded out by MAX_FINDINGS schema errors.
     for problem in _door_rules(checked, expected):
         _add(checked, problem)
+    for entry in schemas.validate(schemas.UPLOAD_XSD, root):
+        _add(checked, _schema_finding(entry, records))
     return checked
 
 

@@ -229,3 +229,14 @@ def test_results_reads_a_log_zip_and_says_when_a_log_does_not_match(
     (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04junk")
     assert main(["batch", "results", str(tmp_path / "junk.zip")]) == 1
     assert "cannot be opened" in capsys.readouterr().out
+
+
+def test_a_batch_for_another_program_is_said_first_even_with_many_schema_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = sample_batch(BATCH, "P-1-00002", USER, 150).replace(b"<Gender>F", b"<Gender>X")
+    status, out = validate(tmp_path, capsys, data, "--program", PROGRAM, "--json")
+    assert status == 1
+    body = json.loads(out)
+    assert body["findings"][0]["code"] == "program_mismatch"
+    assert len(body["findings"]) == 100 and body["more_findings"] == 51
