@@ -148,7 +148,7 @@ def _prepare_upload(args: argparse.Namespace) -> tuple[bytes, str] | int:
     expected = Expected(program=args.program, user_id=args.user_id, batch_id=given)
     xml, checked = batch_files.read_and_check(path, expected)
     if not checked.valid:
-        batch_files.print_check(path, checked, as_json=args.json)
+        batch_files.print_check(path, checked, as_json=args.json, upload=True)
         return 1
     batch_id = given or checked.batch_id or new_batch_id(dt.datetime.now(dt.UTC))
     return xml, batch_id

@@ -52,7 +52,7 @@ def validate(args: argparse.Namespace) -> int:
     return 0 if checked.valid else 1
 
 
-def print_check(path: Path, checked: BatchCheck, *, as_json: bool) -> None:
+def print_check(path: Path, checked: BatchCheck, *, as_json: bool, upload: bool = False) -> None:
     if as_json:
         body = {
             "file": str(path),
@@ -77,7 +77,10 @@ def print_check(path: Path, checked: BatchCheck, *, as_json: bool) -> None:
     if checked.valid:
         print("Valid: it passes the SEVIS 6.27 upload schema and the batch interface's rules.")
     else:
-        print(f"{count} problem{'s' if count != 1 else ''}: nothing was sent.")
+        print(
+            f"{count} problem{'s' if count != 1 else ''}"
+            + (": nothing was sent." if upload else ".")
+        )
 
 
 def results(args: argparse.Namespace) -> int:
