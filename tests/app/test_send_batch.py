@@ -68,6 +68,7 @@ async def test_send_a_batch_file_with_one_record_failing(
         await choose_file(pilot, "broken.xml")
         preview = screen.query_one(BatchPreview)
         assert "1 problem" in preview.plain
+        assert preview.region.height >= 3  # beside the list at 80 columns, below it at 60
         assert "BirthDate: `1962-13-01` is not a date (YYYY-MM-DD)" in preview.plain
         assert "nothing was sent" in message_text(app)
         await pilot.press("escape")  # clear the filter
@@ -92,6 +93,8 @@ async def test_send_a_batch_file_with_one_record_failing(
         assert rows[1][2].startswith("N") and len(rows[1][2]) == 11
         assert "1 of 3 records failed" in message_text(app)
         assert table.has_focus
+        assert table.region.height >= 4 and table.region.width >= size[0] - 2  # all rows shown
+        assert preview.region.height == 0  # the preview is off screen now
 
         await pilot.press("b")  # another file
         await settle(pilot)
