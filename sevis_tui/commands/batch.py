@@ -42,8 +42,9 @@ findings); for download the path written and the log's results; for validate the
 
 upload checks the file offline first (as validate does) and sends nothing when it has
 problems. A batch ID is any 14 characters; one that starts with - is given as
---batch-id=----kynEn47azQ. Without --batch-id, upload takes the file's BatchHeader/BatchID
-(or makes a new one when the file has none). Our batch interface processes records with a
+--batch-id=----kynEn47azQ. Without --batch-id, upload takes the file's BatchHeader/BatchID;
+--new-batch-id makes a new one and writes it into the copy sent (the file is unchanged), to
+send a file again (a batch ID is used once). Our batch interface processes records with a
 simulation of a few SEVIS rules (docs/domain.md, The batch interface).
 """
 
@@ -68,8 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     action("check", "check that this key, certificate and user ID are accepted")
     upload = action("upload", "upload a batch XML file (checked offline first)")
     upload.add_argument("file", metavar="FILE.xml")
-    upload.add_argument(
+    which = upload.add_mutually_exclusive_group()
+    which.add_argument(
         "--batch-id", help="any 14 characters (default: the file's BatchHeader/BatchID)"
+    )
+    which.add_argument(
+        "--new-batch-id",
+        action="store_true",
+        help="send with a new batch ID, written into the copy sent (the file is unchanged)",
     )
     download = action("download", "download a batch's transaction log (a ZIP) and show it")
     download.add_argument("--batch-id", required=True)
@@ -141,17 +148,20 @@ def _password(password_file: str | None, name: str) -> bytearray:
 def _prepare_upload(args: argparse.Namespace) -> tuple[bytes, str] | int:
     """The file and its batch ID when it passes the offline check, else 1 (problems printed)."""
     from sevis_tui.api.batch_client import new_batch_id
-    from sevis_tui.sevis_batch.check import Expected
+    from sevis_tui.sevis_batch.check import Expected, with_batch_id
 
     path = Path(args.file).expanduser()
     given = " ".join((args.batch_id or "").split())
+    if args.new_batch_id:
+        given = new_batch_id(dt.datetime.now(dt.UTC))
     expected = Expected(program=args.program, user_id=args.user_id, batch_id=given)
-    xml, checked = batch_files.read_and_check(path, expected)
+    xml, checked = batch_files.read_and_check(path, expected, rewrite=args.new_batch_id)
     if not checked.valid:
         batch_files.print_check(path, checked, as_json=args.json, upload=True)
         return 1
-    batch_id = given or checked.batch_id or new_batch_id(dt.datetime.now(dt.UTC))
-    return xml, batch_id
+    if args.new_batch_id:
+        xml = with_batch_id(xml, given)
+    return xml, given or checked.batch_id
 
 
 async def _run(

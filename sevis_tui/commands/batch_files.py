@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sevis_tui.commands import CommandError
-from sevis_tui.sevis_batch.check import BatchCheck, Expected, check_bytes, read_file
+from sevis_tui.sevis_batch.check import (
+    BatchCheck,
+    Expected,
+    check_bytes,
+    read_file,
+    with_batch_id,
+)
 from sevis_tui.sevis_batch.translog import MAX_LOG_BYTES, ReadLog, TransactionLog, read_log
 
 # Findings about the file itself, not its content: a usage problem (exit 2).
@@ -34,15 +40,18 @@ def add_results(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def read_and_check(path: Path, expected: Expected) -> tuple[bytes, BatchCheck]:
-    """The file's bytes and their check; CommandError when the file cannot be read at all."""
+def read_and_check(
+    path: Path, expected: Expected, *, rewrite: bool = False
+) -> tuple[bytes, BatchCheck]:
+    """The file's bytes and their check (with `rewrite`, of the bytes carrying the expected
+    batch ID); CommandError when the file cannot be read at all."""
     data = read_file(path)
     if isinstance(data, BatchCheck):
         problem = data.findings[0]
         if problem.code in NOT_A_FILE:
             raise CommandError(f"{problem.message} {problem.remedy}")
         return b"", data
-    return data, check_bytes(data, expected)
+    return data, check_bytes(with_batch_id(data, expected.batch_id) if rewrite else data, expected)
 
 
 def validate(args: argparse.Namespace) -> int:

@@ -329,3 +329,15 @@ def _door_rules(checked: BatchCheck, expected: Expected) -> list[BatchFinding]:
 def _line(element: etree._Element) -> int:
     line: Any = element.sourceline  # lxml-stubs type it loosely
     return int(line or 0)
+
+
+_HEADER_BATCH_ID = re.compile(rb"(<BatchHeader>\s*<BatchID>)[^<]*(</BatchID>)")
+
+
+def with_batch_id(data: bytes, batch_id: str) -> bytes:
+    """The batch file with `batch_id` as its BatchHeader/BatchID (the first, as written by
+    batch clients: no prefix, no attributes); unchanged when there is none to replace."""
+    from xml.sax.saxutils import escape
+
+    value = escape(batch_id).encode("utf-8")
+    return _HEADER_BATCH_ID.sub(lambda m: m[1] + value + m[2], data, count=1)

@@ -105,6 +105,10 @@ async def test_a_batch_id_starting_with_a_dash_and_the_files_own_id(
     own.write_bytes(batch_xml("B2026120200079", records=1))
     assert await sevis("--env", "test", "batch", "upload", str(own), "--json", *who) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["batch_id"] == "B2026120200079"
+    # The same file again, with a new batch ID written into the copy sent.
+    assert await sevis("--env", "test", "batch", "upload", str(own), "--new-batch-id", *who) == 0
+    assert own.read_bytes() == batch_xml("B2026120200079", records=1)  # the file is unchanged
+    capsys.readouterr()
     code = await sevis(
         "--env",
         "test",
@@ -119,10 +123,10 @@ async def test_a_batch_id_starting_with_a_dash_and_the_files_own_id(
     assert code == 0
     body = json.loads(capsys.readouterr().out)
     assert body["matches_schema"] and body["log"]["records"][0]["success"]
-    assert sorted(row[0] for row in listener.rows("SELECT batch_id FROM batches")) == [
-        "----kynEn47azQ",
-        "B2026120200079",
-    ]
+    ids = {row[0] for row in listener.rows("SELECT batch_id FROM batches")}
+    generated = ids - {"----kynEn47azQ", "B2026120200079"}
+    assert len(ids) == 3 and len(generated) == 1
+    assert len(generated.pop()) == 14  # the day, then 6 random letters and digits
 
 
 async def test_a_replaced_certificate_exits_1_with_both_fingerprints(
