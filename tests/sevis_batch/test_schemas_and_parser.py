@@ -81,3 +81,11 @@ PUBLISHED = {
 @pytest.mark.parametrize("name", FILES)
 def test_the_files_are_kept_as_published(name: str) -> None:
     assert hashlib.sha256(schemas.schema_text(name)).hexdigest() == PUBLISHED[name]
+
+
+def test_each_schema_is_compiled_once_and_shared() -> None:
+    schemas.load(schemas.UPLOAD_XSD)
+    first = schemas._compiled[schemas.UPLOAD_XSD]
+    schemas.load(schemas.UPLOAD_XSD)
+    schemas.validate(schemas.UPLOAD_XSD, safe_xml.parse(b"<Nothing/>"))
+    assert schemas._compiled[schemas.UPLOAD_XSD] is first
