@@ -45,6 +45,7 @@ from sevis_tui.screens.outcomes import (
     Registered,
     RegistrationChosen,
     RegistrationFinished,
+    SendBatchWanted,
     SessionEnded,
     UploadConfirmedForPrograms,
     WentBack,
@@ -150,6 +151,11 @@ class Flow:
                 from sevis_tui.screens.batch_access import BatchAccessScreen
 
                 app.push_screen(BatchAccessScreen(number, name))
+
+            case SendBatchWanted(number=number, program_name=name):
+                from sevis_tui.screens.send_batch import SendBatchScreen
+
+                app.push_screen(SendBatchScreen(number, name))
 
             case InspectionWanted():
                 # Offline, from anywhere (the login screen, the palette); never twice over.

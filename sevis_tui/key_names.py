@@ -70,6 +70,7 @@ BINDING_IDS = frozenset(
         "screen.back",
         "screen.help",
         "screen.retry",
+        "send.browse",
         "sponsor.actions",
         "sponsor.check",
         "sponsor.reload",

@@ -141,6 +141,8 @@ class BatchReply:
     details: dict[str, str] = field(default_factory=dict)  # the accepted element's attributes
     presented: str = ""
     registered: dict[str, str] = field(default_factory=dict)
+    # A refused batch file's problems: code, line, path, message, remedy.
+    findings: list[dict[str, str]] = field(default_factory=list)
 
 
 def parse_reply(body: bytes, status: int) -> BatchReply:
@@ -162,10 +164,19 @@ def parse_reply(body: bytes, status: int) -> BatchReply:
         )
     details: dict[str, str] = {}
     presented, registered = "", {}
+    findings: list[dict[str, str]] = []
     for child in root:
         if child.tag in {"Message", "Remedy", "Docs"}:
             continue
-        if child.tag == "Presented":
+        if child.tag == "Finding":
+            findings.append(
+                {
+                    **child.attrib,
+                    "message": (child.text or "").strip(),
+                    "remedy": (child.findtext("Remedy") or "").strip(),
+                }
+            )
+        elif child.tag == "Presented":
             presented = child.get("sha256", "")
         elif child.tag == "Registered":
             registered = dict(child.attrib)
@@ -181,6 +192,7 @@ def parse_reply(body: bytes, status: int) -> BatchReply:
         details=details,
         presented=presented,
         registered=registered,
+        findings=findings,
     )
 
 
@@ -253,11 +265,16 @@ class BatchClient:
             files={"xml": (filename, xml, "application/xml")},
         )
 
-    async def download(self, orgid: str, userid: str, batch_id: str) -> bytes | BatchReply:
-        """The ZIP with sevis_transaction_log.xml, or the refusal."""
-        response = await self._send(
-            "GET", "batchDownload", params={"orgid": orgid, "batchid": batch_id, "userid": userid}
-        )
+    async def download(
+        self, orgid: str, userid: str, batch_id: str, *, form: bool = False
+    ) -> bytes | BatchReply:
+        """The ZIP with the transaction log, or the refusal. Asked with a GET query, or
+        (`form`) a POST form, as some batch clients do."""
+        fields = {"orgid": orgid, "batchid": batch_id, "userid": userid}
+        if form:
+            response = await self._send("POST", "batchDownload", data=fields)
+        else:
+            response = await self._send("GET", "batchDownload", params=fields)
         if response.status_code == 200 and response.headers.get("content-type", "").startswith(
             "application/zip"
         ):

@@ -153,8 +153,8 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
     if batch is not None:
         print(
-            f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; record "
-            "processing is not simulated, see docs/api.md)"
+            f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; records "
+            "are processed by a simulation, see docs/domain.md)"
         )
     if args.demo:
         from sevis_tui.service import demo

@@ -24,6 +24,8 @@ The actions SEVIS offers for this program. Move with the arrows and press **Ente
 - **View Batch Registration**: the registered certificate and its history (read only).
 - **Check Batch Access**: will your PKCS#12 key, its certificate and your user ID be accepted by
   the batch interface? (Checks only; uploads nothing.)
+- **Send a Batch File**: upload a batch XML file (checked offline first) and read each record's
+  result.
 - Items shown as *unavailable* are SEVIS actions this tool does not handle (the line under the
   menu says why): use the SEVIS web interface for them.
 

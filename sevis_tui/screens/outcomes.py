@@ -74,6 +74,15 @@ class BatchStatusWanted(Outcome):
         self.program_name = program_name
 
 
+class SendBatchWanted(Outcome):
+    """Send a batch file for a program, and read each record's result."""
+
+    def __init__(self, number: str, program_name: str) -> None:
+        super().__init__()
+        self.number = number
+        self.program_name = program_name
+
+
 class BatchAccessWanted(Outcome):
     """Check batch access: will this key and user ID be accepted for a program's batches?"""
 

@@ -15,13 +15,19 @@ from sevis_tui.contract import ProgramDetail
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.actions_menu import ActionsMenu, MenuItem
 from sevis_tui.screens.base import SevisScreen
-from sevis_tui.screens.outcomes import BatchAccessWanted, BatchStatusWanted, RegistrationChosen
+from sevis_tui.screens.outcomes import (
+    BatchAccessWanted,
+    BatchStatusWanted,
+    RegistrationChosen,
+    SendBatchWanted,
+)
 from sevis_tui.widgets.key_line import KeyLine
 from sevis_tui.widgets.report_view import field_grid
 
 REGISTER = "Register for Batch Processing"
 VIEW = "View Batch Registration"
 CHECK = "Check Batch Access"
+SEND = "Send a Batch File"
 
 
 class SponsorScreen(SevisScreen):
@@ -38,6 +44,8 @@ The program's details as SEVIS holds them, its officials, and its current batch 
 - **Check Batch Access** (on the Actions menu, or {key:sponsor.check}) checks, before the first
   batch, that your PKCS#12 key, its certificate and your user ID will be accepted by the batch
   interface.
+- **Send a Batch File** (on the Actions menu) uploads a batch XML file, checked offline first,
+  and shows each record's result.
 - {key:sponsor.reload} reloads. {key:screen.back} returns to the Listing of Programs.
 
 Other SEVIS actions (Amendment, Redesignation, …) are listed but not handled by this tool: use the
@@ -79,6 +87,7 @@ SEVIS web interface for them.
             ("Open the Actions menu", "All SEVIS actions for this program", self.action_actions),
             (VIEW, "Current batch certificate and history", self.action_view_batch),
             (CHECK, "Will this key and user ID be accepted?", self.action_check_access),
+            (SEND, "Upload a batch XML file and read its results", self.send_batch),
         ]
 
     def load(self) -> None:
@@ -136,6 +145,7 @@ SEVIS web interface for them.
             position = next((i + 1 for i, x in enumerate(items) if x.name == REGISTER), len(items))
             items.insert(position, MenuItem(VIEW, True))
             items.insert(position + 1, MenuItem(CHECK, True))
+            items.insert(position + 2, MenuItem(SEND, True))
         self.app.push_screen(ActionsMenu(f"Actions · {self.program.number}", items), self._chosen)
 
     def _chosen(self, name: str | None) -> None:
@@ -145,6 +155,8 @@ SEVIS web interface for them.
             self.action_view_batch()
         elif name == CHECK:
             self.action_check_access()
+        elif name == SEND:
+            self.send_batch()
 
     def register(self) -> None:
         if self.program is None:
@@ -160,6 +172,10 @@ SEVIS web interface for them.
         if self.program is None:
             return
         self.post_message(BatchAccessWanted(self.number, self.program.name))
+
+    def send_batch(self) -> None:
+        if self.program is not None:
+            self.post_message(SendBatchWanted(self.number, self.program.name))
 
 
 def designation_line(program: ProgramDetail) -> str:

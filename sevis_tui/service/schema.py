@@ -119,4 +119,38 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (program, batch_id)
     );
     """,
+    # 4: batches processed like SEVIS (service/batch/records.py): the upload's result code
+    # (S0000, or S0004 when the file failed the schema and was not processed), one row per
+    # principal record with its result, and the exchange visitors each program holds.
+    """
+    ALTER TABLE batches ADD COLUMN upload_result TEXT NOT NULL DEFAULT 'S0000';
+    ALTER TABLE batches ADD COLUMN processed_at TEXT;
+    CREATE TABLE batch_records (
+        program       TEXT NOT NULL,
+        batch_id      TEXT NOT NULL,
+        position      INTEGER NOT NULL,        -- 1-based, in file order
+        request_id    TEXT NOT NULL,
+        sevis_id      TEXT NOT NULL DEFAULT '',
+        user_id       TEXT NOT NULL DEFAULT '',
+        success       INTEGER NOT NULL,
+        error_code    TEXT NOT NULL DEFAULT '',
+        error_message TEXT NOT NULL DEFAULT '',
+        processed_at  TEXT NOT NULL,
+        PRIMARY KEY (program, batch_id, position),
+        FOREIGN KEY (program, batch_id) REFERENCES batches(program, batch_id)
+    );
+    CREATE TABLE exchange_visitors (
+        sevis_id      TEXT PRIMARY KEY,        -- N and 10 digits
+        program       TEXT NOT NULL REFERENCES programs(number),
+        request_id    TEXT NOT NULL,
+        batch_id      TEXT NOT NULL,
+        last_name     TEXT NOT NULL DEFAULT '',
+        first_name    TEXT NOT NULL DEFAULT '',
+        program_start TEXT NOT NULL,
+        program_end   TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX exchange_visitors_by_program ON exchange_visitors(program);
+    """,
 )

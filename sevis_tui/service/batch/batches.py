@@ -1,157 +1,109 @@
-"""Batch files: the checks an upload must pass, storing it, and its transaction log.
+"""Batch files at the door, as SEVIS takes them: checked, refused or stored, processed, logged.
 
-Record processing is NOT simulated: a batch is checked for shape (well-formed XML, a SEVIS
-batch root with a userID attribute, a BatchHeader whose BatchID and OrgID match the form), its
-records are counted, and it is stored. The transaction log reports the upload and that count;
-no record is created, updated or judged (docs/api.md, Batch interface).
+1. The file must be a batch of the sender at all (sevis_batch.check): well-formed UTF-8 XML
+   with no DOCTYPE, the root SEVISBatchCreateUpdateEV, at most 250 records, and a header
+   (OrgID, BatchID) and root userID matching the form. Otherwise it is refused and nothing
+   is stored.
+2. It is validated against the 6.27 upload schema. A file that fails is refused with the
+   findings, and stored with the upload result S0004: its transaction log says so (and
+   its batch ID is used up, as in SEVIS).
+3. A file that passes is processed record by record (records.py) and stored.
+
+The transaction log (`transaction_log`) is the zip SEVIS answers a download with, valid
+against SevisTransLog.xsd.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import re
 import sqlite3
-import xml.etree.ElementTree as ET
-import zipfile
-from dataclasses import dataclass
-from xml.etree.ElementTree import Element
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
+from sevis_tui.service.batch import records as processing
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
-from sevis_tui.service.store import stamp
+from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.sevis_batch import translog
+from sevis_tui.sevis_batch.check import MAX_RECORDS, ROOT, BatchCheck, Expected, check_bytes
+from sevis_tui.sevis_batch.translog import SUCCESS, RecordResult, TransactionLog
 
-ROOTS = ("SEVISBatchCreateUpdateEV", "SEVISBatchCreateUpdateStudent")
-BATCH_ID = re.compile(r"[A-Za-z0-9]{14}")
-TRANSACTION_LOG = "sevis_transaction_log.xml"
-NOT_SIMULATED = (
-    "Record processing is not simulated: the batch was checked for shape, its records "
-    "counted and the file stored; no record was created or updated."
-)
-
-
-@dataclass(frozen=True)
-class BatchFile:
-    root: str
-    user_id: str
-    records: int
+SYSTEM = "sevis-tui"  # BatchDetail/@system: the simulator, never taken for a SEVIS system
+SCHEMA_INVALID = "S0004"  # the upload failed the schema (the simulator's code)
+RECORDS_FAILED = "S0005"  # processed, at least one record failed (the simulator's code)
+BATCH_ID_LENGTH = 14
 
 
 def check_batch_id(batch_id: str) -> str:
-    if not BATCH_ID.fullmatch(batch_id):
+    """A batch ID as Common.xsd's BatchIDType: any 14 characters, whitespace collapsed."""
+    collapsed = " ".join(batch_id.split())
+    if len(collapsed) != BATCH_ID_LENGTH or xml_safe(collapsed) != collapsed:
         raise BatchRefusal(
             400,
             "S0001",
             "invalid_batch_id",
-            f"batchid {xml_safe(batch_id, 40)!r} is not 14 letters and digits "
-            f"({len(batch_id)} characters).",
-            "Send a batch ID of exactly 14 letters and digits, new for each batch "
-            "(sevis-tui batch upload makes one when none is given).",
+            f"batchid {xml_safe(batch_id, 40)!r} is not 14 characters "
+            f"({len(collapsed)} characters).",
+            "Send a batch ID of exactly 14 characters, new for each batch (sevis-tui batch "
+            "upload takes the file's BatchHeader/BatchID).",
         )
-    return batch_id
+    return collapsed
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]  # without a namespace, if any
+# Findings that make a file no batch of the sender's: (code, reason) of the refusal.
+REFUSED = {
+    "doctype_refused": ("S0001", "xml_forbidden"),
+    "too_large": ("S0001", "too_large"),
+    "wrong_root": ("S0001", "wrong_root"),
+    "too_many_records": ("S0001", "too_many_records"),
+    "no_records": ("S0001", "no_records"),
+    "program_mismatch": ("S0002", "header_mismatch"),
+    "batch_id_mismatch": ("S0001", "header_mismatch"),
+    "user_id_mismatch": ("S0003", "user_id_mismatch"),
+}
 
 
-def read_batch(xml: bytes, orgid: str, batch_id: str, userid: str) -> BatchFile:
-    """Check an uploaded batch file's shape against the form's fields."""
-    try:
-        # defusedxml: no DTD at all, so no entity expansion (XML bombs), no external entities.
-        root = SafeET.fromstring(xml, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as error:
-        raise BatchRefusal(
-            400,
-            "S0001",
-            "xml_forbidden",
-            "The batch file declares a DTD or entities, which are refused "
-            f"({type(error).__name__}).",
-            "Send the batch XML without a DOCTYPE: SEVIS batch files need none.",
-        ) from None
-    except ET.ParseError as error:
-        raise BatchRefusal(
-            400,
-            "S0001",
-            "xml_malformed",
-            f"The batch file is not well-formed XML ({error}).",
-            "Fix the XML (it must be one well-formed document in UTF-8), then upload again.",
-        ) from None
-    name = _local(str(root.tag))
-    if name not in ROOTS:
-        raise BatchRefusal(
-            400,
-            "S0001",
-            "wrong_root",
-            f"The batch file's root element is {xml_safe(name, 60)}, not one of "
-            f"{', '.join(ROOTS)}.",
-            "Upload a SEVIS batch file (exchange visitors: SEVISBatchCreateUpdateEV).",
-        )
-    owner = root.get("userID", "")
-    if not owner:
-        raise BatchRefusal(
-            400,
-            "S0001",
-            "missing_user_id_attribute",
-            f"The root element {name} has no userID attribute.",
-            "Put the sending official's SEVIS user ID in the root's userID attribute.",
-        )
-    if owner != userid:
-        raise BatchRefusal(
-            400,
-            "S0003",
-            "user_id_mismatch",
-            f"The batch file's userID ({xml_safe(owner, 20)}) is not the userid sent "
-            f"({xml_safe(userid, 20)}).",
-            "Send the batch under the user ID written in its root element.",
-        )
-    _check_header(root, orgid, batch_id)
-    return BatchFile(root=name, user_id=owner, records=_records(root))
+def read_batch(xml: bytes, orgid: str, batch_id: str, userid: str) -> BatchCheck:
+    """The checked batch; BatchRefusal (nothing to store) when it is no batch of the sender."""
+    checked = check_bytes(xml, Expected(program=orgid, user_id=userid, batch_id=batch_id))
+    for finding in checked.findings:
+        if not checked.is_batch or finding.code in REFUSED:
+            code, reason = REFUSED.get(finding.code, ("S0001", "xml_malformed"))
+            if reason == "too_many_records":
+                remedy = f"Split the records into batches of at most {MAX_RECORDS}."
+            else:
+                remedy = finding.remedy
+            raise BatchRefusal(400, code, reason, finding.message, remedy, findings=[finding])
+    return checked
 
 
-def _check_header(root: Element, orgid: str, batch_id: str) -> None:
-    header = next((child for child in root if _local(str(child.tag)) == "BatchHeader"), None)
-    values = {}
-    if header is not None:
-        values = {_local(str(child.tag)): (child.text or "").strip() for child in header}
-    for field, expected, code in (("BatchID", batch_id, "S0001"), ("OrgID", orgid, "S0002")):
-        found = values.get(field)
-        if found != expected:
-            shown = "missing" if found is None else repr(xml_safe(found, 40))
-            raise BatchRefusal(
-                400,
-                code,
-                "header_mismatch",
-                f"The batch file's BatchHeader {field} is {shown}, but the form sent "
-                f"{xml_safe(expected, 40)!r}.",
-                f"Make BatchHeader/{field} and the form's {field.lower()} the same.",
-            )
-
-
-def _records(root: Element) -> int:
-    """Records are the children of the Create*/Update* groups (e.g. CreateEV/ExchangeVisitor)."""
-    return sum(
-        len(list(group))
-        for group in root
-        if _local(str(group.tag)).startswith(("Create", "Update"))
+def schema_refusal(checked: BatchCheck) -> BatchRefusal:
+    count = len(checked.findings) + checked.more
+    first = checked.findings[0].message
+    return BatchRefusal(
+        400,
+        SCHEMA_INVALID,
+        "schema_invalid",
+        f"The batch file does not pass the SEVIS 6.27 upload schema ({count} problem"
+        f"{'s' if count != 1 else ''}; the first: {first}) No record was processed; the "
+        "transaction log says so.",
+        "Fix the file (`sevis-tui batch validate FILE` lists every problem), then upload it "
+        "with a new batch ID.",
+        findings=checked.findings,
     )
 
 
-def store_batch(
+def receive(
     tx: sqlite3.Connection,
     *,
     orgid: str,
     batch_id: str,
     user_id: str,
-    batch: BatchFile,
+    checked: BatchCheck,
     xml: bytes,
     filename: str,
     certificate: str,
     now: dt.datetime,
-) -> None:
+) -> list[RecordResult] | None:
+    """Store the batch, then process it if it passed the schema (None when it did not)."""
     if tx.execute(
         "SELECT 1 FROM batches WHERE program = ? AND batch_id = ?", (orgid, batch_id)
     ).fetchone():
@@ -164,26 +116,33 @@ def store_batch(
         )
     tx.execute(
         "INSERT INTO batches (program, batch_id, user_id, root, records, filename, xml,"
-        " xml_sha256, certificate, uploaded_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " xml_sha256, certificate, uploaded_at, upload_result, processed_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             orgid,
             batch_id,
             user_id,
-            batch.root,
-            batch.records,
+            ROOT,
+            len(checked.records),
             filename,
             xml,
             hashlib.sha256(xml).hexdigest(),
             certificate,
             stamp(now),
+            SUCCESS if checked.valid else SCHEMA_INVALID,
+            stamp(now) if checked.valid else None,
         ),
     )
+    if not checked.valid:
+        return None
+    return processing.process(tx, orgid, batch_id, checked.records, now)
 
 
 def transaction_log(tx: sqlite3.Connection, orgid: str, batch_id: str) -> bytes:
-    """The ZIP that batchDownload answers: sevis_transaction_log.xml for the batch."""
+    """The zip that batchDownload answers: the batch's transaction log."""
     row = tx.execute(
-        "SELECT records, filename, uploaded_at FROM batches WHERE program = ? AND batch_id = ?",
+        "SELECT filename, uploaded_at, upload_result, processed_at FROM batches"
+        " WHERE program = ? AND batch_id = ?",
         (orgid, batch_id),
     ).fetchone()
     if row is None:
@@ -194,25 +153,39 @@ def transaction_log(tx: sqlite3.Connection, orgid: str, batch_id: str) -> bytes:
             f"No batch {batch_id} was submitted for {orgid}.",
             "Check the batch ID and the orgid it was uploaded for.",
         )
-    log = ET.Element("TransactionLog")
-    header = ET.SubElement(log, "BatchHeader")
-    ET.SubElement(header, "BatchID").text = batch_id
-    ET.SubElement(header, "OrgID").text = orgid
-    detail = ET.SubElement(log, "BatchDetail", status="uploaded", system="sevis-tui")
-    ET.SubElement(
-        detail,
-        "Upload",
-        resultCode="S0000",
-        dateTimeStamp=str(row["uploaded_at"]),
-        FileName=xml_safe(str(row["filename"]), 255),
+    results = [
+        RecordResult(
+            str(r["request_id"]),
+            str(r["sevis_id"]),
+            str(r["user_id"]),
+            bool(r["success"]),
+            str(r["error_code"]),
+            str(r["error_message"]),
+            _log_time(r["processed_at"]),
+        )
+        for r in tx.execute(
+            "SELECT * FROM batch_records WHERE program = ? AND batch_id = ? ORDER BY position",
+            (orgid, batch_id),
+        )
+    ]
+    processed = row["upload_result"] == SUCCESS
+    failures = sum(1 for result in results if not result.success)
+    log = TransactionLog(
+        batch_id=batch_id,
+        org_id=orgid,
+        status=processed and failures == 0,
+        system=SYSTEM,
+        upload_code=str(row["upload_result"]),
+        upload_at=_log_time(row["uploaded_at"]),
+        file_name=str(row["filename"]),
+        process_code=(SUCCESS if failures == 0 else RECORDS_FAILED) if processed else "",
+        process_at=_log_time(row["processed_at"] or row["uploaded_at"]) if processed else "",
+        results=results,
+        download_code=SUCCESS,
     )
-    process = ET.SubElement(detail, "Process", resultCode="S0000")
-    count = ET.SubElement(process, "RecordCount")
-    ET.SubElement(count, "Success").text = "0"
-    ET.SubElement(count, "Failure").text = "0"
-    ET.SubElement(count, "Total").text = str(row["records"])
-    ET.SubElement(log, "Note").text = NOT_SIMULATED
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr(TRANSACTION_LOG, ET.tostring(log, encoding="utf-8", xml_declaration=True))
-    return archive.getvalue()
+    return translog.zipped(translog.write(log))
+
+
+def _log_time(text: str | None) -> str:
+    moment = parse_stamp(text)
+    return translog.stamp(moment) if moment else translog.stamp(dt.datetime(1970, 1, 1))

@@ -136,3 +136,38 @@ def text_field(form: Form, name: str) -> str:
     """A short text field (orgid, batchid, userid); "" when missing."""
     raw = form.fields.get(name, b"")[:MAX_FIELD_BYTES]
     return raw.decode("utf-8", "replace").strip()
+
+
+MAX_SMALL_FORM_BYTES = 4096
+
+
+async def download_fields(request: Request) -> dict[str, str]:
+    """A download's fields (orgid, batchid, userid) from a POST form: urlencoded or
+    multipart, a few hundred bytes at most."""
+    content_type, _options = parse_options_header(request.headers.get("content-type", ""))
+    if content_type == b"multipart/form-data":
+        parsed = await read_form(request)
+        return {name: text_field(parsed, name) for name in ("orgid", "batchid", "userid")}
+    if content_type != b"application/x-www-form-urlencoded":
+        raise BatchRefusal(
+            400,
+            "S0001",
+            "not_a_form",
+            "The download request is neither a query nor a form.",
+            "Ask with GET ?orgid=&batchid=&userid=, or POST those fields as a form.",
+        )
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_SMALL_FORM_BYTES:
+            raise BatchRefusal(
+                413,
+                "S0001",
+                "too_large",
+                "The download form is larger than 4 KiB.",
+                "Send only orgid, batchid and userid.",
+            )
+    from urllib.parse import parse_qs
+
+    values = parse_qs(body.decode("utf-8", "replace"), max_num_fields=MAX_PARTS)
+    return {name: values.get(name, [""])[0][:MAX_FIELD_BYTES].strip() for name in values}

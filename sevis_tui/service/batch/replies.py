@@ -3,6 +3,7 @@
     <SEVISBatchReply status="refused" code="S0003" reason="user_inactive" http="403">
       <Message>...</Message><Remedy>...</Remedy>
       <Presented sha256="..."/> <Registered sha256="..." registeredAt="..." confirmation="..."/>
+      <Finding code="invalid_value" line="31" path="...">message<Remedy>...</Remedy></Finding>
     </SEVISBatchReply>
 
 `code` is SEVIS-like (S0001 general, S0002 organization, S0003 user ID, S0031 never
@@ -14,9 +15,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from starlette.responses import Response
+
+if TYPE_CHECKING:
+    from sevis_tui.sevis_batch.check import BatchFinding
 
 BATCH_DOCS = "docs/api.md#batch-interface"
 XML_TYPE = "application/xml; charset=utf-8"
@@ -42,6 +47,7 @@ class BatchRefusal(Exception):
         *,
         presented: str = "",
         registered: Mapping[str, str] | None = None,
+        findings: Sequence[BatchFinding] = (),
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -51,8 +57,9 @@ class BatchRefusal(Exception):
         self.remedy = remedy
         self.presented = presented
         self.registered = dict(registered or {})
+        self.findings = list(findings)
 
-    def answer(self) -> Response:
+    def answer(self) -> Answer:
         root = ET.Element(
             "SEVISBatchReply",
             status="refused",
@@ -66,11 +73,29 @@ class BatchRefusal(Exception):
             ET.SubElement(root, "Presented", sha256=self.presented)
         if self.registered:
             ET.SubElement(root, "Registered", {k: xml_safe(v) for k, v in self.registered.items()})
+        for finding in self.findings:
+            found = ET.SubElement(
+                root,
+                "Finding",
+                code=finding.code,
+                line=str(finding.line),
+                path=xml_safe(finding.path, 300),
+            )
+            found.text = xml_safe(finding.message)
+            ET.SubElement(found, "Remedy").text = xml_safe(finding.remedy)
         ET.SubElement(root, "Docs").text = BATCH_DOCS
-        return xml_answer(root, self.status)
+        answer = xml_answer(root, self.status)
+        answer.audit_result = self.reason
+        return answer
 
 
-def accepted(kind: str, attributes: Mapping[str, str], message: str) -> Response:
+class Answer(Response):
+    """A reply, with what the audit log records for it ("ok", or a refusal's reason)."""
+
+    audit_result = "ok"
+
+
+def accepted(kind: str, attributes: Mapping[str, str], message: str) -> Answer:
     """A success: `<SEVISBatchReply status="accepted"><KIND .../><Message/></...>`."""
     root = ET.Element("SEVISBatchReply", status="accepted")
     ET.SubElement(root, kind, {k: xml_safe(v) for k, v in attributes.items()})
@@ -78,6 +103,6 @@ def accepted(kind: str, attributes: Mapping[str, str], message: str) -> Response
     return xml_answer(root, 200)
 
 
-def xml_answer(root: ET.Element, status: int) -> Response:
+def xml_answer(root: ET.Element, status: int) -> Answer:
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, status_code=status, media_type=XML_TYPE)
+    return Answer(body, status_code=status, media_type=XML_TYPE)

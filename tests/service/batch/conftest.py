@@ -5,7 +5,9 @@ API, and batch clients holding generated keys and certificates."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sqlite3
+import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,9 @@ from sevis_tui.cert import factory
 from sevis_tui.service.batch.app import create_batch_app
 from sevis_tui.service.batch.listener import BatchListener, demo_server_identity, server_context
 from sevis_tui.service.demo import DEMO_USER_ID
+from sevis_tui.sevis_batch import safe_xml, schemas
+from sevis_tui.sevis_batch.sample import sample_batch
+from sevis_tui.sevis_batch.translog import ENTRY, TransactionLog, read_log
 
 PROGRAM = "P-1-00001"
 USER = DEMO_USER_ID
@@ -96,18 +101,21 @@ async def registered(register: Register, certs: Any) -> factory.Issued:
     return issued
 
 
-def batch_xml(
-    batch_id: str, orgid: str = PROGRAM, user: str = USER, records: int = 2, root: str = "EV"
-) -> bytes:
-    visitors = "".join(
-        f'<ExchangeVisitor requestID="{n}"><Biographical/></ExchangeVisitor>'
-        for n in range(records)
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<SEVISBatchCreateUpdate{root} userID="{user}">'
-        f"<BatchHeader><BatchID>{batch_id}</BatchID><OrgID>{orgid}</OrgID></BatchHeader>"
-        f"<CreateEV>{visitors}</CreateEV></SEVISBatchCreateUpdate{root}>"
-    ).encode()
+def batch_xml(batch_id: str, orgid: str = PROGRAM, user: str = USER, records: int = 2) -> bytes:
+    """A batch file valid against the 6.27 upload schema: `records` creates."""
+    return sample_batch(batch_id, orgid, user, records)
+
+
+def transaction_log(archive: bytes | Any) -> TransactionLog:
+    """The log in a download's zip, after checking it against SevisTransLog.xsd."""
+    assert isinstance(archive, bytes), archive
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        assert zipped.namelist() == [ENTRY]
+        xml = zipped.read(ENTRY)
+    assert schemas.validate(schemas.TRANSACTION_LOG_XSD, safe_xml.parse(xml)) == []
+    read = read_log(xml)
+    assert read.valid and read.log is not None, read.problems
+    return read.log
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,10 @@ async def sevis(*argv: str) -> int:
 
 
 async def test_check_upload_download_and_exit_codes(
-    environment: Path, registered: factory.Issued, capsys: pytest.CaptureFixture[str]
+    environment: Path,
+    registered: factory.Issued,
+    capsys: pytest.CaptureFixture[str],
+    listener: Listener,
 ) -> None:
     who = ["--program", PROGRAM, "--user-id", USER, *key_files(environment, registered)]
     assert await sevis("--env", "test", "batch", "check", *who, "--json") == 0
@@ -73,10 +77,56 @@ async def test_check_upload_download_and_exit_codes(
     assert code == 0
     with zipfile.ZipFile(out / "B2026120200077.zip") as zipped:
         assert b"<Total>4</Total>" in zipped.read("sevis_transaction_log.xml")
-    capsys.readouterr()
+    printed = capsys.readouterr().out
+    assert "processed (S0000): 4 records, 4 succeeded, 0 failed" in printed
+    assert len(re.findall(r"^  \d+ +N\d{10} +success$", printed, re.M)) == 4
 
-    assert await sevis("--env", "test", "batch", "upload", str(xml), *who) == 1  # header's ID
-    assert "header_mismatch" in capsys.readouterr().out
+    # Another batch ID than the file's: found offline, nothing sent.
+    other = ["--batch-id", "B2026120200078"]
+    assert await sevis("--env", "test", "batch", "upload", str(xml), *other, *who) == 1
+    assert "BatchHeader/BatchID: the file says `B2026120200077`" in capsys.readouterr().out
+    assert len(listener.rows("SELECT * FROM batches")) == 1
+
+
+async def test_a_batch_id_starting_with_a_dash_and_the_files_own_id(
+    environment: Path,
+    registered: factory.Issued,
+    capsys: pytest.CaptureFixture[str],
+    listener: Listener,
+) -> None:
+    who = ["--program", PROGRAM, "--user-id", USER, *key_files(environment, registered)]
+    dashed = environment / "dashed.xml"
+    dashed.write_bytes(batch_xml("----kynEn47azQ", records=1))
+    code = await sevis(
+        "--env", "test", "batch", "upload", str(dashed), "--batch-id=----kynEn47azQ", *who
+    )
+    assert code == 0, capsys.readouterr()
+    own = environment / "own.xml"
+    own.write_bytes(batch_xml("B2026120200079", records=1))
+    assert await sevis("--env", "test", "batch", "upload", str(own), "--json", *who) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["batch_id"] == "B2026120200079"
+    # The same file again, with a new batch ID written into the copy sent.
+    assert await sevis("--env", "test", "batch", "upload", str(own), "--new-batch-id", *who) == 0
+    assert own.read_bytes() == batch_xml("B2026120200079", records=1)  # the file is unchanged
+    capsys.readouterr()
+    code = await sevis(
+        "--env",
+        "test",
+        "batch",
+        "download",
+        "--batch-id=----kynEn47azQ",
+        "-o",
+        str(environment),
+        "--json",
+        *who,
+    )
+    assert code == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["matches_schema"] and body["log"]["records"][0]["success"]
+    ids = {row[0] for row in listener.rows("SELECT batch_id FROM batches")}
+    generated = ids - {"----kynEn47azQ", "B2026120200079"}
+    assert len(ids) == 3 and len(generated) == 1
+    assert len(generated.pop()) == 14  # the day, then 6 random letters and digits
 
 
 async def test_a_replaced_certificate_exits_1_with_both_fingerprints(

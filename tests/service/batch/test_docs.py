@@ -46,7 +46,11 @@ def test_every_refusal_is_documented() -> None:
         ), f"{status} {code} {reason} is not in docs/api.md's batch refusals"
 
 
-def test_the_endpoints_and_the_not_simulated_notice_are_documented() -> None:
+def test_the_endpoints_and_the_simulation_notice_are_documented() -> None:
     for endpoint in ("check", "batchUpload", "batchDownload"):
         assert f"/sevisbatch/action/{endpoint}`" in DOCS
-    assert "**Record processing is not simulated.**" in DOCS
+    assert "**Records are processed by a simulation**" in DOCS
+    domain = (ROOT / "docs" / "domain.md").read_text(encoding="utf-8")
+    for code in ("S1001", "S1002", "S1003", "S1004", "S1005"):
+        assert f"| {code} |" in domain  # every simulated rule is listed
+    assert "**Not simulated**" in domain

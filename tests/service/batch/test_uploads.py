@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import os
+import re
 import socket
 import ssl
-import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
-import defusedxml.ElementTree as SafeET
 import pytest
 
 from sevis_tui.api.batch_client import BatchClient, new_batch_id
 from sevis_tui.cert import factory
 
-from .conftest import PROGRAM, USER, Listener, batch_xml
+from .conftest import PROGRAM, USER, Listener, batch_xml, transaction_log
 
 BATCH = "B2026120200001"
 
@@ -30,22 +28,23 @@ async def test_upload_then_download_the_transaction_log(
 ) -> None:
     reply = await client.upload(PROGRAM, USER, batch_xml(BATCH, records=3), "visitors.xml", BATCH)
     assert reply.accepted, reply
-    assert reply.details["records"] == "3"
-    assert "not simulated" in reply.message
-    assert listener.rows("SELECT program, batch_id, user_id, records, filename FROM batches") == [
-        (PROGRAM, BATCH, USER, 3, "visitors.xml")
-    ]
+    assert (reply.details["records"], reply.details["failure"]) == ("3", "0")
+    assert listener.rows(
+        "SELECT program, batch_id, user_id, records, filename, upload_result FROM batches"
+    ) == [(PROGRAM, BATCH, USER, 3, "visitors.xml", "S0000")]
 
-    archive = await client.download(PROGRAM, USER, BATCH)
-    assert isinstance(archive, bytes)
-    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
-        assert zipped.namelist() == ["sevis_transaction_log.xml"]
-        log = SafeET.fromstring(zipped.read("sevis_transaction_log.xml"))
-    assert log.findtext("BatchHeader/BatchID") == BATCH
-    assert log.findtext("BatchHeader/OrgID") == PROGRAM
-    assert log.find("BatchDetail/Upload").get("FileName") == "visitors.xml"
-    assert log.findtext("BatchDetail/Process/RecordCount/Total") == "3"
-    assert "not simulated" in (log.findtext("Note") or "")
+    log = transaction_log(await client.download(PROGRAM, USER, BATCH))
+    assert (log.batch_id, log.org_id, log.file_name) == (BATCH, PROGRAM, "visitors.xml")
+    assert (log.status, log.upload_code, log.process_code, log.download_code) == (
+        True,
+        "S0000",
+        "S0000",
+        "S0000",
+    )
+    assert [r.request_id for r in log.results] == ["1", "2", "3"]
+    assert all(re.fullmatch(r"N\d{10}", r.sevis_id) and r.success for r in log.results)
+    held = listener.rows("SELECT sevis_id FROM exchange_visitors WHERE program = ?", PROGRAM)
+    assert sorted(row[0] for row in held) == sorted(r.sevis_id for r in log.results)
     actions = listener.rows("SELECT action, result FROM audit WHERE action LIKE 'batch-%'")
     assert actions == [("batch-upload", "ok"), ("batch-download", "ok")]
 
@@ -73,6 +72,12 @@ BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <SEVISBatchCreateUpdateEV userID="jsmith6544">&lol3;</SEVISBatchCreateUpdateEV>"""
+TOO_MANY = (
+    b'<SEVISBatchCreateUpdateEV userID="jsmith6544"><BatchHeader><BatchID>B2026120200001'
+    b"</BatchID><OrgID>P-1-00001</OrgID></BatchHeader><CreateEV>"
+    + b'<ExchangeVisitor requestID="1"/>' * 10_000
+    + b"</CreateEV></SEVISBatchCreateUpdateEV>"
+)
 EXTERNAL = b"""<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <SEVISBatchCreateUpdateEV userID="jsmith6544">&secret;</SEVISBatchCreateUpdateEV>"""
@@ -83,18 +88,32 @@ EXTERNAL = b"""<?xml version="1.0"?>
     [
         (batch_xml("B20261202000015"), "B20261202000015", "S0001", "invalid_batch_id"),
         (batch_xml("B202612020001"), "B202612020001", "S0001", "invalid_batch_id"),
-        (batch_xml("B2026120200-01"), "B2026120200-01", "S0001", "invalid_batch_id"),
+        (batch_xml(BATCH), "B2026120200\x0101", "S0001", "invalid_batch_id"),
+        (batch_xml(BATCH), "  B202612020001  ", "S0001", "invalid_batch_id"),
         (BOMB, BATCH, "S0001", "xml_forbidden"),
         (EXTERNAL, BATCH, "S0001", "xml_forbidden"),
         (b"<SEVISBatchCreateUpdateEV userID='x'><unclosed>", BATCH, "S0001", "xml_malformed"),
         (b"\xff\xfe not xml", BATCH, "S0001", "xml_malformed"),
+        (batch_xml(BATCH).replace(b"Madrid", b"Madr\xe9d"), BATCH, "S0001", "xml_malformed"),
+        (batch_xml(BATCH)[:-200], BATCH, "S0001", "xml_malformed"),
+        (b"just some text", BATCH, "S0001", "xml_malformed"),
+        (TOO_MANY, BATCH, "S0001", "too_many_records"),
+        (batch_xml(BATCH, records=0), BATCH, "S0001", "no_records"),
         (b"", BATCH, "S0001", "missing_xml"),
         (batch_xml(BATCH).replace(b"CreateUpdateEV", b"Other"), BATCH, "S0001", "wrong_root"),
         (
-            batch_xml(BATCH).replace(b' userID="jsmith6544"', b""),
+            batch_xml(BATCH).replace(b"CreateUpdateEV", b"CreateUpdateStudent"),
             BATCH,
             "S0001",
-            "missing_user_id_attribute",
+            "wrong_root",
+        ),
+        (
+            batch_xml(BATCH).replace(
+                b'<SEVISBatchCreateUpdateEV userID="jsmith6544"', b"<SEVISBatchCreateUpdateEV"
+            ),
+            BATCH,
+            "S0003",
+            "user_id_mismatch",
         ),
         (batch_xml(BATCH, user="mgarcia221"), BATCH, "S0003", "user_id_mismatch"),
         (batch_xml("B2026120299999"), BATCH, "S0001", "header_mismatch"),
@@ -107,6 +126,7 @@ async def test_bad_batches_are_refused_and_nothing_is_stored(
     reply = await client.upload(PROGRAM, USER, xml, "bad.xml", batch_id)
     assert (reply.accepted, reply.code, reply.reason) == (False, code, reason)
     assert reply.message and reply.remedy
+    assert "Traceback" not in reply.message and "Error" not in reply.message
     assert stored(listener) == 0
     assert ("batch-upload", reason) in listener.rows("SELECT action, result FROM audit")
     assert (await client.check(PROGRAM, USER)).accepted  # still serving
