@@ -16,7 +16,7 @@ WORKERS ?= 4
 PIP_LOCKED := -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PIP_PROJECT := -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation
 
-.PHONY: run test lint typecheck unit bench clean lock lock-check test-latest dist dist-check
+.PHONY: run test lint typecheck unit bench clean lock lock-files lock-check test-latest dist dist-check
 
 # A lock older than pyproject.toml's dependencies stops every install with one line.
 lock-check:
@@ -63,7 +63,10 @@ LOCK_TOOLS := build/lock-tools
 UV_COMPILE = $(LOCK_TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" \
 	$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
-lock:
+lock: lock-files
+	$(MAKE) test
+
+lock-files:
 	$(PYTHON) -m venv $(LOCK_TOOLS)
 	$(LOCK_TOOLS)/bin/python $(PIP_LOCKED) -r $(TOOLS_LOCK)
 	$(PYTHON) scripts/lock_digest.py build-requires > $(LOCK_TOOLS)/build.in
@@ -72,7 +75,6 @@ lock:
 	$(UV_COMPILE) $(LOCK_TOOLS)/build.in -c $(DEV_LOCK) -o $(BUILD_LOCK)
 	$(PYTHON) scripts/lock_digest.py write $(RUN_LOCK) $(DEV_LOCK) $(BUILD_LOCK)
 	rm -f $(STAMP_RUN) $(STAMP_TEST)
-	$(MAKE) test
 
 # Tomorrow's versions: a throwaway environment with the newest releases pyproject.toml allows,
 # and the suite run against it. Not part of `make test`; drift shows here before a user sees it.
