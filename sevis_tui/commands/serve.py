@@ -26,7 +26,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings, paths
 from sevis_tui.contract import PROGRAM_NUMBER
 
@@ -76,10 +76,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_user.add_argument("user_id")
     add_user.add_argument("--name", required=True)
     add_user.add_argument("--email", default="")
-    add_user.add_argument("--password-file", metavar="FILE", help="read the password (- = stdin)")
+    add_secret_file_option(add_user, "--password-file", "the new password")
     set_password = action("set-password", "set a user's password (prompts for it)")
     set_password.add_argument("user_id")
-    set_password.add_argument("--password-file", metavar="FILE")
+    add_secret_file_option(set_password, "--password-file", "the new password")
     program = action("add-program", "add a program")
     program.add_argument("number", help="e.g. P-1-12345")
     for name in ("name", "sponsor", "street", "city", "state", "zip"):
@@ -366,16 +366,17 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def read_password(password_file: str | None) -> str:
-    """A new password from a file, stdin (`-`, or when not a terminal), or a prompt typed twice."""
+    """A new password from a file, stdin (`-`, or when not a terminal), or a prompt typed twice.
+
+    A file is read like every secret's file (commands.secrets): regular, small, mode 600."""
     import getpass
 
-    if password_file == "-" or (password_file is None and not sys.stdin.isatty()):
-        return sys.stdin.readline().rstrip("\r\n")
+    from sevis_tui.commands.secrets import read_secret_file
+
+    if password_file is None and not sys.stdin.isatty():
+        password_file = "-"
     if password_file:
-        try:
-            return Path(password_file).read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError) as error:
-            raise ValueError(f"cannot read a password from {password_file}: {error}") from None
+        return read_secret_file(password_file, "password")
     first = getpass.getpass("New password (12 to 64 characters): ")
     if getpass.getpass("Type it again: ") != first:
         raise ValueError("the two passwords differ; nothing was changed")
