@@ -36,12 +36,14 @@ def audit(
     *,
     program: str = "",
     detail: str = "",
-) -> None:
-    """One line of the audit log: who, when, what, result. Never a password or a key."""
-    tx.execute(
+) -> int:
+    """One line of the audit log: who, when, what, result. Never a password or a key.
+    Returns the line's id."""
+    cursor = tx.execute(
         "INSERT INTO audit (at, user_id, action, program, result, detail) VALUES (?,?,?,?,?,?)",
         (stamp(now), user_id[:64], action, program, result, detail[:500]),
     )
+    return int(cursor.lastrowid or 0)
 
 
 # --------------------------------------------------------------------------- administration

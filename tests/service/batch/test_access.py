@@ -58,6 +58,24 @@ async def test_a_client_without_a_certificate_gets_a_clear_refusal(
     assert ("batch-check", "no_certificate") in listener.rows("SELECT action, result FROM audit")
 
 
+async def test_refusals_without_a_certificate_are_counted_per_client_and_interval(
+    listener: Listener, clock: Any
+) -> None:
+    """Issue 21: a stranger's flood is one audit row per address and minute, with its count,
+    and the user ID the stranger chose is written nowhere."""
+    async with listener.client(None) as client:
+        for n in range(20):
+            reply = await client.check(PROGRAM, f"flood{n:05d}")
+            assert reply.reason == "no_certificate"
+        clock.advance(minutes=1)
+        await client.check(PROGRAM, "flood99999")
+    rows = listener.rows("SELECT user_id, action, result, detail FROM audit ORDER BY id")
+    assert [row[:3] for row in rows] == [("", "batch-check", "no_certificate")] * 2
+    assert "C0003: 20 requests without a usable client certificate from 127.0.0.1" in rows[0][3]
+    assert "C0003: 1 request without" in rows[1][3]
+    assert "flood" not in str(rows)
+
+
 async def test_an_unaccepted_issuer_is_refused_by_the_handshake_and_the_listener_serves_on(
     listener: Listener, registered: factory.Issued, personal_key: Any, clock: Any
 ) -> None:
