@@ -2,6 +2,7 @@
 
     sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo [--demo-programs N]]
                     [--tls-cert FILE --tls-key FILE] [--insecure] [--batch-port PORT]
+                    [--read-timeout SECONDS] [--max-connections-per-client N]
     sevis-tui serve admin add-user USER_ID --name NAME [--email E] [--password-file F]
     sevis-tui serve admin set-password USER_ID [--password-file F]
     sevis-tui serve admin add-program NUMBER --name ... --sponsor ... --street ... --city ...
@@ -33,6 +34,8 @@ from sevis_tui.contract import PROGRAM_NUMBER
 if TYPE_CHECKING:
     import sqlite3
 
+    from sevis_tui.service.connection_limits import ConnectionLimits
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
 
@@ -57,6 +60,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PORT",
         help="also run the batch interface (mutual TLS) on this port; needs --tls-cert/--tls-key "
         "or --demo (a certificate from the demo issuer)",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="a client that takes longer to send a whole request is disconnected (20)",
+    )
+    parser.add_argument(
+        "--max-connections-per-client",
+        type=int,
+        default=32,
+        metavar="N",
+        help="connections one client address may hold open at once, on each port (32)",
     )
     parser.add_argument(
         "--insecure",
@@ -136,6 +153,7 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
             )
     if args.demo_programs and (not args.demo or not 0 < args.demo_programs <= 9999):
         raise CommandError("--demo-programs N needs --demo, and N from 1 to 9999")
+    limits = _limits(args)
     import uvicorn
 
     from sevis_tui.service.app import create_app
@@ -149,7 +167,7 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ApiError) as error:
         raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
     scheme = "https" if tls else "http"
-    batch = _batch_listener(args, settings, database) if batch_port is not None else None
+    batch = _batch_listener(args, settings, database, limits) if batch_port is not None else None
     print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
     if batch is not None:
         print(
@@ -168,6 +186,7 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
             ssl_certfile=args.tls_cert,
             ssl_keyfile=args.tls_key,
             log_level="info",
+            **limits.uvicorn_options(),
         )
     finally:
         if batch is not None:
@@ -175,7 +194,23 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path) -> Any:
+def _limits(args: argparse.Namespace) -> ConnectionLimits:
+    from sevis_tui.service.connection_limits import ConnectionLimits
+
+    if not 0 < args.read_timeout <= 3600:
+        raise CommandError(f"--read-timeout {args.read_timeout}: give more than 0 and at most 3600 seconds")
+    if not 0 < args.max_connections_per_client <= 10000:
+        raise CommandError(
+            f"--max-connections-per-client {args.max_connections_per_client}: give 1 to 10000"
+        )
+    return ConnectionLimits(
+        read_timeout=args.read_timeout, per_client=args.max_connections_per_client
+    )
+
+
+def _batch_listener(
+    args: argparse.Namespace, settings: Settings, database: Path, limits: ConnectionLimits
+) -> Any:
     """The batch interface on --batch-port, started in a background thread."""
     import datetime as dt
     import ssl
@@ -202,7 +237,7 @@ def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path
             issuers, cert_file=args.tls_cert, key_file=args.tls_key, identity=identity
         )
         listener = BatchListener(
-            create_batch_app(database), context, host=args.host, port=args.batch_port
+            create_batch_app(database), context, host=args.host, port=args.batch_port, limits=limits
         )
     except (OSError, ssl.SSLError) as error:
         raise CommandError(f"cannot start the batch interface: {_reason(error)}") from None
