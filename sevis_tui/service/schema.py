@@ -119,4 +119,9 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (program, batch_id)
     );
     """,
+    # 4: an administrator can deactivate a user (`serve admin deactivate`): no login, no batch,
+    # until `serve admin reactivate`.
+    """
+    ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+    """,
 )

@@ -281,6 +281,14 @@ def _official(
             f"User ID {shown} is locked after three failed logins.",
             "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
         )
+    if account.deactivated:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "user_inactive",
+            f"User ID {shown} has been deactivated by the service's administrator.",
+            "Ask the administrator to reactivate it (in SEVIS: the help desk).",
+        )
     since = inactive_since(account)
     if now - since > INACTIVE_AFTER:
         raise BatchRefusal(

@@ -193,6 +193,19 @@ async def test_a_user_id_inactive_for_45_days_is_refused(
     assert (reply.code, reply.reason) == ("S0003", "user_inactive")
 
 
+async def test_a_user_id_deactivated_by_the_administrator_may_not_send(
+    client: BatchClient, listener: Listener
+) -> None:
+    from sevis_tui.cli import main
+
+    assert main(["serve", "admin", "deactivate", USER, "--db", str(listener.database)]) == 0
+    reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("S0003", "user_inactive")
+    assert "deactivated" in reply.message
+    assert main(["serve", "admin", "reactivate", USER, "--db", str(listener.database)]) == 0
+    assert (await client.check(PROGRAM, USER)).accepted
+
+
 async def test_a_withdrawn_program_may_not_send(client: BatchClient, listener: Listener) -> None:
     with sqlite3.connect(listener.database) as db:
         db.execute("UPDATE programs SET status = 'WITHDRAWN' WHERE number = ?", (PROGRAM,))
