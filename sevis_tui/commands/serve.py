@@ -84,30 +84,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_server(args: argparse.Namespace, settings: Settings) -> int:
-    from sevis_tui.api.client import is_loopback
-
-    problem = _tls_problem(args)
-    if problem:
-        raise CommandError(problem)
+    _check_options(args)
     tls = bool(args.tls_cert)
-    if not tls and not is_loopback(args.host) and not args.insecure:
-        raise CommandError(
-            f"refusing to serve plain HTTP on {args.host}: passwords would cross the network "
-            "unencrypted; give --tls-cert and --tls-key (or --insecure if a proxy adds TLS)"
-        )
-    if not 0 < args.port < 65536:
-        raise CommandError(f"--port {args.port} is not a port number (1-65535)")
     batch_port = getattr(args, "batch_port", None)
-    if batch_port is not None:
-        if not 0 < batch_port < 65536 or batch_port == args.port:
-            raise CommandError(f"--batch-port {batch_port}: a port number other than --port")
-        if not tls and not args.demo:
-            raise CommandError(
-                "--batch-port needs --tls-cert and --tls-key (the batch interface is HTTPS), "
-                "or --demo for a certificate from the demo issuer"
-            )
-    if args.demo_programs and (not args.demo or not 0 < args.demo_programs <= 9999):
-        raise CommandError("--demo-programs N needs --demo, and N from 1 to 9999")
     limits = _limits(args)
     import uvicorn
 
@@ -147,6 +126,34 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
         if batch is not None:
             batch.stop()
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse, in one line each, options that cannot work together."""
+    from sevis_tui.api.client import is_loopback
+
+    problem = _tls_problem(args)
+    if problem:
+        raise CommandError(problem)
+    tls = bool(args.tls_cert)
+    if not tls and not is_loopback(args.host) and not args.insecure:
+        raise CommandError(
+            f"refusing to serve plain HTTP on {args.host}: passwords would cross the network "
+            "unencrypted; give --tls-cert and --tls-key (or --insecure if a proxy adds TLS)"
+        )
+    if not 0 < args.port < 65536:
+        raise CommandError(f"--port {args.port} is not a port number (1-65535)")
+    batch_port = getattr(args, "batch_port", None)
+    if batch_port is not None:
+        if not 0 < batch_port < 65536 or batch_port == args.port:
+            raise CommandError(f"--batch-port {batch_port}: a port number other than --port")
+        if not tls and not args.demo:
+            raise CommandError(
+                "--batch-port needs --tls-cert and --tls-key (the batch interface is HTTPS), "
+                "or --demo for a certificate from the demo issuer"
+            )
+    if args.demo_programs and (not args.demo or not 0 < args.demo_programs <= 9999):
+        raise CommandError("--demo-programs N needs --demo, and N from 1 to 9999")
 
 
 def _limits(args: argparse.Namespace) -> ConnectionLimits:

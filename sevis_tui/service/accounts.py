@@ -230,24 +230,9 @@ def finish_login(
         tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
         audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
         return invalid_credentials(MAX_FAILURES - failures)
-    if account.deactivated:
-        audit(tx, now, user_id, "login", "account_inactive", detail="deactivated")
-        return ApiError(
-            403,
-            "account_inactive",
-            f"User ID {user_id} has been deactivated by the service's administrator.",
-            "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
-            audited=True,
-        )
-    if now - inactive_since(account) > INACTIVE_AFTER:
-        audit(tx, now, user_id, "login", "account_inactive")
-        return ApiError(
-            403,
-            "account_inactive",
-            f"User ID {user_id} is inactive: it has not logged in for more than 45 days.",
-            "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
-            audited=True,
-        )
+    inactive = _inactive(tx, account, now)
+    if inactive is not None:
+        return inactive
     # Forget sessions idle for a day: they can no longer be used, and the table stays small.
     tx.execute("DELETE FROM sessions WHERE last_seen < ?", (stamp(now - dt.timedelta(days=1)),))
     token = secrets.token_urlsafe(32)
@@ -267,6 +252,25 @@ def finish_login(
         inactive_on=(now + INACTIVE_AFTER).date(),
     )
     return LoginResult(token=token, user=user)
+
+
+def _inactive(tx: sqlite3.Connection, account: Account, now: dt.datetime) -> ApiError | None:
+    """The refusal of a right password for an account that may not log in now (audited)."""
+    if account.deactivated:
+        why = "has been deactivated by the service's administrator"
+    elif now - inactive_since(account) > INACTIVE_AFTER:
+        why = "is inactive: it has not logged in for more than 45 days"
+    else:
+        return None
+    detail = "deactivated" if account.deactivated else ""
+    audit(tx, now, account.user_id, "login", "account_inactive", detail=detail)
+    return ApiError(
+        403,
+        "account_inactive",
+        f"User ID {account.user_id} {why}.",
+        "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
+        audited=True,
+    )
 
 
 def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> ApiError:

@@ -191,6 +191,35 @@ def authorize(
             "Check the orgid: the program number the certificate is registered for.",
             presented=presented.sha256,
         )
+    registered = _registered(tx, presented, orgid)
+    certificate = presented.certificate
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        expired = now > certificate.not_valid_after_utc
+        day = certificate.not_valid_after_utc if expired else certificate.not_valid_before_utc
+        raise BatchRefusal(
+            403,
+            "C0002",
+            "certificate_expired" if expired else "certificate_not_yet_valid",
+            f"The certificate {'expired on' if expired else 'is valid only from'} {day:%Y-%m-%d}.",
+            "Renew the certificate with your vendor and register the new one before the next "
+            "batch.",
+            presented=presented.sha256,
+            registered=registered,
+        )
+    if program["status"] != ACTIVE:
+        raise BatchRefusal(
+            403,
+            "S0002",
+            "program_inactive",
+            f"Program {orgid} is {program['status']}: it cannot send batches.",
+            "Only active programs use the batch interface.",
+        )
+    return _official(tx, orgid, userid, now, registered)
+
+
+def _registered(tx: sqlite3.Connection, presented: Presented, orgid: str) -> dict[str, str]:
+    """What a later refusal may say of the program's current registration; BatchRefusal when
+    there is none, or it is not the certificate presented."""
     current = tx.execute(
         "SELECT certificate_der, sha256, registered_at, confirmation FROM registrations"
         " WHERE program = ? AND current = 1",
@@ -223,29 +252,7 @@ def authorize(
             presented=presented.sha256,
             registered=registered,
         )
-    certificate = presented.certificate
-    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-        expired = now > certificate.not_valid_after_utc
-        day = certificate.not_valid_after_utc if expired else certificate.not_valid_before_utc
-        raise BatchRefusal(
-            403,
-            "C0002",
-            "certificate_expired" if expired else "certificate_not_yet_valid",
-            f"The certificate {'expired on' if expired else 'is valid only from'} {day:%Y-%m-%d}.",
-            "Renew the certificate with your vendor and register the new one before the next "
-            "batch.",
-            presented=presented.sha256,
-            registered=registered,
-        )
-    if program["status"] != ACTIVE:
-        raise BatchRefusal(
-            403,
-            "S0002",
-            "program_inactive",
-            f"Program {orgid} is {program['status']}: it cannot send batches.",
-            "Only active programs use the batch interface.",
-        )
-    return _official(tx, orgid, userid, now, registered)
+    return registered
 
 
 def _official(
