@@ -77,8 +77,8 @@ class GuardedH11Protocol(H11Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-            self._arm()  # waiting for the next request on this connection
+        if not self.transport.is_closing() and self.conn.their_state in {h11.IDLE, h11.SEND_BODY}:
+            self._arm()  # waiting for the next request (or the rest of one answered early)
 
     def _arm(self) -> None:
         self._disarm()

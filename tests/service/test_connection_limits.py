@@ -215,3 +215,18 @@ def test_serve_refuses_limits_that_cannot_work(
     assert main(["serve", *words]) == 2
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1
+
+
+def test_the_deadline_is_for_reading_a_request_not_for_answering_it() -> None:
+    """An answer that takes longer than the read deadline (a busy database) still arrives."""
+    import asyncio
+
+    from starlette.responses import PlainTextResponse
+
+    async def slow(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.sleep(QUICK.read_timeout * 3)
+        await PlainTextResponse("done")(scope, receive, send)
+
+    with BackgroundServer(slow, limits=QUICK) as server:
+        with socket.create_connection((server.host, server.port), timeout=10) as connection:
+            assert answered(connection, HEALTH).startswith(b"HTTP/1.1 200")
