@@ -227,6 +227,8 @@ def test_the_deadline_is_for_reading_a_request_not_for_answering_it() -> None:
         await asyncio.sleep(QUICK.read_timeout * 3)
         await PlainTextResponse("done")(scope, receive, send)
 
-    with BackgroundServer(slow, limits=QUICK) as server:
-        with socket.create_connection((server.host, server.port), timeout=10) as connection:
-            assert answered(connection, HEALTH).startswith(b"HTTP/1.1 200")
+    with (
+        BackgroundServer(slow, limits=QUICK) as server,
+        socket.create_connection((server.host, server.port), timeout=10) as connection,
+    ):
+        assert answered(connection, HEALTH).startswith(b"HTTP/1.1 200")
