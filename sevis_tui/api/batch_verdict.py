@@ -8,6 +8,7 @@ reasons or client failures they come from (docs/api.md, Batch interface):
 | accepted | the listener accepted the certificate, program and user ID |
 | not_registered | C0001: another certificate is registered (both fingerprints, its date) |
 | no_registration | C0001: the program has no registration yet |
+| not_recognized | C0001: the certificate names no official of the program (nothing more is said) |
 | expired | C0002: the registered certificate is out of its dates |
 | key_mismatch | the PKCS#12's key and certificate do not belong together |
 | user_inactive, user_locked | S0003: the 45-day rule, or three failed logins |
@@ -26,6 +27,7 @@ from sevis_tui.api.batch_client import BatchError, BatchReply
 KINDS = {
     "certificate_not_registered": "not_registered",
     "no_registration": "no_registration",
+    "not_recognized": "not_recognized",
     "certificate_expired": "expired",
     "certificate_not_yet_valid": "expired",
     "user_inactive": "user_inactive",
@@ -41,6 +43,7 @@ HEADLINES = {
     "accepted": "Accepted: this key, certificate and user ID will be accepted",
     "not_registered": "Refused: this is not the certificate registered for the program",
     "no_registration": "Refused: no certificate is registered for the program",
+    "not_recognized": "Refused: this certificate is not accepted for the program",
     "expired": "Refused: the certificate is out of its validity dates",
     "key_mismatch": "Refused: the key and the certificate do not match",
     "user_inactive": "Refused: the user ID is inactive (no login for 45 days)",

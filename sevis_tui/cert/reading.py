@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ class ReadResult:
     data: bytes | None
     findings: list[Finding] = field(default_factory=list)
     mode: int = 0  # permission bits of the regular file read
+    exposed: bool = False  # private=True and others may read it: refused before reading
 
 
 def display_name(path: PathArg) -> str:
@@ -37,7 +39,9 @@ def display_name(path: PathArg) -> str:
     return os.fsdecode(os.fspath(path))
 
 
-def read_path(path: PathArg, max_bytes: int) -> ReadResult:
+def read_path(path: PathArg, max_bytes: int, *, private: bool = False) -> ReadResult:
+    """private: refuse (before reading a byte) a file that others may read, judged on the open
+    descriptor, so a file swapped or loosened meanwhile is not read either (secret files)."""
     name = display_name(path)
     try:
         info = os.stat(path)
@@ -58,6 +62,9 @@ def read_path(path: PathArg, max_bytes: int) -> ReadResult:
         problem = _not_regular(opened.st_mode, name)
         if problem is not None:
             return ReadResult(None, [problem])
+        if private and stat.S_IMODE(opened.st_mode) & 0o077:
+            mode = stat.S_IMODE(opened.st_mode)
+            return ReadResult(None, [_exposed(name, mode)], mode, exposed=True)
         chunks: list[bytes] = []
         remaining = max_bytes + 1
         # Ask for the size fstat reports (plus one byte, to notice a file still growing):
@@ -131,6 +138,15 @@ def _not_regular(mode: int, name: str) -> Finding | None:
         "not_a_file",
         f"{name} is {kind}, not a file; it was not opened.",
         "Give the certificate file itself (.cer, .pem, .crt, .der, .p7b or .p12).",
+    )
+
+
+def _exposed(name: str, mode: int) -> Finding:
+    """A secret's file that others may read (mode & 0o077): not read at all."""
+    return finding(
+        "unreadable",
+        f"other users can read {name} (mode {mode:04o}), so it was not read.",
+        f"Make it private first: chmod 600 {shlex.quote(name)}",
     )
 
 

@@ -11,6 +11,7 @@ cryptography's BestAvailableEncryption gives for PKCS#8.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,25 +64,50 @@ class Problem:
     message: str
 
 
+# What each field is called in a refusal.
+LABELS: dict[Field, str] = {
+    "name": "Your full name",
+    "email": "The e-mail address",
+    "organization": "The organization",
+    "user_id": "The SEVIS user ID",
+}
+
+
 def check_details(details: RequestDetails) -> list[Problem]:
-    """Everything wrong with the details, in form order (empty: the request can be made)."""
-    problems: list[Problem] = []
-    texts: tuple[tuple[Field, str, str], ...] = (
-        ("name", "Your full name", details.name),
-        ("organization", "The organization", details.organization),
-    )
-    for field, label, value in texts:
-        text = value.strip()
+    """Everything wrong with the details, in form order (empty: the request can be made).
+
+    A control or invisible character (C0, DEL, C1, bidi overrides...) is refused in every
+    field, before anything else is judged: it would land in the CSR and, printed back, in the
+    officer's terminal."""
+    values: dict[Field, str] = {
+        "name": details.name,
+        "email": details.email,
+        "organization": details.organization,
+        "user_id": details.user_id,
+    }
+    problems = [
+        Problem(field, _unprintable(LABELS[field], value))
+        for field, value in values.items()
+        if _unprintable(LABELS[field], value)
+    ]
+    refused = {problem.field for problem in problems}
+    for field in ("name", "organization"):
+        text = values[field].strip()
+        if field in refused:
+            continue
         if not text:
-            problems.append(Problem(field, f"{label} is missing: type it as the vendor knows it."))
+            problems.append(
+                Problem(field, f"{LABELS[field]} is missing: type it as the vendor knows it.")
+            )
         elif len(text) > MAX_NAME:
             problems.append(
-                Problem(field, f"{label} is {len(text)} characters; at most {MAX_NAME} fit.")
+                Problem(
+                    field, f"{LABELS[field]} is {len(text)} characters; at most {MAX_NAME} fit."
+                )
             )
-        elif not text.isprintable():
-            problems.append(Problem(field, f"{label} holds control characters: retype it."))
     email = details.email.strip()
-    if not EMAIL.fullmatch(email) or len(email) > MAX_EMAIL or not email.isascii():
+    bad_email = not EMAIL.fullmatch(email) or len(email) > MAX_EMAIL or not email.isascii()
+    if "email" not in refused and bad_email:
         problems.append(
             Problem(
                 "email",
@@ -89,7 +115,7 @@ def check_details(details: RequestDetails) -> list[Problem]:
                 "jsmith@example.edu, plain letters, no spaces).",
             )
         )
-    if not USER_ID.fullmatch(details.user_id.strip()):
+    if "user_id" not in refused and not USER_ID.fullmatch(details.user_id.strip()):
         problems.append(
             Problem(
                 "user_id",
@@ -98,6 +124,19 @@ def check_details(details: RequestDetails) -> list[Problem]:
         )
     order: tuple[Field, ...] = ("name", "email", "organization", "user_id")
     return sorted(problems, key=lambda p: order.index(p.field))
+
+
+def _unprintable(label: str, value: str) -> str:
+    """Why value cannot go into a request ("" when it can): its first control character
+    (C0, DEL, C1) or other character that does not print, named by code point and place."""
+    for place, char in enumerate(value, start=1):
+        if not char.isprintable() and char != " ":
+            kind = "control" if unicodedata.category(char) == "Cc" else "invisible"
+            return (
+                f"{label} holds the {kind} character U+{ord(char):04X} (character {place}): "
+                "retype it without it."
+            )
+    return ""
 
 
 def new_private_key(choice: KeyChoice = DEFAULT_KEY) -> NewKey:

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sevis_tui.commands import CommandError, batch_files
+from sevis_tui.commands import CommandError, add_secret_file_option, batch_files
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -60,9 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--program", required=True, help="the program number (orgid)")
         sub.add_argument("--user-id", required=True, help="your SEVIS user ID (userid)")
         sub.add_argument("--key", required=True, metavar="FILE.p12", help="the PKCS#12 file")
-        sub.add_argument(
-            "--password-file", metavar="FILE", help="its password's file (- = standard input)"
-        )
+        add_secret_file_option(sub, "--password-file", "the .p12's password")
         sub.add_argument("--json", action="store_true", help="print one JSON object")
         return sub
 

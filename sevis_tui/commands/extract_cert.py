@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 Clock = Callable[[], dt.datetime]
@@ -35,9 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("p12", metavar="FILE.p12", help="the batch client's .p12 or .pfx")
     parser.add_argument("--out-dir", metavar="DIR", help="folder to write into")
-    parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="first line: the .p12's passphrase"
-    )
+    add_secret_file_option(parser, "--passphrase-file", "the .p12's passphrase")
     parser.add_argument("--force", action="store_true", help="replace files that exist")
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -52,12 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a private key (PEM, DER or .p12) to check against each certificate",
     )
-    parser.add_argument(
-        "--password-file",
-        metavar="FILE",
-        help="file whose first line is the password of a .p12/.pfx file (never on the "
-        "command line, where other users could see it)",
-    )
+    add_secret_file_option(parser, "--password-file", "the password of a .p12/.pfx file")
     parser.add_argument(
         "--issuers", action="store_true", help="list the accepted certificate issuers"
     )

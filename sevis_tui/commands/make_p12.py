@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -53,12 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--legacy", action="store_true", help="3DES/SHA-1 for old Java clients (weaker)"
     )
-    parser.add_argument(
-        "--key-passphrase-file", metavar="FILE", help="first line: the key's passphrase"
-    )
-    parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="first line: the new .p12's passphrase"
-    )
+    add_secret_file_option(parser, "--key-passphrase-file", "the key's passphrase")
+    add_secret_file_option(parser, "--passphrase-file", "the new .p12's passphrase")
     parser.add_argument("--force", action="store_true", help="replace the .p12 if it exists")
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -72,9 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="every active program where you are the RO or an ARO",
     )
     parser.add_argument("--user-id", required=True, help="your SEVIS user ID")
-    parser.add_argument(
-        "--password-file", metavar="FILE", help="your SEVIS password's file (- = standard input)"
-    )
+    add_secret_file_option(parser, "--password-file", "your SEVIS password")
     parser.add_argument(
         "--accept-agreement",
         type=int,
@@ -84,10 +82,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show-agreement", action="store_true", help="print the agreement's text and stop"
     )
-    parser.add_argument(
-        "--file-password-file",
-        metavar="FILE",
-        help="the password of a protected .p12/.pfx FILE (used once to open it, never sent)",
+    add_secret_file_option(
+        parser, "--file-password-file", "the password of a protected .p12/.pfx (never sent)"
     )
     parser.add_argument("--receipt", metavar="FILE", help="write the receipt here")
     parser.add_argument("--json", action="store_true", help="JSON Lines: one object per program")

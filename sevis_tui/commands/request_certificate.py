@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 EPILOG = """\
@@ -53,9 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out-dir", metavar="DIR", default=".", help="folder to write into (default: here)"
     )
-    parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="file whose first line is the key's passphrase"
-    )
+    add_secret_file_option(parser, "--passphrase-file", "the new key's passphrase")
     parser.add_argument("--force", action="store_true", help="replace files that exist")
 
 

@@ -1,37 +1,25 @@
-"""`sevis-tui serve`: run the registration service with uvicorn; `serve admin ...` manages it.
+"""`sevis-tui serve`: run the registration service with uvicorn; `serve admin ...` manages it
+(serve_admin.py).
 
     sevis-tui serve [--host 127.0.0.1] [--port 8470] [--db PATH] [--demo [--demo-programs N]]
                     [--tls-cert FILE --tls-key FILE] [--insecure] [--batch-port PORT]
-    sevis-tui serve admin add-user USER_ID --name NAME [--email E] [--password-file F]
-    sevis-tui serve admin set-password USER_ID [--password-file F]
-    sevis-tui serve admin add-program NUMBER --name ... --sponsor ... --street ... --city ...
-                    --state ST --zip 12345 [--category C ...] [--status S]
-    sevis-tui serve admin add-official NUMBER USER_ID --role RO|ARO
-    sevis-tui serve admin unlock USER_ID
-    sevis-tui serve admin logout USER_ID
-    sevis-tui serve admin list-users | list-programs | audit [--limit N] [--json]
-
-Passwords are read from a prompt, or from --password-file (`-` for stdin): never from argv.
-What is printed comes partly from outside (a user ID typed at login is audited as typed), so
-every field is printed escaped: control characters show as \\n, \\x1b, ...; one event, one line.
+                    [--read-timeout SECONDS] [--max-connections-per-client N]
+    sevis-tui serve admin ACTION ...
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import sys
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings, paths
-from sevis_tui.contract import PROGRAM_NUMBER
 
 if TYPE_CHECKING:
-    import sqlite3
+    from sevis_tui.service.connection_limits import ConnectionLimits
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
@@ -59,51 +47,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or --demo (a certificate from the demo issuer)",
     )
     parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="a client that takes longer to send a whole request is disconnected (20)",
+    )
+    parser.add_argument(
+        "--max-connections-per-client",
+        type=int,
+        default=32,
+        metavar="N",
+        help="connections one client address may hold open at once, on each port (32)",
+    )
+    parser.add_argument(
         "--insecure",
         action="store_true",
         help="allow plain HTTP on a non-loopback address (passwords would cross the network)",
     )
     admin = parser.add_subparsers(dest="serve_command", metavar="admin")
     admin_parser = admin.add_parser("admin", help="manage users, programs and officials")
-    actions = admin_parser.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    from sevis_tui.commands.serve_admin import add_admin_arguments
 
-    def action(name: str, summary: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=summary, description=summary)
-        sub.add_argument("--db", dest="admin_db", metavar="PATH", help="SQLite database")
-        return sub
-
-    add_user = action("add-user", "add a user (prompts for the password)")
-    add_user.add_argument("user_id")
-    add_user.add_argument("--name", required=True)
-    add_user.add_argument("--email", default="")
-    add_user.add_argument("--password-file", metavar="FILE", help="read the password (- = stdin)")
-    set_password = action("set-password", "set a user's password (prompts for it)")
-    set_password.add_argument("user_id")
-    set_password.add_argument("--password-file", metavar="FILE")
-    program = action("add-program", "add a program")
-    program.add_argument("number", help="e.g. P-1-12345")
-    for name in ("name", "sponsor", "street", "city", "state", "zip"):
-        program.add_argument(f"--{name}", required=True)
-    program.add_argument("--category", action="append", default=[], help="designation category")
-    program.add_argument("--status", default="PROGRAM ACTIVE")
-    program.add_argument("--designated-until", metavar="YYYY-MM-DD", help="end of designation")
-    official = action("add-official", "make a user the RO or an ARO of a program")
-    official.add_argument("number")
-    official.add_argument("user_id")
-    official.add_argument("--role", choices=["RO", "ARO"], required=True)
-    unlock = action("unlock", "unlock a user ID (after 3 failures) and reactivate it")
-    unlock.add_argument("user_id")
-    logout = action("logout", "end every open session of a user")
-    logout.add_argument("user_id")
-    action("list-users", "list users with their state")
-    action("list-programs", "list programs and their officials")
-    audit = action("audit", "print the newest audit log entries (fields escaped)")
-    audit.add_argument("--limit", type=int, default=50)
-    audit.add_argument("--json", action="store_true", help="print them as one JSON array")
+    add_admin_arguments(admin_parser)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "serve_command", None) == "admin":
+        from sevis_tui.commands.serve_admin import run_admin
+
         return run_admin(args)
     return run_server(args, settings)
 
@@ -112,6 +84,52 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_server(args: argparse.Namespace, settings: Settings) -> int:
+    _check_options(args)
+    tls = bool(args.tls_cert)
+    batch_port = getattr(args, "batch_port", None)
+    limits = _limits(args)
+    import uvicorn
+
+    from sevis_tui.service.app import create_app
+    from sevis_tui.service.errors import ApiError
+
+    database = Path(args.db).expanduser() if args.db else paths().database
+    try:
+        app = create_app(
+            database, settings=settings, demo=args.demo, demo_programs=args.demo_programs
+        )
+    except (OSError, ApiError) as error:
+        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
+    scheme = "https" if tls else "http"
+    batch = _batch_listener(args, settings, database, limits) if batch_port is not None else None
+    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
+    if batch is not None:
+        print(
+            f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; records "
+            "are processed by a simulation, see docs/domain.md)"
+        )
+    if args.demo:
+        from sevis_tui.service import demo
+
+        print(f"sevis-tui: demo user ID {demo.DEMO_USER_ID}, password {demo.DEMO_PASSWORD}")
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            log_level="info",
+            **limits.uvicorn_options(),
+        )
+    finally:
+        if batch is not None:
+            batch.stop()
+    return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse, in one line each, options that cannot work together."""
     from sevis_tui.api.client import is_loopback
 
     problem = _tls_problem(args)
@@ -136,46 +154,27 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
             )
     if args.demo_programs and (not args.demo or not 0 < args.demo_programs <= 9999):
         raise CommandError("--demo-programs N needs --demo, and N from 1 to 9999")
-    import uvicorn
 
-    from sevis_tui.service.app import create_app
-    from sevis_tui.service.errors import ApiError
 
-    database = Path(args.db).expanduser() if args.db else paths().database
-    try:
-        app = create_app(
-            database, settings=settings, demo=args.demo, demo_programs=args.demo_programs
+def _limits(args: argparse.Namespace) -> ConnectionLimits:
+    from sevis_tui.service.connection_limits import ConnectionLimits
+
+    if not 0 < args.read_timeout <= 3600:
+        raise CommandError(
+            f"--read-timeout {args.read_timeout}: give more than 0 and at most 3600 seconds"
         )
-    except (OSError, ApiError) as error:
-        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
-    scheme = "https" if tls else "http"
-    batch = _batch_listener(args, settings, database) if batch_port is not None else None
-    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
-    if batch is not None:
-        print(
-            f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; records "
-            "are processed by a simulation, see docs/domain.md)"
+    if not 0 < args.max_connections_per_client <= 10000:
+        raise CommandError(
+            f"--max-connections-per-client {args.max_connections_per_client}: give 1 to 10000"
         )
-    if args.demo:
-        from sevis_tui.service import demo
-
-        print(f"sevis-tui: demo user ID {demo.DEMO_USER_ID}, password {demo.DEMO_PASSWORD}")
-    try:
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            ssl_certfile=args.tls_cert,
-            ssl_keyfile=args.tls_key,
-            log_level="info",
-        )
-    finally:
-        if batch is not None:
-            batch.stop()
-    return 0
+    return ConnectionLimits(
+        read_timeout=args.read_timeout, per_client=args.max_connections_per_client
+    )
 
 
-def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path) -> Any:
+def _batch_listener(
+    args: argparse.Namespace, settings: Settings, database: Path, limits: ConnectionLimits
+) -> Any:
     """The batch interface on --batch-port, started in a background thread."""
     import datetime as dt
     import ssl
@@ -202,7 +201,7 @@ def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path
             issuers, cert_file=args.tls_cert, key_file=args.tls_key, identity=identity
         )
         listener = BatchListener(
-            create_batch_app(database), context, host=args.host, port=args.batch_port
+            create_batch_app(database), context, host=args.host, port=args.batch_port, limits=limits
         )
     except (OSError, ssl.SSLError) as error:
         raise CommandError(f"cannot start the batch interface: {_reason(error)}") from None
@@ -218,112 +217,7 @@ def _tls_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- administration
-
-
-def run_admin(args: argparse.Namespace) -> int:
-    from sevis_tui.service.agreement import ensure_agreement
-    from sevis_tui.service.errors import ApiError
-    from sevis_tui.service.store import Store
-
-    chosen = args.admin_db or args.db
-    database = Path(chosen).expanduser() if chosen else paths().database
-    store = Store(database)
-    try:
-        store.migrate()
-        store.write(ensure_agreement)
-        if args.admin_command in {"add-user", "set-password"}:
-            password = read_password(args.password_file)
-            args.password = password
-        return int(store.write(lambda tx: _admin_action(tx, args)))
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    except ApiError as error:
-        raise CommandError(error.message) from None
-    except OSError as error:
-        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
-
-
-def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
-    from sevis_tui.service import accounts, programs
-
-    now = _now()
-    command = args.admin_command
-    if command == "add-user":
-        accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
-        print(f"added user {args.user_id}")
-    elif command == "set-password":
-        ended = accounts.set_password(tx, args.user_id, args.password, now)
-        print(f"password set for {args.user_id}; {_sessions(ended)} ended")
-    elif command == "add-program":
-        if not PROGRAM_NUMBER.fullmatch(args.number):
-            raise ValueError(f"program number {args.number!r} must look like P-1-12345")
-        until = (
-            dt.date.fromisoformat(args.designated_until)
-            if args.designated_until
-            else years_later(now.date(), 5)
-        )
-        programs.add_program(
-            tx,
-            number=args.number,
-            name=args.name,
-            sponsor=args.sponsor,
-            street=args.street,
-            city=args.city,
-            state=args.state,
-            postal_code=args.zip,
-            categories=tuple(args.category),
-            designated_from=now.date(),
-            designated_to=until,
-            status=args.status,
-        )
-        print(f"added program {args.number}")
-    elif command == "add-official":
-        programs.add_official(tx, args.number, args.user_id, args.role)
-        print(f"{args.user_id} is now {args.role} of {args.number}")
-    elif command == "unlock":
-        accounts.unlock(tx, args.user_id, now)
-        print(f"unlocked and reactivated {args.user_id}")
-    elif command == "logout":
-        ended = accounts.log_out_user(tx, args.user_id, now)
-        print(f"logged out {args.user_id}: {_sessions(ended)} ended")
-    elif command == "list-users":
-        _print_rows(
-            tx.execute(
-                "SELECT user_id, name, failed_logins, locked_at IS NOT NULL AS locked,"
-                " COALESCE(last_login, '-') AS last_login FROM users ORDER BY user_id"
-            ).fetchall()
-        )
-    elif command == "list-programs":
-        _print_rows(
-            tx.execute(
-                "SELECT p.number, p.name, p.status, COALESCE(group_concat(o.user_id || ' ' ||"
-                " o.role, ', '), '-') AS officials FROM programs p LEFT JOIN officials o"
-                " ON o.program = p.number GROUP BY p.number ORDER BY p.number"
-            ).fetchall()
-        )
-    elif command == "audit":
-        rows = tx.execute(
-            "SELECT at, user_id, action, program, result, detail FROM audit"
-            " ORDER BY id DESC LIMIT ?",
-            (max(1, args.limit),),
-        ).fetchall()
-        rows = list(reversed(rows))
-        if args.json:
-            # ensure_ascii: escapes every control and non-ASCII character, so nothing raw
-            # reaches the terminal.
-            print(json.dumps([dict(row) for row in rows], ensure_ascii=True, indent=1))
-        else:
-            _print_rows(rows)
-    return 0
-
-
-def _sessions(count: int) -> str:
-    return f"{count} open session{'' if count == 1 else 's'}"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+# --------------------------------------------------------------------------- shared
 
 
 def years_later(day: dt.date, years: int) -> dt.date:
@@ -332,17 +226,6 @@ def years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def _print_rows(rows: list[Any]) -> None:
-    if not rows:
-        print("(none)")
-        return
-    names = list(rows[0].keys())
-    table = [names, *[[visible(str(row[name])) for name in names] for row in rows]]
-    widths = [max(len(line[i]) for line in table) for i in range(len(names))]
-    for line in table:
-        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
 
 
 def visible(text: str) -> str:
@@ -363,23 +246,6 @@ def visible(text: str) -> str:
 
 # Control, format, line and paragraph separators, surrogates, unassigned.
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-
-
-def read_password(password_file: str | None) -> str:
-    """A new password from a file, stdin (`-`, or when not a terminal), or a prompt typed twice."""
-    import getpass
-
-    if password_file == "-" or (password_file is None and not sys.stdin.isatty()):
-        return sys.stdin.readline().rstrip("\r\n")
-    if password_file:
-        try:
-            return Path(password_file).read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError) as error:
-            raise ValueError(f"cannot read a password from {password_file}: {error}") from None
-    first = getpass.getpass("New password (12 to 64 characters): ")
-    if getpass.getpass("Type it again: ") != first:
-        raise ValueError("the two passwords differ; nothing was changed")
-    return first
 
 
 def _reason(error: BaseException) -> str:

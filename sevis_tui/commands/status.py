@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sevis_tui.commands import CommandError
+from sevis_tui.commands import CommandError, add_secret_file_option
 from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.add_argument("--quiet", action="store_true", help="print nothing when all is well")
     parser.add_argument("--user-id", help="the SEVIS user ID (default: the last one used)")
-    parser.add_argument("--password-file", metavar="FILE", help="first line: the password")
+    add_secret_file_option(parser, "--password-file", "your SEVIS password")
 
 
 def run(

@@ -36,12 +36,14 @@ def audit(
     *,
     program: str = "",
     detail: str = "",
-) -> None:
-    """One line of the audit log: who, when, what, result. Never a password or a key."""
-    tx.execute(
+) -> int:
+    """One line of the audit log: who, when, what, result. Never a password or a key.
+    Returns the line's id."""
+    cursor = tx.execute(
         "INSERT INTO audit (at, user_id, action, program, result, detail) VALUES (?,?,?,?,?,?)",
         (stamp(now), user_id[:64], action, program, result, detail[:500]),
     )
+    return int(cursor.lastrowid or 0)
 
 
 # --------------------------------------------------------------------------- administration
@@ -94,6 +96,35 @@ def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
     audit(tx, now, user_id, "unlock", "ok", detail="by administrator")
 
 
+def deactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+    """`serve admin deactivate`: no login and no batch until reactivated; the user's open
+    sessions end. Returns how many were ended."""
+    changed = tx.execute(
+        "UPDATE users SET deactivated_at = ? WHERE user_id = ? AND deactivated_at IS NULL",
+        (stamp(now), user_id),
+    ).rowcount
+    if not changed:
+        if find_account(tx, user_id) is None:
+            raise ValueError(f"no user with ID {user_id}")
+        raise ValueError(f"{user_id} is already deactivated; nothing was changed")
+    ended = end_sessions(tx, user_id, now)
+    audit(tx, now, user_id, "deactivate", "ok", detail=f"by administrator; {ended} sessions ended")
+    return ended
+
+
+def reactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
+    """`serve admin reactivate`: undo a deactivation, and (as unlock does) a lockout and the
+    45-day inactivity."""
+    changed = tx.execute(
+        "UPDATE users SET deactivated_at = NULL, failed_logins = 0, locked_at = NULL,"
+        " active_since = ? WHERE user_id = ?",
+        (stamp(now), user_id),
+    ).rowcount
+    if not changed:
+        raise ValueError(f"no user with ID {user_id}")
+    audit(tx, now, user_id, "reactivate", "ok", detail="by administrator")
+
+
 def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.datetime) -> int:
     """Set a new password and end the user's open sessions; returns how many were ended."""
     problem = password_problem(password)
@@ -140,6 +171,7 @@ class Account:
     locked: bool
     last_login: dt.datetime | None
     active_since: dt.datetime
+    deactivated: bool = False  # by the administrator (serve admin deactivate)
 
 
 def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
@@ -154,6 +186,7 @@ def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
         locked=row["locked_at"] is not None,
         last_login=parse_stamp(row["last_login"]),
         active_since=dt.datetime.fromisoformat(row["active_since"]),  # NOT NULL
+        deactivated=row["deactivated_at"] is not None,
     )
 
 
@@ -197,15 +230,9 @@ def finish_login(
         tx.execute("UPDATE users SET failed_logins = ? WHERE user_id = ?", (failures, user_id))
         audit(tx, now, user_id, "login", "invalid_credentials", detail=f"failure {failures}")
         return invalid_credentials(MAX_FAILURES - failures)
-    if now - inactive_since(account) > INACTIVE_AFTER:
-        audit(tx, now, user_id, "login", "account_inactive")
-        return ApiError(
-            403,
-            "account_inactive",
-            f"User ID {user_id} is inactive: it has not logged in for more than 45 days.",
-            "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
-            audited=True,
-        )
+    inactive = _inactive(tx, account, now)
+    if inactive is not None:
+        return inactive
     # Forget sessions idle for a day: they can no longer be used, and the table stays small.
     tx.execute("DELETE FROM sessions WHERE last_seen < ?", (stamp(now - dt.timedelta(days=1)),))
     token = secrets.token_urlsafe(32)
@@ -225,6 +252,25 @@ def finish_login(
         inactive_on=(now + INACTIVE_AFTER).date(),
     )
     return LoginResult(token=token, user=user)
+
+
+def _inactive(tx: sqlite3.Connection, account: Account, now: dt.datetime) -> ApiError | None:
+    """The refusal of a right password for an account that may not log in now (audited)."""
+    if account.deactivated:
+        why = "has been deactivated by the service's administrator"
+    elif now - inactive_since(account) > INACTIVE_AFTER:
+        why = "is inactive: it has not logged in for more than 45 days"
+    else:
+        return None
+    detail = "deactivated" if account.deactivated else ""
+    audit(tx, now, account.user_id, "login", "account_inactive", detail=detail)
+    return ApiError(
+        403,
+        "account_inactive",
+        f"User ID {account.user_id} {why}.",
+        "Ask the service's administrator to reactivate it (in SEVIS: the help desk).",
+        audited=True,
+    )
 
 
 def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> ApiError:
@@ -303,14 +349,14 @@ def authenticate(
     if not token:
         raise errors.not_authenticated()
     row = tx.execute(
-        "SELECT s.user_id, s.last_seen, s.ended_at, u.locked_at FROM sessions s"
+        "SELECT s.user_id, s.last_seen, s.ended_at, u.locked_at, u.deactivated_at FROM sessions s"
         " JOIN users u ON u.user_id = s.user_id WHERE s.token_sha256 = ?",
         (token_digest(token),),
     ).fetchone()
     if row is None:
         raise errors.not_authenticated()
     # Logged out, or ended by a lockout, a new password or `serve admin logout`.
-    if row["ended_at"] is not None or row["locked_at"] is not None:
+    if row["ended_at"] is not None or row["locked_at"] is not None or row["deactivated_at"]:
         raise errors.not_authenticated()
     last_seen = parse_stamp(row["last_seen"])
     if last_seen is None or now - last_seen > IDLE_LIMIT:

@@ -105,6 +105,47 @@ def add_official(tx: sqlite3.Connection, program: str, user_id: str, role: str) 
     )
 
 
+# The statuses `serve admin set-program-status` sets, by the word it takes.
+STATUSES = {"active": ACTIVE, "withdrawn": "WITHDRAWN", "inactive": "INACTIVE"}
+
+
+def remove_official(tx: sqlite3.Connection, program: str, user_id: str, now: dt.datetime) -> str:
+    """`serve admin remove-official`: the user is no longer the RO or an ARO of the program;
+    returns the role they had."""
+    if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (program,)).fetchone():
+        raise ValueError(f"no program {program}")
+    row = tx.execute(
+        "SELECT role FROM officials WHERE program = ? AND user_id = ?", (program, user_id)
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"{user_id} is not an official of {program}; nothing was changed")
+    tx.execute("DELETE FROM officials WHERE program = ? AND user_id = ?", (program, user_id))
+    audit(
+        tx,
+        now,
+        user_id,
+        "remove-official",
+        "ok",
+        program=program,
+        detail=f"by administrator; was {row['role']}",
+    )
+    return str(row["role"])
+
+
+def set_status(tx: sqlite3.Connection, program: str, word: str, now: dt.datetime) -> str:
+    """`serve admin set-program-status`: active, withdrawn or inactive; returns the old one."""
+    status = STATUSES.get(word)
+    if status is None:
+        raise ValueError(f"status {word!r}: give one of {', '.join(STATUSES)}")
+    row = tx.execute("SELECT status FROM programs WHERE number = ?", (program,)).fetchone()
+    if row is None:
+        raise ValueError(f"no program {program}")
+    tx.execute("UPDATE programs SET status = ? WHERE number = ?", (status, program))
+    detail = f"by administrator; {row['status']} -> {status}"
+    audit(tx, now, "", "set-program-status", "ok", program=program, detail=detail)
+    return str(row["status"])
+
+
 def publish_agreement(
     tx: sqlite3.Connection, version: int, title: str, text: str, effective: dt.date
 ) -> bool:

@@ -153,4 +153,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX exchange_visitors_by_program ON exchange_visitors(program);
     """,
+    # 5: an administrator can deactivate a user (`serve admin deactivate`): no login, no batch,
+    # until `serve admin reactivate`.
+    """
+    ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+    """,
 )

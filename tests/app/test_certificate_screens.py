@@ -138,6 +138,8 @@ async def test_request_from_the_login_screen(
         ("email", "jsmith at example", "e-mail address"),
         ("user-id", "j$", "4 to 10 letters"),
         ("organization", "", "organization is missing"),
+        ("email", "life\x1b[31m\x07@x.edu", "e-mail address holds the control character U+001B"),
+        ("name", "Jordan\x7f Smith", "full name holds the control character U+007F"),
     ],
 )
 async def test_request_says_which_detail_is_wrong(

@@ -356,3 +356,27 @@ def test_inspect_expiring_within_turns_expires_soon_into_an_error(
     assert main(["inspect", "--expiring-within", "30", str(target)]) == 1
     assert "ERROR" in capsys.readouterr().out
     assert main(["inspect", "--expiring-within", "10", str(target)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--email", "life\x1b[31m\x07\x01@x.edu", "address holds the control character U+001B"),
+        ("--name", "Jordan\x7fSmith", "Your full name holds the control character U+007F"),
+        ("--organization", "Example\x9b Univ", "organization holds the control character U+009B"),
+        ("--user-id", "jsmith\x076544", "user ID holds the control character U+0007"),
+    ],
+)  # fmt: skip
+def test_request_refuses_control_characters_in_every_field(
+    work: Path, option: str, value: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 21: nothing typed reaches the CSR or the terminal raw; one line names it."""
+    details = list(DETAILS)
+    if option in details:
+        details[details.index(option) + 1] = value
+    argv = ["request-certificate", *details, "--out-dir", str(work / "out")]
+    assert main([*argv, "--passphrase-file", secret(work, "key-pass")]) == 2
+    captured = capsys.readouterr()
+    assert says in captured.err and captured.err.count("\n") == 1
+    assert captured.err.isascii() and captured.err.rstrip("\n").isprintable() and not captured.out
+    assert not (work / "out").exists()

@@ -27,6 +27,7 @@ from sevis_tui.cert.factory import Issued, make_personal, pem, sign_request
 from sevis_tui.cert.passphrase import passphrase_problem
 from sevis_tui.cert.request import (
     KEY_CHOICES,
+    LABELS,
     RequestDetails,
     build_csr,
     check_details,
@@ -81,6 +82,19 @@ def test_good_details_pass_and_each_bad_field_is_named() -> None:
     assert all(p.message.endswith(".") for p in check_details(bad))
     control = RequestDetails("Jordan\x1bSmith", "a@b.example", "Org", "jsmith6544")
     assert [p.field for p in check_details(control)] == ["name"]
+
+
+@pytest.mark.parametrize("field", ["name", "email", "organization", "user_id"])
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x01", "\x7f", "\x9b", "\u202e"])
+def test_a_control_character_in_any_field_is_named_with_its_field(field: str, char: str) -> None:
+    good = {"name": "Jordan Smith", "email": "js@x.edu", "organization": "Org", "user_id": "js6544"}
+    good[field] = f"life{char}@x.edu" if field == "email" else f"js{char}6544"
+    problems = check_details(RequestDetails(**good))
+    assert [p.field for p in problems] == [field]
+    place = 5 if field == "email" else 3
+    message = problems[0].message
+    assert f"character U+{ord(char):04X} (character {place})" in message
+    assert message.isprintable() and message.startswith(LABELS[field])  # type: ignore[index]
 
 
 @pytest.mark.parametrize("choice", list(KEY_CHOICES))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sevis_tui.cli import main
-from sevis_tui.commands import serve
+from sevis_tui.commands import serve, serve_admin
 
 
 def test_years_later_clamps_29_february() -> None:
@@ -22,7 +22,7 @@ def test_add_program_on_29_february(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     leap_day = dt.datetime(2028, 2, 29, 12, 0, tzinfo=dt.UTC)
-    monkeypatch.setattr(serve, "_now", lambda: leap_day)
+    monkeypatch.setattr(serve_admin, "_now", lambda: leap_day)
     database = tmp_path / "org.db"
     words = ["--name", "n", "--sponsor", "s", "--street", "1 Main St", "--city", "c"]
     words += ["--state", "MN", "--zip", "55057", "--db", str(database)]

@@ -3,6 +3,8 @@
     with BackgroundServer(app) as server:
         server.url  # http://127.0.0.1:PORT
 
+`limits`: the read deadline and connection cap `sevis-tui serve` runs with (else uvicorn's own).
+
 The listening socket is bound before the thread starts, so clients may connect at once (the
 kernel queues them until uvicorn accepts): no waiting for start-up.
 """
@@ -16,6 +18,8 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
+from sevis_tui.service.connection_limits import ConnectionLimits
+
 
 class BackgroundServer:
     def __init__(
@@ -26,6 +30,7 @@ class BackgroundServer:
         port: int = 0,
         tls_cert: str | None = None,
         tls_key: str | None = None,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -39,6 +44,7 @@ class BackgroundServer:
             access_log=False,
             ssl_certfile=tls_cert,
             ssl_keyfile=tls_key,
+            **(limits.uvicorn_options() if limits else {}),
         )
         self.scheme = "https" if tls_cert else "http"
         self.server = uvicorn.Server(config)

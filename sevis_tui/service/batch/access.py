@@ -5,6 +5,8 @@ The TLS client certificate is read from the standard ASGI TLS extension,
 or by whatever server or proxy runs the app). Then, for `orgid` and `userid`
 (docs/domain.md, The batch interface):
 
+0. the certificate identifies an official of the program (`may_know`); anyone else gets one
+   refusal that says nothing about the program, not even whether it exists;
 1. the program exists and has a current registration (S0002 / C0001);
 2. the certificate presented is that registration's certificate, byte for byte (C0001, with
    both fingerprints and the registration's date): a replaced certificate is refused from
@@ -25,10 +27,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from sevis_tui.cert.describe import fingerprint
 from sevis_tui.contract import PROGRAM_NUMBER
-from sevis_tui.service.accounts import INACTIVE_AFTER, find_account, inactive_since
+from sevis_tui.service.accounts import (
+    INACTIVE_AFTER,
+    USER_ID_PATTERN,
+    find_account,
+    inactive_since,
+)
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
 from sevis_tui.service.programs import ACTIVE
 from sevis_tui.service.store import parse_stamp
@@ -118,11 +126,61 @@ def registered_anywhere(tx: sqlite3.Connection, presented: Presented) -> bool:
     return row is not None
 
 
+def subject_user_ids(certificate: x509.Certificate) -> set[str]:
+    """The SEVIS user IDs the certificate's subject names: its UID attributes (as the requests
+    made here carry) and a common name that is a user ID (4 to 10 letters and digits)."""
+    names = set()
+    for oid in (NameOID.USER_ID, NameOID.COMMON_NAME):
+        for attribute in certificate.subject.get_attributes_for_oid(oid):
+            value = attribute.value if isinstance(attribute.value, str) else ""
+            if oid == NameOID.USER_ID or USER_ID_PATTERN.fullmatch(value):
+                names.add(value)
+    return names
+
+
+def may_know(tx: sqlite3.Connection, presented: Presented, orgid: str) -> bool:
+    """May this certificate learn anything about program `orgid` (its registration, whether it
+    exists)? Only when it identifies one of the program's officials: a user ID in its subject,
+    or a current registration of it (for any program) made by an official of this one."""
+    officials = {
+        str(row["user_id"])
+        for row in tx.execute("SELECT user_id FROM officials WHERE program = ?", (orgid,))
+    }
+    if not officials:
+        return False
+    if subject_user_ids(presented.certificate) & officials:
+        return True
+    registrants = {
+        str(row["user_id"])
+        for row in tx.execute(
+            "SELECT user_id FROM registrations WHERE current = 1 AND sha256 = ?",
+            (presented.sha256,),
+        )
+    }
+    return bool(registrants & officials)
+
+
+def not_recognized(presented: Presented) -> BatchRefusal:
+    """The one refusal for a certificate that may not learn about the program it asked for:
+    the same code and words whatever the program, and whether or not it exists."""
+    return BatchRefusal(
+        403,
+        "C0001",
+        "not_recognized",
+        "This certificate is not accepted for the program given.",
+        "Connect with the certificate registered for the program, one that names your SEVIS "
+        "user ID or that you registered for another program of yours.",
+        presented=presented.sha256,
+    )
+
+
 def authorize(
     tx: sqlite3.Connection, presented: Presented, orgid: str, userid: str, now: dt.datetime
 ) -> Grant:
     """The grant for this certificate, program and user ID now; BatchRefusal otherwise."""
     check_org_id(orgid)
+    if not may_know(tx, presented, orgid):
+        raise not_recognized(presented)
     program = tx.execute("SELECT status FROM programs WHERE number = ?", (orgid,)).fetchone()
     if program is None:
         raise BatchRefusal(
@@ -133,6 +191,35 @@ def authorize(
             "Check the orgid: the program number the certificate is registered for.",
             presented=presented.sha256,
         )
+    registered = _registered(tx, presented, orgid)
+    certificate = presented.certificate
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        expired = now > certificate.not_valid_after_utc
+        day = certificate.not_valid_after_utc if expired else certificate.not_valid_before_utc
+        raise BatchRefusal(
+            403,
+            "C0002",
+            "certificate_expired" if expired else "certificate_not_yet_valid",
+            f"The certificate {'expired on' if expired else 'is valid only from'} {day:%Y-%m-%d}.",
+            "Renew the certificate with your vendor and register the new one before the next "
+            "batch.",
+            presented=presented.sha256,
+            registered=registered,
+        )
+    if program["status"] != ACTIVE:
+        raise BatchRefusal(
+            403,
+            "S0002",
+            "program_inactive",
+            f"Program {orgid} is {program['status']}: it cannot send batches.",
+            "Only active programs use the batch interface.",
+        )
+    return _official(tx, orgid, userid, now, registered)
+
+
+def _registered(tx: sqlite3.Connection, presented: Presented, orgid: str) -> dict[str, str]:
+    """What a later refusal may say of the program's current registration; BatchRefusal when
+    there is none, or it is not the certificate presented."""
     current = tx.execute(
         "SELECT certificate_der, sha256, registered_at, confirmation FROM registrations"
         " WHERE program = ? AND current = 1",
@@ -165,29 +252,7 @@ def authorize(
             presented=presented.sha256,
             registered=registered,
         )
-    certificate = presented.certificate
-    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-        expired = now > certificate.not_valid_after_utc
-        day = certificate.not_valid_after_utc if expired else certificate.not_valid_before_utc
-        raise BatchRefusal(
-            403,
-            "C0002",
-            "certificate_expired" if expired else "certificate_not_yet_valid",
-            f"The certificate {'expired on' if expired else 'is valid only from'} {day:%Y-%m-%d}.",
-            "Renew the certificate with your vendor and register the new one before the next "
-            "batch.",
-            presented=presented.sha256,
-            registered=registered,
-        )
-    if program["status"] != ACTIVE:
-        raise BatchRefusal(
-            403,
-            "S0002",
-            "program_inactive",
-            f"Program {orgid} is {program['status']}: it cannot send batches.",
-            "Only active programs use the batch interface.",
-        )
-    return _official(tx, orgid, userid, now, registered)
+    return registered
 
 
 def _official(
@@ -222,6 +287,14 @@ def _official(
             "user_locked",
             f"User ID {shown} is locked after three failed logins.",
             "Ask the service's administrator to unlock it (in SEVIS: the help desk).",
+        )
+    if account.deactivated:
+        raise BatchRefusal(
+            403,
+            "S0003",
+            "user_inactive",
+            f"User ID {shown} has been deactivated by the service's administrator.",
+            "Ask the administrator to reactivate it (in SEVIS: the help desk).",
         )
     since = inactive_since(account)
     if now - since > INACTIVE_AFTER:

@@ -32,6 +32,7 @@ from starlette.types import Receive, Scope, Send
 from sevis_tui.service.accounts import audit
 from sevis_tui.service.batch import access, batches, form
 from sevis_tui.service.batch.replies import Answer, BatchRefusal, accepted
+from sevis_tui.service.batch.tally import DEFAULT_INTERVAL, RefusalTally
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.store import Clock, Store, utc_now
 from sevis_tui.sevis_batch.check import ROOT
@@ -41,12 +42,18 @@ PREFIX = "/sevisbatch/action"
 
 
 def create_batch_app(
-    db_path: Path | str, *, clock: Clock = utc_now, busy_timeout: float = 5.0
+    db_path: Path | str,
+    *,
+    clock: Clock = utc_now,
+    busy_timeout: float = 5.0,
+    refusal_interval: dt.timedelta = DEFAULT_INTERVAL,
 ) -> Guard:
-    """The batch interface over the registration service's SQLite file (migrated as needed)."""
+    """The batch interface over the registration service's SQLite file (migrated as needed).
+    refusal_interval: refusals without a certificate are counted, one audit row per client
+    address and interval (tally.py)."""
     store = Store(Path(db_path), busy_timeout=busy_timeout)
     store.migrate()
-    listener = BatchService(store, clock)
+    listener = BatchService(store, clock, RefusalTally(refusal_interval))
     # A warning, so that it is in every log: nobody should take this door for SEVIS.
     log.warning("batch interface ready; records are processed by a simulation (docs/domain.md)")
     app = Starlette(
@@ -121,9 +128,10 @@ class Guard:
 
 
 class BatchService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, tally: RefusalTally) -> None:
         self.store = store
         self.clock = clock
+        self.tally = tally
 
     async def check(self, request: Request) -> Response:
         orgid = request.query_params.get("orgid", "")
@@ -154,7 +162,7 @@ class BatchService:
         fields: Mapping[str, str]
         if request.method == "POST":
             now = self.clock()
-            presented = await self._presented(request, "batch-download", "", "", now)
+            presented = await self._presented(request, "batch-download", now)
             try:
                 fields = await form.download_fields(request)
             except BatchRefusal as refusal:
@@ -179,7 +187,7 @@ class BatchService:
 
     async def upload(self, request: Request) -> Response:
         now = self.clock()
-        presented = await self._presented(request, "batch-upload", "", "", now)
+        presented = await self._presented(request, "batch-upload", now)
         # Before reading the body: only a registered certificate makes the listener read it.
         if not await run_in_threadpool(
             self.store.read, lambda tx: access.registered_anywhere(tx, presented)
@@ -274,7 +282,7 @@ class BatchService:
     ) -> Response:
         """`work` in one write transaction with its audit line; a refusal is audited too."""
         now = self.clock()
-        presented = await self._presented(request, action, orgid, userid, now)
+        presented = await self._presented(request, action, now)
         detail = f"certificate {presented.sha256}" + (
             f"; batch {batch_id[:20]}" if batch_id else ""
         )
@@ -295,14 +303,27 @@ class BatchService:
                 503, "S9999", "store_unavailable", error.message, "Resubmit later."
             ) from None
 
-    async def _presented(
-        self, request: Request, action: str, orgid: str, userid: str, now: dt.datetime
-    ) -> access.Presented:
+    async def _presented(self, request: Request, action: str, now: dt.datetime) -> access.Presented:
         try:
             return access.presented_certificate(request.scope)
         except BatchRefusal as refusal:
-            await self._audit(now, userid, action, orgid, refusal, "(none)")
+            await self._tally(request, now, action, refusal)
             raise
+
+    async def _tally(
+        self, request: Request, now: dt.datetime, action: str, refusal: BatchRefusal
+    ) -> None:
+        """Anyone can cause a refusal without a certificate, as often as they like: counted per
+        client address and interval, not logged one by one, never under the user ID sent."""
+        client = request.client.host if request.client else "unknown"
+
+        def write(tx: sqlite3.Connection) -> None:
+            self.tally.record(tx, now, client, action, refusal)
+
+        try:
+            await run_in_threadpool(self.store.write, write)
+        except ApiError as problem:
+            log.warning("could not audit a refusal (%s): %s", refusal.reason, problem.message)
 
     async def _audit(
         self,

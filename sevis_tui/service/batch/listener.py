@@ -27,6 +27,9 @@ from cryptography import x509
 from sevis_tui.cert.factory import pem
 from sevis_tui.secret_files import load_identity
 from sevis_tui.service.batch.tls_scope import ServerContext, TLSExtensionH11Protocol
+from sevis_tui.service.connection_limits import ConnectionLimits
+
+DEFAULT_LIMITS = ConnectionLimits()
 
 # OpenSSL's X509_V_FLAG_NO_CHECK_TIME: Python's ssl has no name for it.
 NO_CHECK_TIME = ssl.VerifyFlags(0x200000)
@@ -74,10 +77,17 @@ def demo_server_identity(issuer: Any, now: dt.datetime, hosts: Sequence[str] = (
 
 class BatchListener:
     """uvicorn serving `app` with `context` in a background thread, on a socket bound at once
-    (clients may connect before uvicorn has started: the kernel queues them)."""
+    (clients may connect before uvicorn has started: the kernel queues them). `limits`: how
+    long a client may take to send a request, how many connections one address may hold."""
 
     def __init__(
-        self, app: Any, context: ssl.SSLContext, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        app: Any,
+        context: ssl.SSLContext,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: ConnectionLimits = DEFAULT_LIMITS,
     ) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
@@ -87,7 +97,7 @@ class BatchListener:
         self.host, self.port = self.socket.getsockname()[:2]
         config = uvicorn.Config(
             app,
-            http=TLSExtensionH11Protocol,
+            **limits.uvicorn_options(TLSExtensionH11Protocol),
             ssl_context_factory=lambda _config, _default: context,
             log_level="warning",
             lifespan="off",

@@ -23,7 +23,8 @@ from typing import Any
 
 from cryptography import x509
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from sevis_tui.service.connection_limits import GuardedH11Protocol
 
 # TLS version numbers as the extension reports them (the protocol's own wire values).
 TLS_VERSIONS = {"TLSv1": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
@@ -80,8 +81,9 @@ class WithTLSExtension:
         await self.app(scope, receive, send)
 
 
-class TLSExtensionH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, plus the ASGI TLS extension in each request's scope."""
+class TLSExtensionH11Protocol(GuardedH11Protocol):
+    """uvicorn's h11 protocol (with the read deadline and connection cap of
+    connection_limits.py), plus the ASGI TLS extension in each request's scope."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

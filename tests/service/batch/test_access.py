@@ -58,6 +58,24 @@ async def test_a_client_without_a_certificate_gets_a_clear_refusal(
     assert ("batch-check", "no_certificate") in listener.rows("SELECT action, result FROM audit")
 
 
+async def test_refusals_without_a_certificate_are_counted_per_client_and_interval(
+    listener: Listener, clock: Any
+) -> None:
+    """Issue 21: a stranger's flood is one audit row per address and minute, with its count,
+    and the user ID the stranger chose is written nowhere."""
+    async with listener.client(None) as client:
+        for n in range(20):
+            reply = await client.check(PROGRAM, f"flood{n:05d}")
+            assert reply.reason == "no_certificate"
+        clock.advance(minutes=1)
+        await client.check(PROGRAM, "flood99999")
+    rows = listener.rows("SELECT user_id, action, result, detail FROM audit ORDER BY id")
+    assert [row[:3] for row in rows] == [("", "batch-check", "no_certificate")] * 2
+    assert "C0003: 20 requests without a usable client certificate from 127.0.0.1" in rows[0][3]
+    assert "C0003: 1 request without" in rows[1][3]
+    assert "flood" not in str(rows)
+
+
 async def test_an_unaccepted_issuer_is_refused_by_the_handshake_and_the_listener_serves_on(
     listener: Listener, registered: factory.Issued, personal_key: Any, clock: Any
 ) -> None:
@@ -102,7 +120,7 @@ async def test_an_expired_registered_certificate_is_refused_on_the_service_clock
 @pytest.mark.parametrize(
     ("orgid", "userid", "code", "reason"),
     [
-        ("P-1-99999", USER, "S0002", "unknown_organization"),
+        ("P-1-99999", USER, "C0001", "not_recognized"),
         ("not-a-program", USER, "S0002", "invalid_organization"),
         ("P-1-00002", USER, "C0001", "no_registration"),
         (PROGRAM, "rpatel4407", "S0003", "not_an_official"),
@@ -118,6 +136,41 @@ async def test_programs_and_user_ids_that_may_not_send(
     assert (reply.accepted, reply.code, reply.reason) == (False, code, reason)
     assert reply.message and reply.remedy
     assert ("batch-check", reason) in listener.rows("SELECT action, result FROM audit")
+
+
+async def test_a_certificate_naming_no_official_learns_nothing_about_any_program(
+    listener: Listener, registered: factory.Issued, certs: Any
+) -> None:
+    """Issue 21: a stranger's certificate (accepted issuer, another user ID) gets one refusal,
+    the same for a registered program, one without registration, another's and none at all."""
+    stranger = certs.good(user_id="stranger01", serial=99)
+    async with listener.client(stranger) as client:
+        replies = [
+            await client.check(orgid, USER)
+            for orgid in (PROGRAM, "P-1-00002", "P-1-00004", "P-1-99999")
+        ]
+    said = {(r.status, r.code, r.reason, r.message, r.remedy) for r in replies}
+    assert len(said) == 1 and next(iter(said))[:3] == (403, "C0001", "not_recognized")
+    assert all(not r.registered and not r.details for r in replies)
+    assert sha256_of(registered.certificate) not in str(replies)
+
+
+async def test_a_certificate_registered_by_an_official_may_ask_about_their_other_programs(
+    listener: Listener, register: Register, certs: Any
+) -> None:
+    """No user ID in the subject: the registration made by the demo user (RO of P-1-00001 and
+    P-1-00002, not of P-1-00004) is what identifies the certificate's holder."""
+    named = certs.good(common_name="Jordan Smith", serial=42)
+    async with listener.client(named) as client:
+        before = await client.check(PROGRAM, USER)
+    assert before.reason == "not_recognized"
+    await register(named)
+    async with listener.client(named) as client:
+        assert (await client.check(PROGRAM, USER)).accepted
+        other = await client.check("P-1-00002", USER)
+        foreign = await client.check("P-1-00004", USER)
+    assert (other.code, other.reason) == ("C0001", "no_registration")
+    assert (foreign.code, foreign.reason) == ("C0001", "not_recognized")
 
 
 async def test_a_locked_user_id_is_refused(client: BatchClient, listener: Listener) -> None:
@@ -138,6 +191,19 @@ async def test_a_user_id_inactive_for_45_days_is_refused(
         )
     reply = await client.check(PROGRAM, USER)
     assert (reply.code, reply.reason) == ("S0003", "user_inactive")
+
+
+async def test_a_user_id_deactivated_by_the_administrator_may_not_send(
+    client: BatchClient, listener: Listener
+) -> None:
+    from sevis_tui.cli import main
+
+    assert main(["serve", "admin", "deactivate", USER, "--db", str(listener.database)]) == 0
+    reply = await client.check(PROGRAM, USER)
+    assert (reply.code, reply.reason) == ("S0003", "user_inactive")
+    assert "deactivated" in reply.message
+    assert main(["serve", "admin", "reactivate", USER, "--db", str(listener.database)]) == 0
+    assert (await client.check(PROGRAM, USER)).accepted
 
 
 async def test_a_withdrawn_program_may_not_send(client: BatchClient, listener: Listener) -> None:
