@@ -31,7 +31,7 @@ from sevis_tui.config import Settings, paths
 from sevis_tui.contract import PROGRAM_NUMBER
 
 if TYPE_CHECKING:
-    import sqlite3
+    from sevis_tui.service.store import Tx
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
@@ -244,7 +244,7 @@ def run_admin(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
 
 
-def _admin_action(tx: sqlite3.Connection, args: argparse.Namespace) -> int:
+def _admin_action(tx: Tx, args: argparse.Namespace) -> int:
     from sevis_tui.service import accounts, programs
 
     now = _now()

@@ -12,14 +12,13 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 
 from sevis_tui.contract import LoginResult, User
 from sevis_tui.service import errors
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import hash_password, password_problem
-from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.service.store import Tx, parse_stamp, stamp
 
 MAX_FAILURES = 3
 INACTIVE_AFTER = dt.timedelta(days=45)
@@ -28,7 +27,7 @@ USER_ID_PATTERN = re.compile(r"[A-Za-z0-9]{4,10}")
 
 
 def audit(
-    tx: sqlite3.Connection,
+    tx: Tx,
     now: dt.datetime,
     user_id: str,
     action: str,
@@ -48,7 +47,7 @@ def audit(
 
 
 def add_user(
-    tx: sqlite3.Connection,
+    tx: Tx,
     user_id: str,
     name: str,
     password: str,
@@ -83,7 +82,7 @@ def add_user(
     )
 
 
-def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
+def unlock(tx: Tx, user_id: str, now: dt.datetime) -> None:
     """Clear a lockout and inactivity: the administrator vouches for the user again."""
     changed = tx.execute(
         "UPDATE users SET failed_logins = 0, locked_at = NULL, active_since = ? WHERE user_id = ?",
@@ -94,7 +93,7 @@ def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
     audit(tx, now, user_id, "unlock", "ok", detail="by administrator")
 
 
-def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.datetime) -> int:
+def set_password(tx: Tx, user_id: str, password: str, now: dt.datetime) -> int:
     """Set a new password and end the user's open sessions; returns how many were ended."""
     problem = password_problem(password)
     if problem:
@@ -110,7 +109,7 @@ def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.da
     return ended
 
 
-def log_out_user(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+def log_out_user(tx: Tx, user_id: str, now: dt.datetime) -> int:
     """`serve admin logout`: end every open session of the user; returns how many."""
     if not tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
         raise ValueError(f"no user with ID {user_id}")
@@ -119,7 +118,7 @@ def log_out_user(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
     return ended
 
 
-def end_sessions(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+def end_sessions(tx: Tx, user_id: str, now: dt.datetime) -> int:
     return int(
         tx.execute(
             "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
@@ -142,7 +141,7 @@ class Account:
     active_since: dt.datetime
 
 
-def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
+def find_account(tx: Tx, user_id: str) -> Account | None:
     row = tx.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchone()
     if row is None:
         return None
@@ -163,7 +162,7 @@ def inactive_since(account: Account) -> dt.datetime:
 
 
 def finish_login(
-    tx: sqlite3.Connection, user_id: str, password_ok: bool, now: dt.datetime
+    tx: Tx, user_id: str, password_ok: bool, now: dt.datetime
 ) -> LoginResult | ApiError:
     """Record a login attempt whose password was checked outside the transaction.
 
@@ -227,7 +226,7 @@ def finish_login(
     return LoginResult(token=token, user=user)
 
 
-def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> ApiError:
+def _unknown_failure(tx: Tx, user_id: str, now: dt.datetime) -> ApiError:
     """A login for a user ID that does not exist: counted and locked as a real one would be."""
     row = tx.execute(
         "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id = ?", (user_id,)
@@ -296,9 +295,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def authenticate(
-    tx: sqlite3.Connection, token: str | None, now: dt.datetime, *, touch: bool = True
-) -> str:
+def authenticate(tx: Tx, token: str | None, now: dt.datetime, *, touch: bool = True) -> str:
     """The user ID behind a live session; with `touch`, restart its 20-minute idle clock."""
     if not token:
         raise errors.not_authenticated()
@@ -323,7 +320,7 @@ def authenticate(
     return str(row["user_id"])
 
 
-def end_session(tx: sqlite3.Connection, token: str | None, user_id: str, now: dt.datetime) -> None:
+def end_session(tx: Tx, token: str | None, user_id: str, now: dt.datetime) -> None:
     """Log out the session `token` of `user_id` (authenticated by the caller)."""
     tx.execute(
         "UPDATE sessions SET ended_at = ? WHERE token_sha256 = ?",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from sevis_tui.contract import PROGRAM_NUMBER
 from sevis_tui.service.accounts import INACTIVE_AFTER, find_account, inactive_since
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
 from sevis_tui.service.programs import ACTIVE
-from sevis_tui.service.store import parse_stamp
+from sevis_tui.service.store import Tx, parse_stamp
 
 ORG_ID = re.compile(rf"{PROGRAM_NUMBER.pattern}|[A-Z]{{3}}214F\d{{8}}")  # a program or a school
 USER_ID_LIMIT = 64
@@ -108,7 +107,7 @@ def check_org_id(orgid: str) -> str:
     return orgid
 
 
-def registered_anywhere(tx: sqlite3.Connection, presented: Presented) -> bool:
+def registered_anywhere(tx: Tx, presented: Presented) -> bool:
     """Is the certificate some program's current registration? (Checked before an upload's
     body is read, so that a stranger cannot make the listener read megabytes.)"""
     row = tx.execute(
@@ -118,9 +117,7 @@ def registered_anywhere(tx: sqlite3.Connection, presented: Presented) -> bool:
     return row is not None
 
 
-def authorize(
-    tx: sqlite3.Connection, presented: Presented, orgid: str, userid: str, now: dt.datetime
-) -> Grant:
+def authorize(tx: Tx, presented: Presented, orgid: str, userid: str, now: dt.datetime) -> Grant:
     """The grant for this certificate, program and user ID now; BatchRefusal otherwise."""
     check_org_id(orgid)
     program = tx.execute("SELECT status FROM programs WHERE number = ?", (orgid,)).fetchone()
@@ -191,7 +188,7 @@ def authorize(
 
 
 def _official(
-    tx: sqlite3.Connection, orgid: str, userid: str, now: dt.datetime, registered: dict[str, str]
+    tx: Tx, orgid: str, userid: str, now: dt.datetime, registered: dict[str, str]
 ) -> Grant:
     shown = xml_safe(userid, 20)
     account = find_account(tx, userid) if 0 < len(userid) <= USER_ID_LIMIT else None

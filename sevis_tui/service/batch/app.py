@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from sevis_tui.service.accounts import audit
 from sevis_tui.service.batch import access, batches, form
 from sevis_tui.service.batch.replies import BatchRefusal, accepted
 from sevis_tui.service.errors import ApiError
-from sevis_tui.service.store import Clock, Store, utc_now
+from sevis_tui.service.store import Clock, Storage, Tx, open_store, utc_now
 
 log = logging.getLogger("sevis_tui.service")
 PREFIX = "/sevisbatch/action"
@@ -42,7 +41,7 @@ def create_batch_app(
     db_path: Path | str, *, clock: Clock = utc_now, busy_timeout: float = 5.0
 ) -> Guard:
     """The batch interface over the registration service's SQLite file (migrated as needed)."""
-    store = Store(Path(db_path), busy_timeout=busy_timeout)
+    store = open_store(db_path, busy_timeout=busy_timeout)
     store.migrate()
     listener = BatchService(store, clock)
     # A warning, so that it is in every log: nobody should take stored batches as processed.
@@ -119,7 +118,7 @@ class Guard:
 
 
 class BatchService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Storage, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 
@@ -127,7 +126,7 @@ class BatchService:
         orgid = request.query_params.get("orgid", "")
         userid = request.query_params.get("userid", "")
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             grant = access.authorize(tx, presented, orgid, userid, now)
             return accepted(
                 "Check",
@@ -151,7 +150,7 @@ class BatchService:
         userid = request.query_params.get("userid", "")
         batch_id = request.query_params.get("batchid", "")
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             access.authorize(tx, presented, orgid, userid, now)
             batches.check_batch_id(batch_id)
             archive = batches.transaction_log(tx, orgid, batch_id)
@@ -202,7 +201,7 @@ class BatchService:
         xml = fields.fields.get("xml")
         name = posixpath.basename(fields.filenames.get("xml", "").replace("\\", "/"))[:255]
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             grant = access.authorize(tx, presented, orgid, userid, now)
             batches.check_batch_id(batch_id)
             if not xml:
@@ -249,7 +248,7 @@ class BatchService:
         action: str,
         orgid: str,
         userid: str,
-        work: Callable[[sqlite3.Connection, access.Presented, dt.datetime], Response],
+        work: Callable[[Tx, access.Presented, dt.datetime], Response],
         batch_id: str = "",
     ) -> Response:
         """`work` in one write transaction with its audit line; a refusal is audited too."""
@@ -259,7 +258,7 @@ class BatchService:
             f"; batch {batch_id[:20]}" if batch_id else ""
         )
 
-        def transaction(tx: sqlite3.Connection) -> Response:
+        def transaction(tx: Tx) -> Response:
             answer = work(tx, presented, now)
             audit(tx, now, userid, action, "ok", program=orgid[:32], detail=detail)
             return answer
@@ -297,7 +296,7 @@ class BatchService:
         if batch_id:
             detail += f"; batch {batch_id[:20]}"
 
-        def write(tx: sqlite3.Connection) -> None:
+        def write(tx: Tx) -> None:
             audit(tx, now, userid, action, refusal.reason, program=orgid[:32], detail=detail)
 
         try:

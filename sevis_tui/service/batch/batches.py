@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
-from sevis_tui.service.store import stamp
+from sevis_tui.service.store import Tx, stamp
 
 ROOTS = ("SEVISBatchCreateUpdateEV", "SEVISBatchCreateUpdateStudent")
 BATCH_ID = re.compile(r"[A-Za-z0-9]{14}")
@@ -141,7 +140,7 @@ def _records(root: Element) -> int:
 
 
 def store_batch(
-    tx: sqlite3.Connection,
+    tx: Tx,
     *,
     orgid: str,
     batch_id: str,
@@ -180,7 +179,7 @@ def store_batch(
     )
 
 
-def transaction_log(tx: sqlite3.Connection, orgid: str, batch_id: str) -> bytes:
+def transaction_log(tx: Tx, orgid: str, batch_id: str) -> bytes:
     """The ZIP that batchDownload answers: sevis_transaction_log.xml for the batch."""
     row = tx.execute(
         "SELECT records, filename, uploaded_at FROM batches WHERE program = ? AND batch_id = ?",
