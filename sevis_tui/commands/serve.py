@@ -141,16 +141,18 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     from sevis_tui.service.app import create_app
     from sevis_tui.service.errors import ApiError
 
-    database = Path(args.db).expanduser() if args.db else paths().database
+    database = _database(args.db)
+    _open_store(database)  # a URL that must not be used is refused before anything starts
     try:
         app = create_app(
             database, settings=settings, demo=args.demo, demo_programs=args.demo_programs
         )
     except (OSError, ApiError) as error:
-        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
+        raise CommandError(_cannot_open(database, error)) from None
     scheme = "https" if tls else "http"
     batch = _batch_listener(args, settings, database) if batch_port is not None else None
-    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
+    label = app.state.service.store.label
+    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {label})")
     if batch is not None:
         print(
             f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; record "
@@ -175,7 +177,38 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path) -> Any:
+def _database(chosen: str | None) -> Path | str:
+    """--db: a postgresql:// URL as given, or a SQLite file (the data folder's by default)."""
+    from sevis_tui.service.store import is_postgres_url
+
+    if chosen and is_postgres_url(chosen):
+        return chosen
+    return Path(chosen).expanduser() if chosen else paths().database
+
+
+def _open_store(database: Path | str) -> Any:
+    """The store for --db, not yet opened; a URL with a password in it is refused."""
+    from sevis_tui.service.store import open_store
+
+    try:
+        return open_store(database)
+    except ImportError:
+        raise CommandError(
+            "a postgresql:// database needs psycopg: pip install 'sevis-tui[postgres]'"
+        ) from None
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _cannot_open(database: Path | str, error: BaseException) -> str:
+    from sevis_tui.service.errors import ApiError
+
+    if isinstance(database, str) and isinstance(error, ApiError):
+        return error.message  # it names the URL (password hidden) and what to check
+    return f"cannot open the database {database}: {_reason(error)}"
+
+
+def _batch_listener(args: argparse.Namespace, settings: Settings, database: Path | str) -> Any:
     """The batch interface on --batch-port, started in a background thread."""
     import datetime as dt
     import ssl
@@ -224,11 +257,9 @@ def _tls_problem(args: argparse.Namespace) -> str | None:
 def run_admin(args: argparse.Namespace) -> int:
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.errors import ApiError
-    from sevis_tui.service.store import Store
 
-    chosen = args.admin_db or args.db
-    database = Path(chosen).expanduser() if chosen else paths().database
-    store = Store(database)
+    database = _database(args.admin_db or args.db)
+    store = _open_store(database)
     try:
         store.migrate()
         store.write(ensure_agreement)
@@ -241,7 +272,9 @@ def run_admin(args: argparse.Namespace) -> int:
     except ApiError as error:
         raise CommandError(error.message) from None
     except OSError as error:
-        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
+        raise CommandError(_cannot_open(database, error)) from None
+    finally:
+        store.close()
 
 
 def _admin_action(tx: Tx, args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ TEMPLATE is a file copy, much faster than seeding).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -154,10 +155,8 @@ class Cluster:
     def remove(self) -> None:
         if self.root is None:
             return
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop_server("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
         passfile = os.environ.pop("PGPASSFILE", None)
         if passfile:
