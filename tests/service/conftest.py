@@ -174,7 +174,7 @@ def app(store_location: Path | str, clock: MovableClock) -> Iterator[Starlette]:
         app.state.service.store.close()  # its pool's connections, before the database goes
 
 
-Query = Callable[..., list[Any]]
+Query = Callable[..., list[tuple[Any, ...]]]
 
 
 @pytest.fixture
@@ -182,10 +182,16 @@ def query(app: Starlette) -> Query:
     """Rows read through the service's own store, on either engine: query(SQL, *params)."""
     store = app.state.service.store
 
-    def rows(sql: str, *params: Any) -> list[Any]:
-        return list(store.read(lambda tx: tx.execute(sql, params).fetchall()))
+    def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in store.read(lambda tx: tx.execute(sql, params).fetchall())]
 
     return rows
+
+
+@pytest.fixture
+def service_store(app: Starlette) -> Any:
+    """The store of the test's service (either engine), to change data behind its back."""
+    return app.state.service.store
 
 
 @pytest.fixture
