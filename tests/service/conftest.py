@@ -158,6 +158,13 @@ def engine(request: pytest.FixtureRequest) -> str:
 ENGINES = ["sqlite", "postgresql"]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module with `BOTH_ENGINES = True` runs each of its tests that reach the store (through
+    the app, the store's location or the batch listener) on SQLite and on PostgreSQL."""
+    if getattr(metafunc.module, "BOTH_ENGINES", False) and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
 def store_location(request: pytest.FixtureRequest, engine: str, database: Path) -> Path | str:
     """The demo database the test's service uses: the SQLite file, or a PostgreSQL URL."""

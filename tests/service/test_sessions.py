@@ -16,8 +16,8 @@ from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 from .conftest import Query
 from .support import code
 
-# The store-level rules hold on both engines (tests/service/pg_support.py).
-pytestmark = pytest.mark.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
 
 
 async def attempt(http: httpx.AsyncClient, password: str) -> httpx.Response:

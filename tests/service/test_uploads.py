@@ -18,8 +18,8 @@ from sevis_tui.service.registrations import CONFIRMATION_ALPHABET
 from .conftest import Query
 from .support import code
 
-# The store-level rules hold on both engines (tests/service/pg_support.py).
-pytestmark = pytest.mark.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
 
 PROGRAM = "P-1-00001"
 UPLOAD = f"programs/{PROGRAM}/batch/certificate"

@@ -5,7 +5,6 @@ API, and batch clients holding generated keys and certificates."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ USER = DEMO_USER_ID
 class Listener:
     url: str
     ca_pem: str
-    database: Path
+    store: Any  # the batch app's store, on either engine
 
     def client(self, issued: factory.Issued | None) -> BatchClient:
         """A batch client presenting `issued` (None: no client certificate at all)."""
@@ -38,8 +37,11 @@ class Listener:
         return BatchClient(self.url, identity, ca_pem=self.ca_pem, timeout=60)
 
     def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.database) as db:
-            return list(db.execute(sql, args))
+        found = self.store.read(lambda tx: tx.execute(sql, args).fetchall())
+        return [tuple(row) for row in found]
+
+    def change(self, sql: str, *args: Any) -> None:
+        self.store.write(lambda tx: tx.execute(sql, args))
 
 
 class NoCertificateClient(BatchClient):
@@ -54,11 +56,13 @@ class NoCertificateClient(BatchClient):
 
 
 @pytest.fixture
-def listener(database: Path, clock: Any, issuer: factory.Issued) -> Iterator[Listener]:
-    app = create_batch_app(database, clock=clock, busy_timeout=2)
+def listener(store_location: Path | str, clock: Any, issuer: factory.Issued) -> Iterator[Listener]:
+    app = create_batch_app(store_location, clock=clock, busy_timeout=2)
     context = server_context([issuer.certificate], identity=demo_server_identity(issuer, clock.now))
+    store = app.state.batch.store
     with BatchListener(app, context) as running:
-        yield Listener(running.url, factory.pem(issuer.certificate).decode(), database)
+        yield Listener(running.url, factory.pem(issuer.certificate).decode(), store)
+    store.close()
 
 
 Register = Callable[[factory.Issued], Awaitable[dict[str, Any]]]

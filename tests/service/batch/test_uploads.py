@@ -20,6 +20,9 @@ from .conftest import PROGRAM, USER, Listener, batch_xml
 
 BATCH = "B2026120200001"
 
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
+
 
 def stored(listener: Listener) -> int:
     return int(listener.rows("SELECT COUNT(*) FROM batches")[0][0])
