@@ -66,10 +66,12 @@ def check_url(url: str) -> None:
 
 
 def hide_password(url: str) -> str:
-    """The URL fit to print: a password in it becomes ***."""
+    """The URL fit to print: a password in it (user:PASSWORD@ or ?password=) becomes ***."""
     parts = urlsplit(url)
+    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
+    parts = parts._replace(query=query)
     if parts.password is None:
-        return url
+        return urlunsplit(parts)
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     user = parts.username or ""
@@ -227,7 +229,9 @@ def unavailable(error: psycopg.Error) -> ApiError:
 
 
 def cannot_connect(label: str, error: psycopg.Error) -> ApiError:
-    reason = (str(error).strip().splitlines() or ["no answer"])[-1].strip()
+    # "connection failed: connection to server at ..., port 5432 failed: Connection refused"
+    first = (str(error).strip().splitlines() or ["no answer"])[0]
+    reason = first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
     return ApiError(
         503,
         "store_unavailable",

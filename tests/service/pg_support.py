@@ -124,7 +124,7 @@ class Cluster:
         assert self.root is not None
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c full_page_writes=off -c max_connections=200"
         )
         subprocess.run(
             self._as_server_user(
