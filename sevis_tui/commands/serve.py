@@ -10,6 +10,10 @@
     sevis-tui serve admin unlock USER_ID
     sevis-tui serve admin logout USER_ID
     sevis-tui serve admin list-users | list-programs | audit [--limit N] [--json]
+    sevis-tui serve admin export FILE | import FILE      (move a service between databases)
+
+--db is a SQLite file, or postgresql://USER@HOST[:PORT]/DBNAME (the password from PGPASSFILE or
+~/.pgpass, never the URL; needs `pip install 'sevis-tui[postgres]'`).
 
 Passwords are read from a prompt, or from --password-file (`-` for stdin): never from argv.
 What is printed comes partly from outside (a user ID typed at login is audited as typed), so
@@ -40,7 +44,11 @@ DEFAULT_PORT = 8470
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8470)")
-    parser.add_argument("--db", metavar="PATH", help="SQLite database (default: the data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="SQLite file (default: in the data folder) or postgresql://USER@HOST/DBNAME",
+    )
     parser.add_argument("--demo", action="store_true", help="seed the demo programs and user")
     parser.add_argument(
         "--demo-programs",
@@ -69,7 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     def action(name: str, summary: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=summary, description=summary)
-        sub.add_argument("--db", dest="admin_db", metavar="PATH", help="SQLite database")
+        sub.add_argument(
+            "--db", dest="admin_db", metavar="PATH|URL", help="SQLite file or postgresql:// URL"
+        )
         return sub
 
     add_user = action("add-user", "add a user (prompts for the password)")
@@ -100,6 +110,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     audit = action("audit", "print the newest audit log entries (fields escaped)")
     audit.add_argument("--limit", type=int, default=50)
     audit.add_argument("--json", action="store_true", help="print them as one JSON array")
+    export = action("export", "write all the service's data to FILE (mode 0600; holds hashes)")
+    export.add_argument("file", metavar="FILE")
+    load = action("import", "load an export into a new, empty database (e.g. PostgreSQL)")
+    load.add_argument("file", metavar="FILE")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -262,6 +276,8 @@ def run_admin(args: argparse.Namespace) -> int:
     store = _open_store(database)
     try:
         store.migrate()
+        if args.admin_command in {"export", "import"}:
+            return _transfer(store, args)
         store.write(ensure_agreement)
         if args.admin_command in {"add-user", "set-password"}:
             password = read_password(args.password_file)
@@ -275,6 +291,23 @@ def run_admin(args: argparse.Namespace) -> int:
         raise CommandError(_cannot_open(database, error)) from None
     finally:
         store.close()
+
+
+def _transfer(store: Any, args: argparse.Namespace) -> int:
+    from sevis_tui.service import transfer
+
+    path = Path(args.file).expanduser()
+    if args.admin_command == "export":
+        counts = transfer.export_to(store, path)
+        print(f"exported {_counts(counts)} to {path}")
+    else:
+        counts = transfer.import_into(store, transfer.read_export(path))
+        print(f"imported {_counts(counts)} into {store.label}")
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {table}" for table, count in counts.items())
 
 
 def _admin_action(tx: Tx, args: argparse.Namespace) -> int:
