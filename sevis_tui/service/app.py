@@ -118,6 +118,7 @@ def create_app(
         Route("/programs/{number}/batch", service.batch, methods=["GET"]),
         Route("/batch/registrations", service.registered_with, methods=["GET"]),
         Route("/trust", service.trust, methods=["GET"]),
+        Route("/openapi.json", service.openapi, methods=["GET"]),
     ]
     app = Starlette(
         routes=[Mount("/api/v1", routes=api)],
@@ -139,6 +140,7 @@ class Service:
         # The accepted issuers never change while the service runs: render GET /trust once.
         self.trust_body = encode(_trust(policy.accepted_issuers))
         self.health_body = encode(Health(status="ok"))
+        self.openapi_body: bytes | None = None
 
     # ------------------------------------------------------------------ sessions
 
@@ -227,6 +229,14 @@ class Service:
 
     async def trust(self, request: Request) -> Response:
         return json_answer(self.trust_body)
+
+    async def openapi(self, request: Request) -> Response:
+        """The OpenAPI document (service/openapi.py), rendered on first use."""
+        if self.openapi_body is None:
+            from sevis_tui.service.openapi import rendered
+
+            self.openapi_body = rendered()
+        return json_answer(self.openapi_body)
 
     # ------------------------------------------------------------------ acting
 

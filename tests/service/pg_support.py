@@ -15,6 +15,7 @@ TEMPLATE is a file copy, much faster than seeding).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import pwd
 import secrets
@@ -23,8 +24,6 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
-
-import psycopg
 
 URL_VARIABLE = "SEVIS_TUI_TEST_PG_URL"
 BINARIES = ("initdb", "pg_ctl", "postgres")
@@ -41,6 +40,8 @@ SEARCH = os.pathsep.join(
 
 def missing_reason() -> str | None:
     """Why no PostgreSQL can be had here, or None."""
+    if importlib.util.find_spec("psycopg") is None:
+        return "psycopg is not installed (pip install -e '.[test]')"
     if os.environ.get(URL_VARIABLE):
         return None
     absent = [name for name in BINARIES if shutil.which(name, path=SEARCH) is None]
@@ -172,10 +173,14 @@ class Cluster:
         self._count += 1
         name = f"t{os.getpid()}_{self._count}_{secrets.token_hex(3)}"
         copy = f" TEMPLATE {template}" if template else ""
+        import psycopg
+
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {name}{copy}")  # type: ignore[arg-type]
         return name
 
     def drop_database(self, name: str) -> None:
+        import psycopg
+
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from sevis_tui.api.batch_client import BatchClient, BatchIdentity
@@ -27,43 +26,12 @@ from sevis_tui.cert import factory
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
 
 from .batch.conftest import batch_xml
-from .pg_support import Cluster, free_port
-from .support import code
+from .pg_support import Cluster
+from .support import Instance, code, start_serve
 
+psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
 PROGRAM = "P-1-00001"
 ADMIN = [sys.executable, "-m", "sevis_tui", "serve", "admin"]
-
-
-@dataclass
-class Instance:
-    process: subprocess.Popen[bytes]
-    url: str
-    batch_url: str
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url, timeout=60)
-
-
-def start_serve(database_url: str, log: Path) -> Instance:
-    """`sevis-tui serve --demo --db URL` with its batch door; returns once it answers."""
-    port, batch_port = free_port(), free_port()
-    command = [sys.executable, "-m", "sevis_tui", "serve", "--demo", "--db", database_url]
-    command += ["--port", str(port), "--batch-port", str(batch_port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/api/v1/"
-    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60)
-    while dt.datetime.now(dt.UTC) < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited: {log.read_text(errors='replace')}")
-        try:
-            if httpx.get(url + "health", timeout=1).status_code == 200:
-                return Instance(process, url, f"https://127.0.0.1:{batch_port}")
-        except httpx.TransportError:
-            pass
-        threading.Event().wait(0.05)  # a process's start-up: nothing to wait on but its port
-    process.kill()
-    pytest.fail(f"serve did not answer within 60 s: {log.read_text(errors='replace')}")
 
 
 @dataclass
