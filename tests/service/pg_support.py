@@ -15,6 +15,7 @@ TEMPLATE is a file copy, much faster than seeding).
 from __future__ import annotations
 
 import contextlib
+import glob
 import importlib.util
 import os
 import pwd
@@ -27,13 +28,12 @@ from pathlib import Path
 
 URL_VARIABLE = "SEVIS_TUI_TEST_PG_URL"
 BINARIES = ("initdb", "pg_ctl", "postgres")
+# Debian and Ubuntu keep the server's programs out of PATH, in /usr/lib/postgresql/VERSION/bin.
 SEARCH = os.pathsep.join(
     [
         os.environ.get("PATH", ""),
         "/usr/local/bin",
-        "/usr/lib/postgresql/15/bin",
-        "/usr/lib/postgresql/16/bin",
-        "/usr/lib/postgresql/17/bin",
+        *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True),
     ]
 )
 
