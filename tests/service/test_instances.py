@@ -27,7 +27,7 @@ from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issu
 
 from .batch.conftest import batch_xml
 from .pg_support import Cluster
-from .support import Instance, code, start_serve
+from .support import Instance, code, ready, spawn_serve
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
 PROGRAM = "P-1-00001"
@@ -47,18 +47,19 @@ class Pair:
 
 @pytest.fixture
 def pair(pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pair]:
-    """Two instances on one new database; the first seeds it (--demo), the second finds it."""
-    # A data folder of their own, so that the demo issuer is made for today's date.
+    """Two instances on one new database, started together: migrating and seeding it (--demo)
+    are transactions under the database's locks, so they run once."""
+    # A data folder of their own, so that the demo issuer is made for today's date (here,
+    # before they start, so that both load the same one).
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "instances-data"))
+    ensure_demo_issuer()
     name = pg_cluster.create_database()
     url = pg_cluster.url(name)
-    a = start_serve(url, tmp_path / "a.log")
+    a = spawn_serve(url, tmp_path / "a.log")
+    b = spawn_serve(url, tmp_path / "b.log")
     try:
-        b = start_serve(url, tmp_path / "b.log")
-    except BaseException:
-        a.process.kill()
-        raise
-    try:
+        ready(a, tmp_path / "a.log")
+        ready(b, tmp_path / "b.log")
         yield Pair(a, b, url)
     finally:
         for instance in (a, b):

@@ -21,7 +21,7 @@ from .support import start_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each operation gets at most this many generated cases per phase: a few hundred in all.
-EXAMPLES = 15
+EXAMPLES = 10
 
 
 def test_docs_openapi_json_is_the_generated_document() -> None:
