@@ -12,6 +12,13 @@ and anything else running), then checks that every confirmation is stored once.
 
 The throwaway cluster is made as tests/service/pg_support.py makes the tests' (fsync off: the
 figures show the service's and the driver's cost, not a disk's). Exits 1 if a check fails.
+
+Reading the figures: on a machine with 2 cores the clients, every serve process and PostgreSQL
+share those 2 cores, so a second instance cannot add capacity; it can only show that two
+instances stay correct and what the extra process costs. What the CPU columns do show: the
+service's cost per registration on each engine (the serve column / registrations), and the
+database's share. Writes queue on one lock in both engines (docs/architecture.md), so scaling
+out buys the work outside transactions (HTTP, scrypt, certificate checks), on more cores.
 """
 
 from __future__ import annotations
