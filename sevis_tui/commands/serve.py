@@ -356,7 +356,8 @@ def _admin_action(tx: Tx, args: argparse.Namespace) -> int:
     elif command == "list-users":
         _print_rows(
             tx.execute(
-                "SELECT user_id, name, failed_logins, locked_at IS NOT NULL AS locked,"
+                "SELECT user_id, name, failed_logins,"
+                " CAST(locked_at IS NOT NULL AS INTEGER) AS locked,"  # 0 or 1 on both engines
                 " COALESCE(last_login, '-') AS last_login FROM users ORDER BY user_id"
             ).fetchall()
         )
