@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ from sevis_tui.service.store import Storage, Tx, open_store
 from .conftest import MovableClock
 
 BOTH_ENGINES = True
+ADMIN = [sys.executable, "-m", "sevis_tui", "serve", "admin"]
 
 
 def at_once(count: int, work: Callable[[int], Any]) -> list[Any]:
@@ -131,3 +134,15 @@ def test_times_sort_alike_on_both_engines(app: Any, clock: MovableClock) -> None
         lambda tx: tx.execute("SELECT user_id FROM audit WHERE action = 't' ORDER BY at").fetchall()
     )
     assert [row[0] for row in order] == ["u1", "u2", "u0", "u3"]
+
+
+def test_serve_admin_lists_alike_on_both_engines(store_location: Path | str, app: Any) -> None:
+    """The administrator's listings (group_concat in SQLite, string_agg in PostgreSQL)."""
+    shown = subprocess.run(
+        [*ADMIN, "list-programs", "--db", str(store_location)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "P-1-00001" in shown.stdout and "jsmith6544 RO, mgarcia221 ARO" in shown.stdout
