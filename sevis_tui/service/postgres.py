@@ -12,8 +12,9 @@ What differs from SQLite stays here:
   snapshot, as a SQLite read transaction sees;
 - the schema version is the table schema_version, not PRAGMA user_version.
 
-Connections come from a psycopg_pool pool that checks each one before lending it, so a
-database that went away and came back is used again without a restart. Any database failure
+Connections come from a psycopg_pool pool. One that died while idle (the database restarted)
+fails at BEGIN, before anything was done, and is replaced at once; so a database that went away
+and came back is used again without a restart. Any database failure
 becomes the 503 `store_unavailable` ApiError; a transaction cut off is rolled back by the
 server, so nothing is half-written.
 
@@ -137,13 +138,13 @@ class PgStore:
         self.url = url
         self.label = hide_password(url)
         self.timeout = timeout
+        self.pool_size = pool_size
         self._pool: psycopg_pool.ConnectionPool[Any] = psycopg_pool.ConnectionPool(
             url,
             kwargs={"autocommit": True, "row_factory": _rows, "connect_timeout": 5},
             min_size=1,
             max_size=pool_size,
             timeout=timeout,
-            check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
             name="sevis-tui",
         )
@@ -193,29 +194,47 @@ class PgStore:
         return self._run(work, write=False)
 
     def _run(self, work: Callable[[PgTx], Result], *, write: bool) -> Result:
+        # Writers of every instance queue on the lock, as on SQLite's BEGIN IMMEDIATE; sent
+        # with BEGIN, in one round trip (the lock is held while the transaction lasts).
+        begin = (
+            f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            if write
+            else "BEGIN ISOLATION LEVEL REPEATABLE READ"
+        )
         try:
-            with self._pool.connection() as connection:
-                if write:
-                    connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                    # Writers of every instance queue here, as SQLite's BEGIN IMMEDIATE.
-                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                else:
-                    connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                try:
-                    result = work(PgTx(connection))
-                except BaseException:
-                    # A refusal too (errors.py); a broken connection rolls back on its own.
-                    if not connection.broken:
-                        connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
-                return result
+            # Every pooled connection may have died at once, and a new one after them.
+            for attempt in range(self.pool_size + 1):
+                with self._pool.connection() as connection:
+                    try:
+                        connection.execute(begin)
+                    except psycopg.OperationalError:
+                        # A pooled connection that died while idle (the server restarted):
+                        # nothing was done yet, so take another (the pool drops this one).
+                        if attempt < self.pool_size:
+                            continue
+                        raise
+                    return self._transaction(connection, work)
+            raise AssertionError("unreachable")  # pragma: no cover
         except psycopg_pool.PoolTimeout:
             raise store_unavailable(
                 f"no connection to PostgreSQL within {self.timeout:g} s"
             ) from None
         except psycopg.Error as error:
             raise unavailable(error) from None
+
+    @staticmethod
+    def _transaction(
+        connection: psycopg.Connection[PgRow], work: Callable[[PgTx], Result]
+    ) -> Result:
+        try:
+            result = work(PgTx(connection))
+        except BaseException:
+            # A refusal too (errors.py); a broken connection rolls back on its own.
+            if not connection.broken:
+                connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return result
 
     def close(self) -> None:
         self._pool.close()

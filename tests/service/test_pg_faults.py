@@ -112,3 +112,19 @@ async def test_losing_postgresql_mid_load_loses_and_doubles_nothing(
     assert stored == sorted(acknowledged.items())
     audited = query("SELECT count(*) FROM audit WHERE action = 'upload' AND result = 'ok'")
     assert audited == [(24,)]
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+async def test_after_a_restart_the_first_request_is_served(
+    pg_cluster: Cluster, http: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    """The pooled connections died with the server; none of them is handed to a request."""
+    if pg_cluster.root is None:
+        pytest.skip("the PostgreSQL of SEVIS_TUI_TEST_PG_URL is not ours to stop")
+    # Several idle connections in the pool.
+    answers = await asyncio.gather(*(http.get("programs", headers=auth) for _ in range(6)))
+    assert all(answer.status_code == 200 for answer in answers)
+    await asyncio.to_thread(pg_cluster.stop_server, "immediate")
+    await asyncio.to_thread(pg_cluster.start_server)
+    first = await http.get("programs", headers=auth)
+    assert first.status_code == 200, first.text
