@@ -5,6 +5,9 @@
                     [--tls-cert FILE --tls-key FILE] [--insecure] [--batch-port PORT]
                     [--read-timeout SECONDS] [--max-connections-per-client N]
     sevis-tui serve admin ACTION ...
+
+--db is a SQLite file, or postgresql://USER@HOST[:PORT]/DBNAME (the password from PGPASSFILE or
+~/.pgpass, never the URL; needs `pip install 'sevis-tui[postgres]'`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,11 @@ DEFAULT_PORT = 8470
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8470)")
-    parser.add_argument("--db", metavar="PATH", help="SQLite database (default: the data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="SQLite file (default: in the data folder) or postgresql://USER@HOST/DBNAME",
+    )
     parser.add_argument("--demo", action="store_true", help="seed the demo programs and user")
     parser.add_argument(
         "--demo-programs",
@@ -93,16 +100,18 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     from sevis_tui.service.app import create_app
     from sevis_tui.service.errors import ApiError
 
-    database = Path(args.db).expanduser() if args.db else paths().database
+    database = database_of(args.db)
+    open_store_of(database)  # a URL that must not be used is refused before anything starts
     try:
         app = create_app(
             database, settings=settings, demo=args.demo, demo_programs=args.demo_programs
         )
     except (OSError, ApiError) as error:
-        raise CommandError(f"cannot open the database {database}: {_reason(error)}") from None
+        raise CommandError(cannot_open(database, error)) from None
     scheme = "https" if tls else "http"
     batch = _batch_listener(args, settings, database, limits) if batch_port is not None else None
-    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {database})")
+    label = app.state.service.store.label
+    print(f"sevis-tui: serving {scheme}://{args.host}:{args.port}/api/v1 (database {label})")
     if batch is not None:
         print(
             f"sevis-tui: batch interface {batch.url}/sevisbatch/action (mutual TLS; records "
@@ -172,8 +181,42 @@ def _limits(args: argparse.Namespace) -> ConnectionLimits:
     )
 
 
+def database_of(chosen: str | None) -> Path | str:
+    """--db: a postgresql:// URL as given, or a SQLite file (the data folder's by default)."""
+    from sevis_tui.service.store import is_postgres_url
+
+    if chosen and is_postgres_url(chosen):
+        return chosen
+    return Path(chosen).expanduser() if chosen else paths().database
+
+
+def open_store_of(database: Path | str) -> Any:
+    """The store for --db, not yet opened; a URL with a password in it is refused."""
+    from sevis_tui.service.store import open_store
+
+    try:
+        return open_store(database)
+    except ImportError:
+        raise CommandError(
+            "a postgresql:// database needs psycopg: pip install 'sevis-tui[postgres]'"
+        ) from None
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def cannot_open(database: Path | str, error: BaseException) -> str:
+    from sevis_tui.service.errors import ApiError
+
+    if isinstance(database, str) and isinstance(error, ApiError):
+        return error.message  # it names the URL (password hidden) and what to check
+    return f"cannot open the database {database}: {_reason(error)}"
+
+
 def _batch_listener(
-    args: argparse.Namespace, settings: Settings, database: Path, limits: ConnectionLimits
+    args: argparse.Namespace,
+    settings: Settings,
+    database: Path | str,
+    limits: ConnectionLimits,
 ) -> Any:
     """The batch interface on --batch-port, started in a background thread."""
     import datetime as dt

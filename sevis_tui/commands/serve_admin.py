@@ -11,6 +11,7 @@
     sevis-tui serve admin add-official NUMBER USER_ID --role RO|ARO
     sevis-tui serve admin remove-official NUMBER USER_ID
     sevis-tui serve admin list-users | list-programs | audit [--limit N] [--json]
+    sevis-tui serve admin export FILE | import FILE      (move a service between databases)
 
 Every change is one transaction with its audit line. Passwords are read from a prompt, or from
 --password-file (`-` for stdin): never from argv. What is printed comes partly from outside (a
@@ -23,16 +24,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.commands.serve import visible, years_later
-from sevis_tui.config import paths
+from sevis_tui.commands.serve import cannot_open, database_of, open_store_of, visible, years_later
 from sevis_tui.contract import PROGRAM_NUMBER
+
+if TYPE_CHECKING:
+    from sevis_tui.service.store import Tx
 
 STATUS_WORDS = ("active", "withdrawn", "inactive")  # service.programs.STATUSES
 
@@ -42,7 +44,9 @@ def add_admin_arguments(admin_parser: argparse.ArgumentParser) -> None:
 
     def action(name: str, summary: str, *positionals: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=summary, description=summary)
-        sub.add_argument("--db", dest="admin_db", metavar="PATH", help="SQLite database")
+        sub.add_argument(
+            "--db", dest="admin_db", metavar="PATH|URL", help="SQLite file or postgresql:// URL"
+        )
         for positional in positionals:
             sub.add_argument(positional)
         return sub
@@ -76,18 +80,20 @@ def add_admin_arguments(admin_parser: argparse.ArgumentParser) -> None:
     audit = action("audit", "print the newest audit log entries (fields escaped)")
     audit.add_argument("--limit", type=int, default=50)
     audit.add_argument("--json", action="store_true", help="print them as one JSON array")
+    action("export", "write all the service's data to FILE (mode 0600; holds hashes)", "file")
+    action("import", "load an export into a new, empty database (e.g. PostgreSQL)", "file")
 
 
 def run_admin(args: argparse.Namespace) -> int:
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.errors import ApiError
-    from sevis_tui.service.store import Store
 
-    chosen = args.admin_db or args.db
-    database = Path(chosen).expanduser() if chosen else paths().database
-    store = Store(database)
+    database = database_of(args.admin_db or args.db)
+    store = open_store_of(database)
     try:
         store.migrate()
+        if args.admin_command in {"export", "import"}:
+            return _transfer(store, args)
         store.write(ensure_agreement)
         if args.admin_command in {"add-user", "set-password"}:
             args.password = read_password(args.password_file)
@@ -98,59 +104,77 @@ def run_admin(args: argparse.Namespace) -> int:
     except ApiError as error:
         raise CommandError(error.message) from None
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise CommandError(f"cannot open the database {database}: {reason}") from None
+        raise CommandError(cannot_open(database, error)) from None
+    finally:
+        store.close()
+
+
+def _transfer(store: Any, args: argparse.Namespace) -> int:
+    from sevis_tui.service import transfer
+
+    path = Path(args.file).expanduser()
+    if args.admin_command == "export":
+        counts = transfer.export_to(store, path)
+        print(f"exported {_counts(counts)} to {path}")
+    else:
+        counts = transfer.import_into(store, transfer.read_export(path))
+        print(f"imported {_counts(counts)} into {store.label}")
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {table}" for table, count in counts.items())
 
 
 # --------------------------------------------------------------------------- the actions
 # Each runs inside one write transaction; a ValueError is the one line shown (exit 2).
 
-Action = Callable[[sqlite3.Connection, argparse.Namespace, dt.datetime], None]
+Action = Callable[["Tx", argparse.Namespace, dt.datetime], None]
 
 
-def _add_user(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _add_user(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     accounts.add_user(tx, args.user_id, args.name, args.password, now, email=args.email)
     print(f"added user {visible(args.user_id)}")
 
 
-def _set_password(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _set_password(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     ended = accounts.set_password(tx, args.user_id, args.password, now)
     print(f"password set for {visible(args.user_id)}; {_sessions(ended)} ended")
 
 
-def _deactivate(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _deactivate(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     ended = accounts.deactivate(tx, args.user_id, now)
     print(f"deactivated {visible(args.user_id)}: {_sessions(ended)} ended")
 
 
-def _reactivate(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _reactivate(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     accounts.reactivate(tx, args.user_id, now)
     print(f"reactivated {visible(args.user_id)}")
 
 
-def _unlock(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _unlock(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     accounts.unlock(tx, args.user_id, now)
     print(f"unlocked and reactivated {visible(args.user_id)}")
 
 
-def _logout(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _logout(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import accounts
 
     ended = accounts.log_out_user(tx, args.user_id, now)
     print(f"logged out {visible(args.user_id)}: {_sessions(ended)} ended")
 
 
-def _add_program(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _add_program(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import programs
 
     _program_number(args.number)
@@ -176,7 +200,7 @@ def _add_program(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datet
     print(f"added program {args.number}")
 
 
-def _set_program_status(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _set_program_status(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import programs
 
     _program_number(args.number)
@@ -184,14 +208,14 @@ def _set_program_status(tx: sqlite3.Connection, args: argparse.Namespace, now: d
     print(f"{args.number}: {visible(old)} -> {programs.STATUSES[args.status]}")
 
 
-def _add_official(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _add_official(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import programs
 
     programs.add_official(tx, args.number, args.user_id, args.role)
     print(f"{visible(args.user_id)} is now {args.role} of {visible(args.number)}")
 
 
-def _remove_official(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _remove_official(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     from sevis_tui.service import programs
 
     _program_number(args.number)
@@ -199,17 +223,18 @@ def _remove_official(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.d
     print(f"{visible(args.user_id)} is no longer {role} of {args.number}")
 
 
-def _list_users(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _list_users(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     _print_rows(
         tx.execute(
-            "SELECT user_id, name, failed_logins, locked_at IS NOT NULL AS locked,"
-            " deactivated_at IS NOT NULL AS deactivated,"
+            "SELECT user_id, name, failed_logins,"
+            " CAST(locked_at IS NOT NULL AS INTEGER) AS locked,"  # 0 or 1 on both engines
+            " CAST(deactivated_at IS NOT NULL AS INTEGER) AS deactivated,"
             " COALESCE(last_login, '-') AS last_login FROM users ORDER BY user_id"
         ).fetchall()
     )
 
 
-def _list_programs(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _list_programs(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     _print_rows(
         tx.execute(
             "SELECT p.number, p.name, p.status, COALESCE(group_concat(o.user_id || ' ' ||"
@@ -219,7 +244,7 @@ def _list_programs(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.dat
     )
 
 
-def _audit(tx: sqlite3.Connection, args: argparse.Namespace, now: dt.datetime) -> None:
+def _audit(tx: Tx, args: argparse.Namespace, now: dt.datetime) -> None:
     rows = tx.execute(
         "SELECT at, user_id, action, program, result, detail FROM audit ORDER BY id DESC LIMIT ?",
         (max(1, args.limit),),

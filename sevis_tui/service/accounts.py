@@ -12,14 +12,13 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 
 from sevis_tui.contract import LoginResult, User
 from sevis_tui.service import errors
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import hash_password, password_problem
-from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.service.store import Tx, parse_stamp, stamp
 
 MAX_FAILURES = 3
 INACTIVE_AFTER = dt.timedelta(days=45)
@@ -28,7 +27,7 @@ USER_ID_PATTERN = re.compile(r"[A-Za-z0-9]{4,10}")
 
 
 def audit(
-    tx: sqlite3.Connection,
+    tx: Tx,
     now: dt.datetime,
     user_id: str,
     action: str,
@@ -39,18 +38,19 @@ def audit(
 ) -> int:
     """One line of the audit log: who, when, what, result. Never a password or a key.
     Returns the line's id."""
-    cursor = tx.execute(
-        "INSERT INTO audit (at, user_id, action, program, result, detail) VALUES (?,?,?,?,?,?)",
+    row = tx.execute(
+        "INSERT INTO audit (at, user_id, action, program, result, detail) VALUES (?,?,?,?,?,?)"
+        " RETURNING id",
         (stamp(now), user_id[:64], action, program, result, detail[:500]),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row["id"])
 
 
 # --------------------------------------------------------------------------- administration
 
 
 def add_user(
-    tx: sqlite3.Connection,
+    tx: Tx,
     user_id: str,
     name: str,
     password: str,
@@ -85,7 +85,7 @@ def add_user(
     )
 
 
-def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
+def unlock(tx: Tx, user_id: str, now: dt.datetime) -> None:
     """Clear a lockout and inactivity: the administrator vouches for the user again."""
     changed = tx.execute(
         "UPDATE users SET failed_logins = 0, locked_at = NULL, active_since = ? WHERE user_id = ?",
@@ -96,7 +96,7 @@ def unlock(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
     audit(tx, now, user_id, "unlock", "ok", detail="by administrator")
 
 
-def deactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+def deactivate(tx: Tx, user_id: str, now: dt.datetime) -> int:
     """`serve admin deactivate`: no login and no batch until reactivated; the user's open
     sessions end. Returns how many were ended."""
     changed = tx.execute(
@@ -112,7 +112,7 @@ def deactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
     return ended
 
 
-def reactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
+def reactivate(tx: Tx, user_id: str, now: dt.datetime) -> None:
     """`serve admin reactivate`: undo a deactivation, and (as unlock does) a lockout and the
     45-day inactivity."""
     changed = tx.execute(
@@ -125,7 +125,7 @@ def reactivate(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> None:
     audit(tx, now, user_id, "reactivate", "ok", detail="by administrator")
 
 
-def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.datetime) -> int:
+def set_password(tx: Tx, user_id: str, password: str, now: dt.datetime) -> int:
     """Set a new password and end the user's open sessions; returns how many were ended."""
     problem = password_problem(password)
     if problem:
@@ -141,7 +141,7 @@ def set_password(tx: sqlite3.Connection, user_id: str, password: str, now: dt.da
     return ended
 
 
-def log_out_user(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+def log_out_user(tx: Tx, user_id: str, now: dt.datetime) -> int:
     """`serve admin logout`: end every open session of the user; returns how many."""
     if not tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
         raise ValueError(f"no user with ID {user_id}")
@@ -150,7 +150,7 @@ def log_out_user(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
     return ended
 
 
-def end_sessions(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> int:
+def end_sessions(tx: Tx, user_id: str, now: dt.datetime) -> int:
     return int(
         tx.execute(
             "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
@@ -174,7 +174,7 @@ class Account:
     deactivated: bool = False  # by the administrator (serve admin deactivate)
 
 
-def find_account(tx: sqlite3.Connection, user_id: str) -> Account | None:
+def find_account(tx: Tx, user_id: str) -> Account | None:
     row = tx.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchone()
     if row is None:
         return None
@@ -196,7 +196,7 @@ def inactive_since(account: Account) -> dt.datetime:
 
 
 def finish_login(
-    tx: sqlite3.Connection, user_id: str, password_ok: bool, now: dt.datetime
+    tx: Tx, user_id: str, password_ok: bool, now: dt.datetime
 ) -> LoginResult | ApiError:
     """Record a login attempt whose password was checked outside the transaction.
 
@@ -254,7 +254,7 @@ def finish_login(
     return LoginResult(token=token, user=user)
 
 
-def _inactive(tx: sqlite3.Connection, account: Account, now: dt.datetime) -> ApiError | None:
+def _inactive(tx: Tx, account: Account, now: dt.datetime) -> ApiError | None:
     """The refusal of a right password for an account that may not log in now (audited)."""
     if account.deactivated:
         why = "has been deactivated by the service's administrator"
@@ -273,7 +273,7 @@ def _inactive(tx: sqlite3.Connection, account: Account, now: dt.datetime) -> Api
     )
 
 
-def _unknown_failure(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> ApiError:
+def _unknown_failure(tx: Tx, user_id: str, now: dt.datetime) -> ApiError:
     """A login for a user ID that does not exist: counted and locked as a real one would be."""
     row = tx.execute(
         "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id = ?", (user_id,)
@@ -342,9 +342,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def authenticate(
-    tx: sqlite3.Connection, token: str | None, now: dt.datetime, *, touch: bool = True
-) -> str:
+def authenticate(tx: Tx, token: str | None, now: dt.datetime, *, touch: bool = True) -> str:
     """The user ID behind a live session; with `touch`, restart its 20-minute idle clock."""
     if not token:
         raise errors.not_authenticated()
@@ -369,7 +367,7 @@ def authenticate(
     return str(row["user_id"])
 
 
-def end_session(tx: sqlite3.Connection, token: str | None, user_id: str, now: dt.datetime) -> None:
+def end_session(tx: Tx, token: str | None, user_id: str, now: dt.datetime) -> None:
     """Log out the session `token` of `user_id` (authenticated by the caller)."""
     tx.execute(
         "UPDATE sessions SET ended_at = ? WHERE token_sha256 = ?",

@@ -4,7 +4,8 @@ must accept the current version before they upload (409 stale_agreement otherwis
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+
+from sevis_tui.service.store import Tx
 
 AGREEMENT_VERSION = 1
 AGREEMENT_EFFECTIVE = dt.date(2026, 1, 1)
@@ -50,7 +51,7 @@ I understand that DHS may suspend batch access for my program if these requireme
 """
 
 
-def ensure_agreement(tx: sqlite3.Connection) -> None:
+def ensure_agreement(tx: Tx) -> None:
     """Publish this release's agreement version if the database does not have it yet."""
     from sevis_tui.service.programs import publish_agreement
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +43,7 @@ from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, control_problem, verify_password
 from sevis_tui.service.requests import MAX_JSON_BYTES, decode
-from sevis_tui.service.store import Clock, Store, utc_now
+from sevis_tui.service.store import Clock, Storage, Tx, open_store, utc_now
 from sevis_tui.service.web import (
     api_error_answer,
     bearer_token,
@@ -68,7 +67,7 @@ Reply = Answer | Sequence[Answer] | None
 Work = Callable[[Caller], Reply]
 # What a signed-in request answers, given its transaction, user ID and time; or the ApiError
 # of a refusal that the transaction recorded (raised once the transaction committed).
-AsUser = Callable[[sqlite3.Connection, str, dt.datetime], Reply | ApiError]
+AsUser = Callable[[Tx, str, dt.datetime], Reply | ApiError]
 
 
 def create_app(
@@ -92,7 +91,7 @@ def create_app(
     from sevis_tui.service.demo import ensure_demo_issuer, seed, seed_extra_programs
 
     settings = settings or shipped_settings()
-    store = Store(Path(db_path), busy_timeout=busy_timeout)
+    store = open_store(db_path, busy_timeout=busy_timeout)
     store.migrate()
     issuers = list(extra_issuers)
     if demo:
@@ -119,6 +118,7 @@ def create_app(
         Route("/programs/{number}/batch", service.batch, methods=["GET"]),
         Route("/batch/registrations", service.registered_with, methods=["GET"]),
         Route("/trust", service.trust, methods=["GET"]),
+        Route("/openapi.json", service.openapi, methods=["GET"]),
     ]
     app = Starlette(
         routes=[Mount("/api/v1", routes=api)],
@@ -133,13 +133,14 @@ def create_app(
 
 
 class Service:
-    def __init__(self, store: Store, clock: Clock, policy: Policy) -> None:
+    def __init__(self, store: Storage, clock: Clock, policy: Policy) -> None:
         self.store = store
         self.clock = clock
         self.policy = policy
         # The accepted issuers never change while the service runs: render GET /trust once.
         self.trust_body = encode(_trust(policy.accepted_issuers))
         self.health_body = encode(Health(status="ok"))
+        self.openapi_body: bytes | None = None
 
     # ------------------------------------------------------------------ sessions
 
@@ -179,7 +180,7 @@ class Service:
         def work(caller: Caller) -> None:
             now = self.clock()
 
-            def end(tx: sqlite3.Connection) -> None:
+            def end(tx: Tx) -> None:
                 caller.user_id = accounts.authenticate(tx, token, now, touch=False)
                 accounts.end_session(tx, token, caller.user_id, now)
 
@@ -229,6 +230,14 @@ class Service:
     async def trust(self, request: Request) -> Response:
         return json_answer(self.trust_body)
 
+    async def openapi(self, request: Request) -> Response:
+        """The OpenAPI document (service/openapi.py), rendered on first use."""
+        if self.openapi_body is None:
+            from sevis_tui.service.openapi import rendered
+
+            self.openapi_body = rendered()
+        return json_answer(self.openapi_body)
+
     # ------------------------------------------------------------------ acting
 
     async def upload(self, request: Request) -> Response:
@@ -243,7 +252,7 @@ class Service:
         number = program_number(request)
         raw = await read_limited(request, MAX_JSON_BYTES)
 
-        def accepted(tx: sqlite3.Connection, user_id: str, now: dt.datetime) -> Reply | ApiError:
+        def accepted(tx: Tx, user_id: str, now: dt.datetime) -> Reply | ApiError:
             version = decode(raw, AcceptanceRequest).version
             return programs.accept(tx, user_id, number, version, now)
 
@@ -297,7 +306,7 @@ class Service:
         def work(caller: Caller) -> Reply:
             now = self.clock()
 
-            def transaction(tx: sqlite3.Connection) -> Reply | ApiError:
+            def transaction(tx: Tx) -> Reply | ApiError:
                 caller.user_id = accounts.authenticate(tx, token, now)
                 return answer(tx, caller.user_id, now)
 

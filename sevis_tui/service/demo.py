@@ -16,9 +16,8 @@ from sevis_tui.service.demo_login import DEMO_PASSWORD as DEMO_PASSWORD
 from sevis_tui.service.demo_login import DEMO_USER_ID as DEMO_USER_ID
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sevis_tui.cert.factory import Issued
+    from sevis_tui.service.store import Tx
 
 DEMO_USER_NAME = "Jordan Smith"
 DEMO_ISSUER_NAME = "SEVIS Demo Issuing CA"
@@ -114,7 +113,7 @@ DEMO_OFFICIALS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def seed(tx: sqlite3.Connection, now: dt.datetime) -> None:
+def seed(tx: Tx, now: dt.datetime) -> None:
     """Add the demo data that is missing; make the demo user usable again."""
     # Imported here: the login screen reads this module's constants without the store.
     from sevis_tui.service import accounts, programs
@@ -174,7 +173,7 @@ def extra_program_number(index: int) -> str:
     return f"P-2-{index:05d}"
 
 
-def seed_extra_programs(tx: sqlite3.Connection, count: int, now: dt.datetime) -> None:
+def seed_extra_programs(tx: Tx, count: int, now: dt.datetime) -> None:
     """`serve --demo --demo-programs N`: N more active programs with the demo user as RO, for
     rehearsing (and measuring) one certificate registered for many programs. Idempotent."""
     from sevis_tui.service import programs

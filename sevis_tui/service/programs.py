@@ -7,7 +7,6 @@ Functions take an open transaction; the access rule is in `role_in`: an unknown 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from sevis_tui.contract import (
     Acceptance,
@@ -25,7 +24,7 @@ from sevis_tui.contract import (
 )
 from sevis_tui.service.accounts import audit
 from sevis_tui.service.errors import ApiError
-from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.service.store import Row, Tx, parse_stamp, stamp
 
 ACTIVE = "PROGRAM ACTIVE"
 REGISTER_ACTION = "Register for Batch Processing"
@@ -50,7 +49,7 @@ ELSEWHERE = "Not available in sevis-tui; use SEVIS RTI."
 
 
 def add_program(
-    tx: sqlite3.Connection,
+    tx: Tx,
     *,
     number: str,
     name: str,
@@ -85,7 +84,7 @@ def add_program(
     )
 
 
-def add_official(tx: sqlite3.Connection, program: str, user_id: str, role: str) -> None:
+def add_official(tx: Tx, program: str, user_id: str, role: str) -> None:
     if role not in {"RO", "ARO"}:
         raise ValueError("role must be RO or ARO")
     if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (program,)).fetchone():
@@ -109,7 +108,7 @@ def add_official(tx: sqlite3.Connection, program: str, user_id: str, role: str) 
 STATUSES = {"active": ACTIVE, "withdrawn": "WITHDRAWN", "inactive": "INACTIVE"}
 
 
-def remove_official(tx: sqlite3.Connection, program: str, user_id: str, now: dt.datetime) -> str:
+def remove_official(tx: Tx, program: str, user_id: str, now: dt.datetime) -> str:
     """`serve admin remove-official`: the user is no longer the RO or an ARO of the program;
     returns the role they had."""
     if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (program,)).fetchone():
@@ -132,7 +131,7 @@ def remove_official(tx: sqlite3.Connection, program: str, user_id: str, now: dt.
     return str(row["role"])
 
 
-def set_status(tx: sqlite3.Connection, program: str, word: str, now: dt.datetime) -> str:
+def set_status(tx: Tx, program: str, word: str, now: dt.datetime) -> str:
     """`serve admin set-program-status`: active, withdrawn or inactive; returns the old one."""
     status = STATUSES.get(word)
     if status is None:
@@ -146,9 +145,7 @@ def set_status(tx: sqlite3.Connection, program: str, word: str, now: dt.datetime
     return str(row["status"])
 
 
-def publish_agreement(
-    tx: sqlite3.Connection, version: int, title: str, text: str, effective: dt.date
-) -> bool:
+def publish_agreement(tx: Tx, version: int, title: str, text: str, effective: dt.date) -> bool:
     """Add an agreement version if it is not there yet; True when added."""
     if tx.execute("SELECT 1 FROM agreements WHERE version = ?", (version,)).fetchone():
         return False
@@ -162,7 +159,7 @@ def publish_agreement(
 # --------------------------------------------------------------------------- reading
 
 
-def role_in(tx: sqlite3.Connection, user_id: str, number: str) -> str:
+def role_in(tx: Tx, user_id: str, number: str) -> str:
     """The user's role in the program; 404 if there is no such program, 403 if none."""
     if not tx.execute("SELECT 1 FROM programs WHERE number = ?", (number,)).fetchone():
         raise ApiError(
@@ -184,7 +181,7 @@ def role_in(tx: sqlite3.Connection, user_id: str, number: str) -> str:
     return str(row["role"])
 
 
-def list_programs(tx: sqlite3.Connection, user_id: str) -> list[ProgramSummary]:
+def list_programs(tx: Tx, user_id: str) -> list[ProgramSummary]:
     rows = tx.execute(
         "SELECT p.*, o.role FROM programs p JOIN officials o ON o.program = p.number"
         " WHERE o.user_id = ? ORDER BY p.name",
@@ -204,7 +201,7 @@ def list_programs(tx: sqlite3.Connection, user_id: str) -> list[ProgramSummary]:
     ]
 
 
-def program_detail(tx: sqlite3.Connection, user_id: str, number: str) -> ProgramDetail:
+def program_detail(tx: Tx, user_id: str, number: str) -> ProgramDetail:
     role = role_in(tx, user_id, number)
     row = tx.execute("SELECT * FROM programs WHERE number = ?", (number,)).fetchone()
     officials = tx.execute(
@@ -245,7 +242,7 @@ def program_detail(tx: sqlite3.Connection, user_id: str, number: str) -> Program
     )
 
 
-def batch_summary(tx: sqlite3.Connection, number: str) -> BatchSummary:
+def batch_summary(tx: Tx, number: str) -> BatchSummary:
     row = tx.execute(
         "SELECT confirmation, subject, not_after, registered_at, sha256 FROM registrations"
         " WHERE program = ? AND current = 1",
@@ -263,7 +260,7 @@ def batch_summary(tx: sqlite3.Connection, number: str) -> BatchSummary:
     )
 
 
-def current_agreement(tx: sqlite3.Connection) -> Agreement:
+def current_agreement(tx: Tx) -> Agreement:
     row = tx.execute("SELECT * FROM agreements ORDER BY version DESC LIMIT 1").fetchone()
     if row is None:
         raise ApiError(
@@ -280,7 +277,7 @@ def current_agreement(tx: sqlite3.Connection) -> Agreement:
     )
 
 
-def accepted_version(tx: sqlite3.Connection, user_id: str, number: str) -> int | None:
+def accepted_version(tx: Tx, user_id: str, number: str) -> int | None:
     row = tx.execute(
         "SELECT MAX(version) AS version FROM acceptances WHERE program = ? AND user_id = ?",
         (number, user_id),
@@ -288,7 +285,7 @@ def accepted_version(tx: sqlite3.Connection, user_id: str, number: str) -> int |
     return None if row["version"] is None else int(row["version"])
 
 
-def batch_status(tx: sqlite3.Connection, user_id: str, number: str) -> BatchStatus:
+def batch_status(tx: Tx, user_id: str, number: str) -> BatchStatus:
     role_in(tx, user_id, number)
     rows = tx.execute(
         "SELECT * FROM registrations WHERE program = ? ORDER BY id DESC", (number,)
@@ -304,7 +301,7 @@ def batch_status(tx: sqlite3.Connection, user_id: str, number: str) -> BatchStat
     )
 
 
-def _registration(row: sqlite3.Row) -> Registration:
+def _registration(row: Row) -> Registration:
     return Registration(
         confirmation=row["confirmation"],
         user_id=row["user_id"],
@@ -315,7 +312,7 @@ def _registration(row: sqlite3.Row) -> Registration:
     )
 
 
-def certificate_summary(row: sqlite3.Row) -> CertificateSummary:
+def certificate_summary(row: Row) -> CertificateSummary:
     return CertificateSummary(
         subject=row["subject"],
         issuer=row["issuer"],
@@ -335,7 +332,7 @@ def _when(text: str) -> dt.datetime:
 
 
 def accept(
-    tx: sqlite3.Connection, user_id: str, number: str, version: int, now: dt.datetime
+    tx: Tx, user_id: str, number: str, version: int, now: dt.datetime
 ) -> Acceptance | ApiError:
     """Record the acceptance; a stale version is refused, and that refusal is recorded too (the
     audit line is written here, and the ApiError returned for the caller to raise once the

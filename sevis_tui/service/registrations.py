@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import sqlite3
 
 from sevis_tui.contract import (
     CertificatePrograms,
@@ -25,13 +24,13 @@ from sevis_tui.service.programs import (
     current_agreement,
     role_in,
 )
-from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.service.store import Row, Tx, parse_stamp, stamp
 
 # Unambiguous when read aloud or typed: no 0/O, 1/I/L, or U.
 CONFIRMATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def check_may_upload(tx: sqlite3.Connection, user_id: str, number: str) -> int:
+def check_may_upload(tx: Tx, user_id: str, number: str) -> int:
     """Raise unless the user may register for the program now; returns the agreement version."""
     role_in(tx, user_id, number)
     status = tx.execute("SELECT status FROM programs WHERE number = ?", (number,)).fetchone()
@@ -54,9 +53,7 @@ def check_may_upload(tx: sqlite3.Connection, user_id: str, number: str) -> int:
     return current
 
 
-def find_replay(
-    tx: sqlite3.Connection, user_id: str, key: str, request_sha256: str
-) -> Confirmation | None:
+def find_replay(tx: Tx, user_id: str, key: str, request_sha256: str) -> Confirmation | None:
     """The earlier confirmation for this Idempotency-Key, or None; 409 if the file differs."""
     row = tx.execute(
         "SELECT * FROM registrations WHERE user_id = ? AND idempotency_key = ?", (user_id, key)
@@ -73,7 +70,7 @@ def find_replay(
     return confirmation(row)
 
 
-def confirmation(row: sqlite3.Row) -> Confirmation:
+def confirmation(row: Row) -> Confirmation:
     """The Confirmation of a registration, as answered when it was made (and on a replay)."""
     time = parse_stamp(row["registered_at"])
     assert time is not None  # NOT NULL
@@ -90,7 +87,7 @@ def confirmation(row: sqlite3.Row) -> Confirmation:
     )
 
 
-def new_confirmation_number(tx: sqlite3.Connection, now: dt.datetime) -> str:
+def new_confirmation_number(tx: Tx, now: dt.datetime) -> str:
     while True:
         code = "".join(secrets.choice(CONFIRMATION_ALPHABET) for _ in range(8))
         number = f"SBR-{now.year}-{code[:4]}-{code[4:]}"
@@ -101,7 +98,7 @@ def new_confirmation_number(tx: sqlite3.Connection, now: dt.datetime) -> str:
 
 
 def register(
-    tx: sqlite3.Connection,
+    tx: Tx,
     *,
     user_id: str,
     number: str,
@@ -174,7 +171,7 @@ def normalized_sha256(text: str) -> str | None:
     return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
 
 
-def registered_with(tx: sqlite3.Connection, user_id: str, text: str) -> CertificatePrograms:
+def registered_with(tx: Tx, user_id: str, text: str) -> CertificatePrograms:
     """The user's programs (RO or ARO) whose current registration is this certificate: a
     program where it was replaced, or where the user is no official, is not listed."""
     sha256 = normalized_sha256(text)

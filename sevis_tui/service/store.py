@@ -1,4 +1,12 @@
-"""SQLite access: one connection and one transaction per request, WAL, numbered migrations.
+"""The store: one transaction per request over SQLite (this module, the embedded default) or
+PostgreSQL (service/postgres.py, `open_store("postgresql://...")`), with the same migrations.
+
+Business code sees only `Tx` (`execute(sql, params)` with `?` placeholders, rows read by
+column name or index) and `Storage` (`read`, `write`, `migrate`, `close`); what differs
+between the engines (placeholders, column types, locking, the version record) stays in the
+two store classes.
+
+SQLite: one connection and one transaction per request, WAL, numbered migrations.
 
 `Store.write(fn)` runs `fn(connection)` inside BEGIN IMMEDIATE (writers queue, so two uploads
 never interleave) and commits; `Store.read(fn)` runs it in a read transaction. SQLite failures
@@ -21,10 +29,10 @@ import sqlite3
 import stat
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from sevis_tui.service.errors import ApiError, store_unavailable
 from sevis_tui.service.schema import MIGRATIONS
@@ -35,6 +43,70 @@ PRIVATE = 0o600
 # Enough idle connections for the worker threads that are usually busy at once.
 POOL_SIZE = 16
 Clock = Callable[[], dt.datetime]
+
+
+# A row as read: by column name (row["user_id"]) or index (row[0]), and dict(row).
+Row: TypeAlias = Any
+
+
+class Rows(Protocol):
+    """What `Tx.execute` returns (a cursor)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Tx(Protocol):
+    """An open transaction: a sqlite3.Connection, or service/postgres.py's PgTx."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows: ...
+
+
+class Storage(Protocol):
+    """A store of either engine: `write` and `read` run `work(tx)` in one transaction."""
+
+    engine: str
+    # Where the data is, fit to print (a path, or a URL without a password).
+    label: str
+
+    def migrate(self) -> int: ...
+
+    def write(self, work: Callable[[Tx], Result]) -> Result: ...
+
+    def read(self, work: Callable[[Tx], Result]) -> Result: ...
+
+    def close(self) -> None: ...
+
+
+def is_postgres_url(database: str | Path) -> bool:
+    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(database: str | Path, *, busy_timeout: float = 5.0) -> Storage:
+    """The store for a path (SQLite) or a postgresql:// URL (needs psycopg, imported here so
+    that SQLite needs nothing installed)."""
+    if is_postgres_url(database):
+        from sevis_tui.service.postgres import PgStore
+
+        return PgStore(str(database), timeout=busy_timeout)
+    return Store(Path(database), busy_timeout=busy_timeout)
+
+
+def schema_too_new(found: int, where: str) -> ApiError:
+    """A database migrated by a newer sevis-tui: never used, it could be damaged."""
+    return ApiError(
+        503,
+        "store_unavailable",
+        f"the database {where} has schema version {found}, newer than this sevis-tui knows "
+        f"({len(MIGRATIONS)}); run the sevis-tui version that last used it, or a newer one",
+        "Run the sevis-tui version that last used this database, or a newer one.",
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -51,8 +123,13 @@ def parse_stamp(text: str | None) -> dt.datetime | None:
 
 
 class Store:
+    """The SQLite store (the schema version is PRAGMA user_version)."""
+
+    engine = "sqlite"
+
     def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         self.path = path
+        self.label = str(path)
         self.busy_timeout = busy_timeout
         # Held open for the store's life, so closing a request's connection is never the last
         # close, which would checkpoint and delete the WAL each time (ten times slower).
@@ -100,12 +177,14 @@ class Store:
         make_private(self.path)
         with self._connection() as connection:
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise schema_too_new(version, self.label)
             if version < len(MIGRATIONS):
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("BEGIN IMMEDIATE")
                 version = int(connection.execute("PRAGMA user_version").fetchone()[0])
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                    for statement in _statements(script):
+                    for statement in statements(script):
                         connection.execute(statement)
                     connection.execute(f"PRAGMA user_version = {number}")
                     version = number
@@ -115,14 +194,14 @@ class Store:
             make_private(self.path.with_name(self.path.name + suffix), create=False)
         return version
 
-    def write(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
+    def write(self, work: Callable[[Tx], Result]) -> Result:
         with self._writing:
             return self._run(work, "BEGIN IMMEDIATE")
 
-    def read(self, work: Callable[[sqlite3.Connection], Result]) -> Result:
+    def read(self, work: Callable[[Tx], Result]) -> Result:
         return self._run(work, "BEGIN")
 
-    def _run(self, work: Callable[[sqlite3.Connection], Result], begin: str) -> Result:
+    def _run(self, work: Callable[[Tx], Result], begin: str) -> Result:
         with self._connection() as connection:
             connection.execute(begin)
             try:
@@ -215,7 +294,7 @@ def _unavailable(error: sqlite3.Error) -> ApiError:
     return store_unavailable(text, read_only="readonly" in text or "read-only" in text)
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """The script's statements, one by one: executescript() would commit our transaction.
 
     A ';' ends a statement only where SQLite says the text so far is complete, so one inside a

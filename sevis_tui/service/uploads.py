@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import posixpath
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ from sevis_tui.contract import CertificateSummary, Confirmation, Finding
 from sevis_tui.service import accounts, registrations
 from sevis_tui.service.caller import Caller
 from sevis_tui.service.errors import ApiError
-from sevis_tui.service.store import Store
+from sevis_tui.service.store import Storage, Tx
 from sevis_tui.service.web import bearer_token, program_number, read_limited
 
 if TYPE_CHECKING:
@@ -58,14 +57,14 @@ async def read_upload(request: Request) -> Upload:
 
 
 def register_upload(
-    store: Store, policy: Policy, now: dt.datetime, caller: Caller, upload: Upload
+    store: Storage, policy: Policy, now: dt.datetime, caller: Caller, upload: Upload
 ) -> Confirmation:
     """The whole upload, in one worker thread: who asks, the request's shape, a replay, the
     authoritative check (outside any transaction), then one write transaction."""
     number, key, body = upload.number, upload.key, upload.body
     request_sha256 = digest(number, body) if body is not None else ""
 
-    def check(tx: sqlite3.Connection) -> Confirmation | None:
+    def check(tx: Tx) -> Confirmation | None:
         # Authenticate first: a caller without a session learns nothing about the request.
         caller.user_id = accounts.authenticate(tx, upload.token, now, touch=False)
         if not 0 < len(key) <= 255:
@@ -100,7 +99,7 @@ def register_upload(
         return earlier
     report = _inspect(policy, body, upload.filename, now)
 
-    def work(tx: sqlite3.Connection) -> Confirmation:
+    def work(tx: Tx) -> Confirmation:
         user_id = accounts.authenticate(tx, upload.token, now)
         earlier = registrations.find_replay(tx, user_id, key, request_sha256)
         if earlier is not None:  # a concurrent twin of this request won the race

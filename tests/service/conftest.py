@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from starlette.applications import Starlette
 from sevis_tui.cert import factory
 from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+
+from .pg_support import Cluster, missing_reason
 
 START = dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
 CLOCK_STARTS = {
@@ -106,9 +108,97 @@ def database(isolated_home: Path) -> Path:
     return isolated_home / "data" / "sevis-tui" / "sevis.db"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A real PostgreSQL for this test process (tests/service/pg_support.py), or a skip."""
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = Cluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_cluster: Cluster) -> Callable[[dt.datetime], str]:
+    """Databases seeded like the SQLite templates, one per clock start, each made once."""
+    made: dict[dt.datetime, str] = {}
+
+    def template(start: dt.datetime) -> str:
+        if start not in made:
+            name = pg_cluster.create_database()
+            app = create_app(pg_cluster.url(name), clock=lambda: start, demo=True)
+            app.state.service.store.close()  # no connection left: CREATE DATABASE copies it
+            made[start] = name
+        return made[start]
+
+    return template
+
+
 @pytest.fixture
-def app(database: Path, clock: MovableClock) -> Starlette:
-    return create_app(database, clock=clock, demo=True, busy_timeout=0.2)
+def pg_url(
+    pg_cluster: Cluster, pg_templates: Callable[[dt.datetime], str], clock: MovableClock
+) -> Iterator[str]:
+    """A database of this test's own on the test PostgreSQL, seeded with the demo data."""
+    name = pg_cluster.create_database(template=pg_templates(clock.now))
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """The store's engine: sqlite, or what a test asks for with
+    parametrize("engine", ENGINES, indirect=True)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module with `BOTH_ENGINES = True` runs each of its tests that reach the store (through
+    the app, the store's location or the batch listener) on SQLite and on PostgreSQL."""
+    if getattr(metafunc.module, "BOTH_ENGINES", False) and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+@pytest.fixture
+def store_location(request: pytest.FixtureRequest, engine: str, database: Path) -> Path | str:
+    """The demo database the test's service uses: the SQLite file, or a PostgreSQL URL."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return database
+
+
+@pytest.fixture
+def app(store_location: Path | str, clock: MovableClock) -> Iterator[Starlette]:
+    app = create_app(store_location, clock=clock, demo=True, busy_timeout=0.2)
+    yield app
+    if isinstance(store_location, str):
+        app.state.service.store.close()  # its pool's connections, before the database goes
+
+
+Query = Callable[..., list[tuple[Any, ...]]]
+
+
+@pytest.fixture
+def query(app: Starlette) -> Query:
+    """Rows read through the service's own store, on either engine: query(SQL, *params)."""
+    store = app.state.service.store
+
+    def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in store.read(lambda tx: tx.execute(sql, params).fetchall())]
+
+    return rows
+
+
+@pytest.fixture
+def service_store(app: Starlette) -> Any:
+    """The store of the test's service (either engine), to change data behind its back."""
+    return app.state.service.store
 
 
 @pytest.fixture

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
+
+from .pg_support import free_port
 
 
 def code(response: httpx.Response) -> str:
@@ -25,3 +31,44 @@ def admin(database: Path, *words: str, stdin: bytes = b"") -> subprocess.Complet
         capture_output=True,
         check=False,
     )
+
+
+@dataclass
+class Instance:
+    process: subprocess.Popen[bytes]
+    url: str
+    batch_url: str
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=60)
+
+
+def start_serve(database_url: str, log: Path) -> Instance:
+    """`sevis-tui serve --demo --db URL` with its batch door; returns once it answers."""
+    return ready(spawn_serve(database_url, log), log)
+
+
+def spawn_serve(database_url: str, log: Path) -> Instance:
+    """`sevis-tui serve --demo --db URL` with its batch door, started (see `ready`)."""
+    port, batch_port = free_port(), free_port()
+    command = [sys.executable, "-m", "sevis_tui", "serve", "--demo", "--db", database_url]
+    command += ["--port", str(port), "--batch-port", str(batch_port)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    return Instance(process, f"http://127.0.0.1:{port}/api/v1/", f"https://127.0.0.1:{batch_port}")
+
+
+def ready(instance: Instance, log: Path) -> Instance:
+    """The instance, once it answers (fails the test if it exits or stays silent for 60 s)."""
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60)
+    while dt.datetime.now(dt.UTC) < deadline:
+        if instance.process.poll() is not None:
+            pytest.fail(f"serve exited: {log.read_text(errors='replace')}")
+        try:
+            if httpx.get(instance.url + "health", timeout=1).status_code == 200:
+                return instance
+        except httpx.TransportError:
+            pass
+        threading.Event().wait(0.05)  # a process's start-up: nothing to wait on but its port
+    instance.process.kill()
+    pytest.fail(f"serve did not answer within 60 s: {log.read_text(errors='replace')}")

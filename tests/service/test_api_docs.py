@@ -54,7 +54,7 @@ def test_every_endpoint_is_documented(app: Starlette) -> None:
     (api,) = app.routes  # one Mount: every path is under /api/v1
     assert isinstance(api, Mount) and api.path == "/api/v1"
     routes = [route for route in api.routes if isinstance(route, Route)]
-    assert len(routes) == 11
+    assert len(routes) == 12
     for route in routes:
         path = route.path
         for method in route.methods or ():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,9 +13,11 @@ from sevis_tui.cert import factory
 from sevis_tui.contract import Agreement, ProgramDetail, ProgramSummary, Trust, decode
 from sevis_tui.service.agreement import AGREEMENT_VERSION
 from sevis_tui.service.programs import publish_agreement
-from sevis_tui.service.store import Store
 
 from .support import code
+
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
 
 
 async def test_listing_shows_only_the_users_programs(
@@ -99,7 +100,7 @@ async def test_the_agreement(http: httpx.AsyncClient, auth: dict[str, str]) -> N
 
 
 async def test_acceptance_and_stale_versions(
-    http: httpx.AsyncClient, auth: dict[str, str], database: Path, clock: Any
+    http: httpx.AsyncClient, auth: dict[str, str], service_store: Any, clock: Any
 ) -> None:
     url = "programs/P-1-00001/batch/acceptance"
     accepted = await http.post(url, json={"version": AGREEMENT_VERSION}, headers=auth)
@@ -111,7 +112,7 @@ async def test_acceptance_and_stale_versions(
     assert (stale.status_code, code(stale)) == (409, "stale_agreement")
     assert stale.json()["error"]["current_version"] == AGREEMENT_VERSION
     # A new version makes the earlier acceptance stale for uploads and the batch status.
-    Store(database).write(
+    service_store.write(
         lambda tx: publish_agreement(
             tx,
             AGREEMENT_VERSION + 1,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,11 @@ import pytest
 
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 
+from .conftest import Query
 from .support import code
+
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
 
 
 async def attempt(http: httpx.AsyncClient, password: str) -> httpx.Response:
@@ -41,21 +44,20 @@ async def test_login_returns_token_user_and_dates(http: httpx.AsyncClient, clock
 
 
 async def test_passwords_and_tokens_are_stored_hashed(
-    http: httpx.AsyncClient, database: Path
+    http: httpx.AsyncClient, database: Path, query: Query, engine: str
 ) -> None:
     token = (await attempt(http, DEMO_PASSWORD)).json()["token"]
-    with sqlite3.connect(database) as db:
-        stored = db.execute("SELECT password FROM users WHERE user_id = ?", (DEMO_USER_ID,))
-        (hashed,) = stored.fetchone()
-        sessions = [row[0] for row in db.execute("SELECT token_sha256 FROM sessions")]
+    (hashed,) = query("SELECT password FROM users WHERE user_id = ?", DEMO_USER_ID)[0]
+    sessions = [row[0] for row in query("SELECT token_sha256 FROM sessions")]
     assert hashed.startswith("scrypt$") and DEMO_PASSWORD not in hashed
     assert token not in sessions and len(sessions) == 1
-    raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
-    assert DEMO_PASSWORD.encode() not in raw and token.encode() not in raw
+    if engine == "sqlite":
+        raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
+        assert DEMO_PASSWORD.encode() not in raw and token.encode() not in raw
 
 
 async def test_three_failures_lock_until_admin_unlock(
-    http: httpx.AsyncClient, database: Path, isolated_home: Path
+    http: httpx.AsyncClient, store_location: Path | str, query: Query
 ) -> None:
     first = await attempt(http, "wrong-password-1")
     assert (first.status_code, code(first)) == (401, "invalid_credentials")
@@ -77,7 +79,7 @@ async def test_three_failures_lock_until_admin_unlock(
             "unlock",
             DEMO_USER_ID,
             "--db",
-            str(database),
+            str(store_location),
         ],
         capture_output=True,
         text=True,
@@ -85,8 +87,7 @@ async def test_three_failures_lock_until_admin_unlock(
     )
     assert unlock.returncode == 0, unlock.stderr
     assert (await attempt(http, DEMO_PASSWORD)).status_code == 200
-    with sqlite3.connect(database) as db:
-        results = [row[0] for row in db.execute("SELECT result FROM audit WHERE action='login'")]
+    results = [row[0] for row in query("SELECT result FROM audit WHERE action='login' ORDER BY id")]
     assert results == ["invalid_credentials"] * 2 + ["account_locked"] * 2 + ["ok"]
 
 

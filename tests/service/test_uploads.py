@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,11 @@ from sevis_tui.cert import factory
 from sevis_tui.contract import BatchStatus, Confirmation, decode
 from sevis_tui.service.registrations import CONFIRMATION_ALPHABET
 
+from .conftest import Query
 from .support import code
+
+# Run on both engines, SQLite and PostgreSQL (tests/service/conftest.py, pg_support.py).
+BOTH_ENGINES = True
 
 PROGRAM = "P-1-00001"
 UPLOAD = f"programs/{PROGRAM}/batch/certificate"
@@ -43,25 +46,18 @@ async def upload(
     )
 
 
-def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as db:
-        return list(db.execute(sql))
-
-
 async def test_upload_needs_the_agreement_first(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     response = await upload(http, auth, certs.pem(), "k1")
     assert (response.status_code, code(response)) == (409, "agreement_not_accepted")
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
-    assert ("upload", "agreement_not_accepted") in rows(
-        database, "SELECT action, result FROM audit"
-    )
+    assert query("SELECT COUNT(*) FROM registrations") == [(0,)]
+    assert ("upload", "agreement_not_accepted") in query("SELECT action, result FROM audit")
 
 
 @pytest.mark.parametrize("clock", ["today", "new-year", "leap-day"], indirect=True)
 async def test_good_upload_is_confirmed_and_stored(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path, clock: Any
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query, clock: Any
 ) -> None:
     await accept(http, auth)
     person = certs.good()
@@ -75,7 +71,7 @@ async def test_good_upload_is_confirmed_and_stored(
     assert confirmation.certificate.not_after == person.certificate.not_valid_after_utc
     assert confirmation.key_discarded is False and confirmation.replaced is None
     assert not [w for w in confirmation.warnings if w.severity == "error"]
-    stored = rows(database, "SELECT certificate_der, current FROM registrations")
+    stored = query("SELECT certificate_der, current FROM registrations")
     assert stored == [(factory.der(person.certificate), 1)]
     status = decode(
         (await http.get(f"programs/{PROGRAM}/batch", headers=auth)).content, BatchStatus
@@ -88,7 +84,12 @@ async def test_good_upload_is_confirmed_and_stored(
 
 
 async def test_a_private_key_is_discarded_and_never_stored(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient,
+    auth: dict[str, str],
+    certs: Any,
+    query: Query,
+    database: Path,
+    engine: str,
 ) -> None:
     await accept(http, auth)
     person = certs.good()
@@ -98,15 +99,18 @@ async def test_a_private_key_is_discarded_and_never_stored(
     confirmation = decode(response.content, Confirmation)
     assert confirmation.key_discarded is True
     assert "private_key_discarded" in {w.code for w in confirmation.warnings}
-    raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
     key_body = b"".join(key_pem.splitlines()[1:-1])
-    assert b"PRIVATE KEY" not in raw and key_body[:64] not in raw
-    detail = rows(database, "SELECT detail FROM audit WHERE action = 'upload'")
+    if engine == "sqlite":
+        raw = b"".join(path.read_bytes() for path in database.parent.glob("sevis.db*"))
+        assert b"PRIVATE KEY" not in raw and key_body[:64] not in raw
+    dump = repr(query("SELECT * FROM registrations")) + repr(query("SELECT * FROM audit"))
+    assert "PRIVATE KEY" not in dump and repr(key_body[:64])[2:-1] not in dump
+    detail = query("SELECT detail FROM audit WHERE action = 'upload'")
     assert "private key in upload discarded" in detail[0][0]
 
 
 async def test_rejected_certificates_get_422_with_findings(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path, clock: Any
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query, clock: Any
 ) -> None:
     await accept(http, auth)
     expired = certs.pem(
@@ -132,8 +136,8 @@ async def test_rejected_certificates_get_422_with_findings(
         "untrusted_issuer",
         "missing_intermediate",
     }
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
-    audited = rows(database, "SELECT result FROM audit WHERE action = 'upload'")
+    assert query("SELECT COUNT(*) FROM registrations") == [(0,)]
+    audited = query("SELECT result FROM audit WHERE action = 'upload'")
     assert audited == [("certificate_rejected",)] * 5
 
 
@@ -148,7 +152,7 @@ async def test_warnings_come_with_the_confirmation(
 
 
 async def test_a_new_registration_replaces_the_current_one(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     await accept(http, auth)
     first = (await upload(http, auth, certs.pem(), "k1")).json()
@@ -168,14 +172,16 @@ async def test_a_new_registration_replaces_the_current_one(
         headers={**auth, "Idempotency-Key": "k3"},
     )
     assert other.status_code == 201
-    assert rows(database, "SELECT program, SUM(current) FROM registrations GROUP BY program") == [
+    assert query(
+        "SELECT program, SUM(current) FROM registrations GROUP BY program ORDER BY program"
+    ) == [
         ("P-1-00001", 1),
         ("P-1-00002", 1),
     ]
 
 
 async def test_idempotency_key(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     await accept(http, auth)
     data = certs.pem()
@@ -183,27 +189,27 @@ async def test_idempotency_key(
     repeat = await upload(http, auth, data, "same-key")
     assert first.status_code == repeat.status_code == 201
     assert repeat.json() == first.json()
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+    assert query("SELECT COUNT(*) FROM registrations") == [(1,)]
     different = await upload(http, auth, certs.pem(), "same-key")
     assert (different.status_code, code(different)) == (409, "idempotency_key_reused")
     missing = await http.post(UPLOAD, content=data, headers=auth)
     assert (missing.status_code, code(missing)) == (400, "missing_idempotency_key")
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+    assert query("SELECT COUNT(*) FROM registrations") == [(1,)]
 
 
 async def test_concurrent_repeats_of_one_upload_register_once(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     await accept(http, auth)
     data = certs.pem()
     answers = await asyncio.gather(*(upload(http, auth, data, "twin") for _ in range(6)))
     assert {answer.status_code for answer in answers} == {201}
     assert len({answer.json()["number"] for answer in answers}) == 1
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
+    assert query("SELECT COUNT(*) FROM registrations") == [(1,)]
 
 
 async def test_uploads_over_one_mebibyte_are_413(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     await accept(http, auth)
     big = certs.pem() + b"\n" * (1024 * 1024)
@@ -216,19 +222,18 @@ async def test_uploads_over_one_mebibyte_are_413(
 
     streamed = await http.post(UPLOAD, content=chunks(), headers={**auth, "Idempotency-Key": "k2"})
     assert (streamed.status_code, code(streamed)) == (413, "too_large")
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(0,)]
+    assert query("SELECT COUNT(*) FROM registrations") == [(0,)]
     exactly = certs.pem()
     exactly += b"\n" * (1024 * 1024 - len(exactly))
     assert (await upload(http, auth, exactly, "k-limit")).status_code == 201
 
 
 async def test_withdrawn_programs_cannot_register(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, service_store: Any
 ) -> None:
     from sevis_tui.service.programs import add_official
-    from sevis_tui.service.store import Store
 
-    Store(database).write(lambda tx: add_official(tx, "P-1-00005", "jsmith6544", "ARO"))
+    service_store.write(lambda tx: add_official(tx, "P-1-00005", "jsmith6544", "ARO"))
     detail = (await http.get("programs/P-1-00005", headers=auth)).json()
     register = next(a for a in detail["actions"] if a["name"] == "Register for Batch Processing")
     assert register["enabled"] is False and "WITHDRAWN" in register["reason"]

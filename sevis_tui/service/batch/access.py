@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,7 @@ from sevis_tui.service.accounts import (
 )
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
 from sevis_tui.service.programs import ACTIVE
-from sevis_tui.service.store import parse_stamp
+from sevis_tui.service.store import Tx, parse_stamp
 
 ORG_ID = re.compile(rf"{PROGRAM_NUMBER.pattern}|[A-Z]{{3}}214F\d{{8}}")  # a program or a school
 USER_ID_LIMIT = 64
@@ -116,7 +115,7 @@ def check_org_id(orgid: str) -> str:
     return orgid
 
 
-def registered_anywhere(tx: sqlite3.Connection, presented: Presented) -> bool:
+def registered_anywhere(tx: Tx, presented: Presented) -> bool:
     """Is the certificate some program's current registration? (Checked before an upload's
     body is read, so that a stranger cannot make the listener read megabytes.)"""
     row = tx.execute(
@@ -138,7 +137,7 @@ def subject_user_ids(certificate: x509.Certificate) -> set[str]:
     return names
 
 
-def may_know(tx: sqlite3.Connection, presented: Presented, orgid: str) -> bool:
+def may_know(tx: Tx, presented: Presented, orgid: str) -> bool:
     """May this certificate learn anything about program `orgid` (its registration, whether it
     exists)? Only when it identifies one of the program's officials: a user ID in its subject,
     or a current registration of it (for any program) made by an official of this one."""
@@ -174,9 +173,7 @@ def not_recognized(presented: Presented) -> BatchRefusal:
     )
 
 
-def authorize(
-    tx: sqlite3.Connection, presented: Presented, orgid: str, userid: str, now: dt.datetime
-) -> Grant:
+def authorize(tx: Tx, presented: Presented, orgid: str, userid: str, now: dt.datetime) -> Grant:
     """The grant for this certificate, program and user ID now; BatchRefusal otherwise."""
     check_org_id(orgid)
     if not may_know(tx, presented, orgid):
@@ -217,7 +214,7 @@ def authorize(
     return _official(tx, orgid, userid, now, registered)
 
 
-def _registered(tx: sqlite3.Connection, presented: Presented, orgid: str) -> dict[str, str]:
+def _registered(tx: Tx, presented: Presented, orgid: str) -> dict[str, str]:
     """What a later refusal may say of the program's current registration; BatchRefusal when
     there is none, or it is not the certificate presented."""
     current = tx.execute(
@@ -256,7 +253,7 @@ def _registered(tx: sqlite3.Connection, presented: Presented, orgid: str) -> dic
 
 
 def _official(
-    tx: sqlite3.Connection, orgid: str, userid: str, now: dt.datetime, registered: dict[str, str]
+    tx: Tx, orgid: str, userid: str, now: dt.datetime, registered: dict[str, str]
 ) -> Grant:
     shown = xml_safe(userid, 20)
     account = find_account(tx, userid) if 0 < len(userid) <= USER_ID_LIMIT else None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
-import sqlite3
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from sevis_tui.service.batch import access, batches, form
 from sevis_tui.service.batch.replies import Answer, BatchRefusal, accepted
 from sevis_tui.service.batch.tally import DEFAULT_INTERVAL, RefusalTally
 from sevis_tui.service.errors import ApiError
-from sevis_tui.service.store import Clock, Store, utc_now
+from sevis_tui.service.store import Clock, Storage, Tx, open_store, utc_now
 from sevis_tui.sevis_batch.check import ROOT
 
 log = logging.getLogger("sevis_tui.service")
@@ -48,10 +47,11 @@ def create_batch_app(
     busy_timeout: float = 5.0,
     refusal_interval: dt.timedelta = DEFAULT_INTERVAL,
 ) -> Guard:
-    """The batch interface over the registration service's SQLite file (migrated as needed).
+    """The batch interface over the registration service's store, SQLite or PostgreSQL
+    (migrated as needed).
     refusal_interval: refusals without a certificate are counted, one audit row per client
     address and interval (tally.py)."""
-    store = Store(Path(db_path), busy_timeout=busy_timeout)
+    store = open_store(db_path, busy_timeout=busy_timeout)
     store.migrate()
     listener = BatchService(store, clock, RefusalTally(refusal_interval))
     # A warning, so that it is in every log: nobody should take this door for SEVIS.
@@ -128,7 +128,7 @@ class Guard:
 
 
 class BatchService:
-    def __init__(self, store: Store, clock: Clock, tally: RefusalTally) -> None:
+    def __init__(self, store: Storage, clock: Clock, tally: RefusalTally) -> None:
         self.store = store
         self.clock = clock
         self.tally = tally
@@ -137,7 +137,7 @@ class BatchService:
         orgid = request.query_params.get("orgid", "")
         userid = request.query_params.get("userid", "")
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             grant = access.authorize(tx, presented, orgid, userid, now)
             return accepted(
                 "Check",
@@ -174,7 +174,7 @@ class BatchService:
         userid = fields.get("userid", "")
         batch_id = fields.get("batchid", "")
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             access.authorize(tx, presented, orgid, userid, now)
             archive = batches.transaction_log(tx, orgid, batches.check_batch_id(batch_id))
             return Response(
@@ -224,7 +224,7 @@ class BatchService:
         xml = fields.fields.get("xml")
         name = posixpath.basename(fields.filenames.get("xml", "").replace("\\", "/"))[:255]
 
-        def work(tx: sqlite3.Connection, presented: access.Presented, now: dt.datetime) -> Response:
+        def work(tx: Tx, presented: access.Presented, now: dt.datetime) -> Response:
             grant = access.authorize(tx, presented, orgid, userid, now)
             checked_id = batches.check_batch_id(batch_id)
             if not xml:
@@ -277,7 +277,7 @@ class BatchService:
         action: str,
         orgid: str,
         userid: str,
-        work: Callable[[sqlite3.Connection, access.Presented, dt.datetime], Response],
+        work: Callable[[Tx, access.Presented, dt.datetime], Response],
         batch_id: str = "",
     ) -> Response:
         """`work` in one write transaction with its audit line; a refusal is audited too."""
@@ -287,7 +287,7 @@ class BatchService:
             f"; batch {batch_id[:20]}" if batch_id else ""
         )
 
-        def transaction(tx: sqlite3.Connection) -> Response:
+        def transaction(tx: Tx) -> Response:
             answer = work(tx, presented, now)
             result = answer.audit_result if isinstance(answer, Answer) else "ok"
             audit(tx, now, userid, action, result, program=orgid[:32], detail=detail)
@@ -317,7 +317,7 @@ class BatchService:
         client address and interval, not logged one by one, never under the user ID sent."""
         client = request.client.host if request.client else "unknown"
 
-        def write(tx: sqlite3.Connection) -> None:
+        def write(tx: Tx) -> None:
             self.tally.record(tx, now, client, action, refusal)
 
         try:
@@ -339,7 +339,7 @@ class BatchService:
         if batch_id:
             detail += f"; batch {batch_id[:20]}"
 
-        def write(tx: sqlite3.Connection) -> None:
+        def write(tx: Tx) -> None:
             audit(tx, now, userid, action, refusal.reason, program=orgid[:32], detail=detail)
 
         try:

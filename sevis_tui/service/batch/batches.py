@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 
 from sevis_tui.service.batch import records as processing
 from sevis_tui.service.batch.replies import BatchRefusal, xml_safe
-from sevis_tui.service.store import parse_stamp, stamp
+from sevis_tui.service.store import Tx, parse_stamp, stamp
 from sevis_tui.sevis_batch import translog
 from sevis_tui.sevis_batch.check import MAX_RECORDS, ROOT, BatchCheck, Expected, check_bytes
 from sevis_tui.sevis_batch.translog import SUCCESS, RecordResult, TransactionLog
@@ -92,7 +91,7 @@ def schema_refusal(checked: BatchCheck) -> BatchRefusal:
 
 
 def receive(
-    tx: sqlite3.Connection,
+    tx: Tx,
     *,
     orgid: str,
     batch_id: str,
@@ -138,7 +137,7 @@ def receive(
     return processing.process(tx, orgid, batch_id, checked.records, now)
 
 
-def transaction_log(tx: sqlite3.Connection, orgid: str, batch_id: str) -> bytes:
+def transaction_log(tx: Tx, orgid: str, batch_id: str) -> bytes:
     """The zip that batchDownload answers: the batch's transaction log."""
     row = tx.execute(
         "SELECT filename, uploaded_at, upload_result, processed_at FROM batches"

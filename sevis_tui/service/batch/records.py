@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import sqlite3
 
 from lxml import etree
 
-from sevis_tui.service.store import stamp
+from sevis_tui.service.store import Tx, stamp
 from sevis_tui.sevis_batch.check import Record
 from sevis_tui.sevis_batch.translog import RecordResult
 from sevis_tui.sevis_batch.translog import stamp as log_stamp
@@ -46,7 +45,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def process(
-    tx: sqlite3.Connection, program: str, batch_id: str, records: list[Record], now: dt.datetime
+    tx: Tx, program: str, batch_id: str, records: list[Record], now: dt.datetime
 ) -> list[RecordResult]:
     """Every record's result, stored in batch_records; creates and updates applied."""
     seen: set[str] = set()
@@ -76,7 +75,7 @@ def process(
 
 
 def _stored(
-    tx: sqlite3.Connection,
+    tx: Tx,
     program: str,
     batch_id: str,
     position: int,
@@ -118,9 +117,7 @@ def _dates(start: dt.date | None, end: dt.date | None) -> None:
         )
 
 
-def _create(
-    tx: sqlite3.Connection, program: str, batch_id: str, record: Record, now: dt.datetime
-) -> str:
+def _create(tx: Tx, program: str, batch_id: str, record: Record, now: dt.datetime) -> str:
     visitor = record.element
     start, end = _date(visitor.findtext("PrgStartDate")), _date(visitor.findtext("PrgEndDate"))
     _dates(start, end)
@@ -148,7 +145,7 @@ def _create(
     return sevis_id
 
 
-def _new_sevis_id(tx: sqlite3.Connection) -> str:
+def _new_sevis_id(tx: Tx) -> str:
     while True:
         candidate = "N" + "".join(secrets.choice("0123456789") for _ in range(10))
         if not tx.execute(
@@ -157,7 +154,7 @@ def _new_sevis_id(tx: sqlite3.Connection) -> str:
             return candidate
 
 
-def _update(tx: sqlite3.Connection, program: str, record: Record, now: dt.datetime) -> None:
+def _update(tx: Tx, program: str, record: Record, now: dt.datetime) -> None:
     held = tx.execute(
         "SELECT program_end FROM exchange_visitors WHERE sevis_id = ? AND program = ?",
         (record.sevis_id, program),

@@ -9,11 +9,10 @@ the stranger sent is not written at all.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from sevis_tui.service.accounts import audit
 from sevis_tui.service.batch.replies import BatchRefusal
-from sevis_tui.service.store import stamp
+from sevis_tui.service.store import Tx, stamp
 
 DEFAULT_INTERVAL = dt.timedelta(minutes=1)
 
@@ -28,7 +27,7 @@ class RefusalTally:
 
     def record(
         self,
-        tx: sqlite3.Connection,
+        tx: Tx,
         now: dt.datetime,
         client: str,
         action: str,

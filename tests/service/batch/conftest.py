@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sqlite3
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ USER = DEMO_USER_ID
 class Listener:
     url: str
     ca_pem: str
-    database: Path
+    store: Any  # the batch app's store, on either engine
+    database: Path | str  # what `--db` takes: the SQLite file or the PostgreSQL URL
 
     def client(self, issued: factory.Issued | None) -> BatchClient:
         """A batch client presenting `issued` (None: no client certificate at all)."""
@@ -43,8 +43,11 @@ class Listener:
         return BatchClient(self.url, identity, ca_pem=self.ca_pem, timeout=60)
 
     def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.database) as db:
-            return list(db.execute(sql, args))
+        found = self.store.read(lambda tx: tx.execute(sql, args).fetchall())
+        return [tuple(row) for row in found]
+
+    def change(self, sql: str, *args: Any) -> None:
+        self.store.write(lambda tx: tx.execute(sql, args))
 
 
 class NoCertificateClient(BatchClient):
@@ -59,11 +62,13 @@ class NoCertificateClient(BatchClient):
 
 
 @pytest.fixture
-def listener(database: Path, clock: Any, issuer: factory.Issued) -> Iterator[Listener]:
-    app = create_batch_app(database, clock=clock, busy_timeout=2)
+def listener(store_location: Path | str, clock: Any, issuer: factory.Issued) -> Iterator[Listener]:
+    app = create_batch_app(store_location, clock=clock, busy_timeout=2)
     context = server_context([issuer.certificate], identity=demo_server_identity(issuer, clock.now))
+    store = app.state.batch.store
     with BatchListener(app, context) as running:
-        yield Listener(running.url, factory.pem(issuer.certificate).decode(), database)
+        yield Listener(running.url, factory.pem(issuer.certificate).decode(), store, store_location)
+    store.close()
 
 
 Register = Callable[[factory.Issued], Awaitable[dict[str, Any]]]

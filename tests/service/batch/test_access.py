@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
 import pytest
@@ -174,8 +173,7 @@ async def test_a_certificate_registered_by_an_official_may_ask_about_their_other
 
 
 async def test_a_locked_user_id_is_refused(client: BatchClient, listener: Listener) -> None:
-    with sqlite3.connect(listener.database) as db:
-        db.execute("UPDATE users SET locked_at = '2026-01-01' WHERE user_id = ?", (USER,))
+    listener.change("UPDATE users SET locked_at = '2026-01-01' WHERE user_id = ?", USER)
     reply = await client.check(PROGRAM, USER)
     assert (reply.code, reply.reason) == ("S0003", "user_locked")
 
@@ -184,11 +182,12 @@ async def test_a_user_id_inactive_for_45_days_is_refused(
     client: BatchClient, listener: Listener, clock: Any
 ) -> None:
     long_ago = stamp(clock.now - dt.timedelta(days=46))
-    with sqlite3.connect(listener.database) as db:
-        db.execute(
-            "UPDATE users SET last_login = ?, active_since = ? WHERE user_id = ?",
-            (long_ago, long_ago, USER),
-        )
+    listener.change(
+        "UPDATE users SET last_login = ?, active_since = ? WHERE user_id = ?",
+        long_ago,
+        long_ago,
+        USER,
+    )
     reply = await client.check(PROGRAM, USER)
     assert (reply.code, reply.reason) == ("S0003", "user_inactive")
 
@@ -207,8 +206,7 @@ async def test_a_user_id_deactivated_by_the_administrator_may_not_send(
 
 
 async def test_a_withdrawn_program_may_not_send(client: BatchClient, listener: Listener) -> None:
-    with sqlite3.connect(listener.database) as db:
-        db.execute("UPDATE programs SET status = 'WITHDRAWN' WHERE number = ?", (PROGRAM,))
+    listener.change("UPDATE programs SET status = 'WITHDRAWN' WHERE number = ?", PROGRAM)
     reply = await client.check(PROGRAM, USER)
     assert (reply.code, reply.reason) == ("S0002", "program_inactive")
 

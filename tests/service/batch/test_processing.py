@@ -4,7 +4,6 @@ writes is valid against SevisTransLog.xsd (checked by `transaction_log`)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from sevis_tui.api.batch_client import BatchClient
 from sevis_tui.sevis_batch.sample import amend, batch_file, create
@@ -91,11 +90,10 @@ async def test_records_are_processed_one_by_one_with_the_simulated_rules(
 async def test_an_update_for_another_programs_visitor_fails(
     client: BatchClient, listener: Listener
 ) -> None:
-    with sqlite3.connect(listener.database) as db:
-        db.execute(
-            "INSERT INTO exchange_visitors VALUES ('N0000000042', 'P-1-00002', '1', 'X', '', '',"
-            " '2027-01-01', '2027-02-01', 'now', 'now')"
-        )
+    listener.change(
+        "INSERT INTO exchange_visitors VALUES ('N0000000042', 'P-1-00002', '1', 'X', '', '',"
+        " '2027-01-01', '2027-02-01', 'now', 'now')"
+    )
     xml = batch_file(
         FIRST, PROGRAM, USER, [], [amend("1", USER, "N0000000042", "2027-01-01", "2027-03-01")]
     )

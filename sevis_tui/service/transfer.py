@@ -1,0 +1,116 @@
+"""`serve admin export FILE` / `serve admin import FILE`: a whole service's data as one JSON
+file, to move it between stores (a SQLite service to PostgreSQL) with nothing lost.
+
+Every table the migrations create is written whole, with its ids: users and their password
+hashes, programs, officials, agreements, acceptances, registrations and their history, sessions,
+batches, the audit log. Binary columns (certificates, batch files) are base64. The file holds
+password hashes, so it is written private (mode 0600). Import goes into an empty database of
+the same schema version only, in one transaction: all of it, or nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from sevis_tui.files import write_atomic
+from sevis_tui.service.schema import MIGRATIONS
+from sevis_tui.service.store import Storage, Tx
+
+FORMAT = "sevis-tui service export"
+PRIVATE = 0o600
+
+
+def tables() -> list[str]:
+    """The tables of the schema, in the order the migrations create them (so a table comes
+    after those it refers to)."""
+    return re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS))
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return base64.b64decode(value["base64"])
+    return value
+
+
+def dump(tx: Tx) -> dict[str, Any]:
+    """Every table's columns and rows (in the order of their first column)."""
+    data: dict[str, Any] = {}
+    for table in tables():
+        rows = tx.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        columns = list(rows[0].keys()) if rows else []
+        data[table] = {
+            "columns": columns,
+            "rows": [[_value(row[column]) for column in columns] for row in rows],
+        }
+    return {"format": FORMAT, "schema_version": len(MIGRATIONS), "tables": data}
+
+
+def export_to(store: Storage, path: Path) -> dict[str, int]:
+    """Write the store's data to `path` (mode 0600); returns the row count per table."""
+    data = store.read(dump)
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    write_atomic(path, text.encode("ascii"), PRIVATE)
+    return {name: len(table["rows"]) for name, table in data["tables"].items()}
+
+
+def read_export(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError(f"{path} is not a sevis-tui export (not JSON)") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a sevis-tui export (made by `serve admin export`)")
+    if data.get("schema_version") != len(MIGRATIONS):
+        raise ValueError(
+            f"{path} has schema version {data.get('schema_version')}, this sevis-tui "
+            f"{len(MIGRATIONS)}: export it again with this version"
+        )
+    return data
+
+
+def import_into(store: Storage, data: dict[str, Any]) -> dict[str, int]:
+    """Load an export into the store's empty database, in one transaction."""
+
+    def work(tx: Tx) -> dict[str, int]:
+        for table in tables():
+            if tx.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                raise ValueError(
+                    f"the database already holds data (table {table}): import only into a "
+                    "new, empty database"
+                )
+        counts: dict[str, int] = {}
+        for table in tables():
+            content = data["tables"].get(table, {"columns": [], "rows": []})
+            columns = [_column(name) for name in content["columns"]]
+            marks = ",".join("?" for _ in columns)
+            insert = f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})"
+            for row in content["rows"]:
+                tx.execute(insert, [_stored(value) for value in row])
+            counts[table] = len(content["rows"])
+            if store.engine == "postgresql" and "id" in columns:
+                # Rows came with their ids: the identity continues after the largest.
+                tx.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" COALESCE(max(id), 0) + 1, false) FROM {table}"
+                )
+        return counts
+
+    return store.write(work)
+
+
+def _column(name: object) -> str:
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"the export names a column {name!r} that no table has")
+    return name
