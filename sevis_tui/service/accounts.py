@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from sevis_tui.contract import LoginResult, User
+from sevis_tui.contract import USER_ID, LoginResult, User
 from sevis_tui.service import errors
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import hash_password, password_problem
@@ -29,7 +28,7 @@ from sevis_tui.service.store import parse_stamp, stamp
 MAX_FAILURES = 3
 INACTIVE_AFTER = dt.timedelta(days=45)
 IDLE_LIMIT = dt.timedelta(minutes=20)
-USER_ID_PATTERN = re.compile(r"[A-Za-z0-9]{4,10}")
+USER_ID_PATTERN = USER_ID
 
 
 def audit(
