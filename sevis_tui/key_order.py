@@ -40,8 +40,8 @@ ReturnType = TypeVar("ReturnType")
 # A key whose handling never finishes (its widget was removed with the key in its queue) must not
 # hold back the keys behind it for ever.
 STUCK_SECONDS = 1.0
-# Nor a hold that is never released (its owner forgot, or its answer never came): beyond the
-# service's own timeout, keys go on to what has the focus.
+# Nor a hold that is never released (its owner forgot, or its answer never came): by default
+# beyond the service's own timeout, keys go on to what has the focus.
 HOLD_LIMIT_SECONDS = 30.0
 # While keys wait, the holds are looked at again this often (a held screen may have closed).
 RECHECK_SECONDS = 0.05
@@ -50,10 +50,10 @@ RECHECK_SECONDS = 0.05
 class KeyHold:
     """Keys wait while this is held and its node is on the screen on top (`hold_keys`)."""
 
-    def __init__(self, app: KeysInOrder[Any] | None, node: DOMNode) -> None:
+    def __init__(self, app: KeysInOrder[Any] | None, node: DOMNode, limit: float) -> None:
         self._app = app
         self.node = node
-        self.since = time.monotonic()
+        self.until = time.monotonic() + limit
 
     def release(self) -> None:
         """Let the keys go on once what the node was doing has been shown (idempotent)."""
@@ -62,15 +62,16 @@ class KeyHold:
             app._release(self)
 
 
-def hold_keys(node: DOMNode) -> KeyHold:
+def hold_keys(node: DOMNode, limit: float = HOLD_LIMIT_SECONDS) -> KeyHold:
     """Hold the keys typed ahead while `node` loads what its screen shows; release() when done.
 
     Only holds on the screen on top count: keys for a dialog over a loading screen still go.
+    After `limit` seconds the keys go on anyway (a folder on a mount that hangs).
     """
     app = node.app
     if not isinstance(app, KeysInOrder):
-        return KeyHold(None, node)
-    hold = KeyHold(app, node)
+        return KeyHold(None, node, limit)
+    hold = KeyHold(app, node, limit)
     app._holds.add(hold)
     return hold
 
@@ -106,10 +107,20 @@ class KeysInOrder(App[ReturnType]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._quits(event):
+                await super().on_event(event)  # Quit never waits behind other keys
+                return
             self._keys_waiting.append(event)
             await self._route_next_key()
             return
         await super().on_event(event)
+
+    def _quits(self, key: events.Key) -> bool:
+        try:
+            active = self.screen.active_bindings.get(key.key)
+        except ScreenStackError:
+            return False
+        return active is not None and active.node is self and active.binding.action == "quit"
 
     async def _route_next_key(self) -> None:
         if self._key_in_hand is not None or not self._keys_waiting:
@@ -224,7 +235,7 @@ class KeysInOrder(App[ReturnType]):
         held = False
         for hold in list(self._holds):
             node = hold.node
-            if not node.is_attached or now - hold.since > HOLD_LIMIT_SECONDS:
+            if not node.is_attached or now > hold.until:
                 self._holds.discard(hold)  # its screen closed, or it was never released
                 continue
             if getattr(node, "screen", None) is screen:

@@ -38,6 +38,8 @@ def start_folder(configured: str, remembered: str) -> Path:
     return Path.home()
 
 
+# How long keys typed ahead wait for the chosen file's check (a file on a mount that hangs).
+CHECK_HOLD_SECONDS = 10.0
 # Under this width the preview goes below the list instead of beside it.
 SIDE_BY_SIDE_FROM = 100
 
@@ -147,7 +149,7 @@ class CertificateChooser(Widget):
     def _check(self, path: Path, password: bytearray | None = None) -> None:
         if self._key_hold is not None:
             self._key_hold.release()
-        self._key_hold = hold_keys(self)
+        self._key_hold = hold_keys(self, limit=CHECK_HOLD_SECONDS)
         self.inspect(path, password)
 
     @work(thread=True, exclusive=True, group="inspect-chosen")

@@ -26,6 +26,9 @@ from sevis_tui.widgets.file_list import FileList
 from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
 
+# How long keys typed ahead wait for a folder's first rows.
+FOLDER_HOLD_SECONDS = 3.0
+
 DEFAULT_EXTENSIONS = (".cer", ".pem", ".crt", ".der", ".p7b", ".p7c", ".p12", ".pfx")
 # Past this many entries, say so: the officer is better served by typing a filter.
 LARGE_FOLDER_ENTRIES = 50_000
@@ -141,7 +144,8 @@ class FolderPane(Vertical):
         self._update_status()
         if self._key_hold is not None:
             self._key_hold.release()
-        self._key_hold = hold_keys(self)
+        # Not long: a folder on a mount that hangs must not hold Escape.
+        self._key_hold = hold_keys(self, limit=FOLDER_HOLD_SECONDS)
         self._read_folder(target, self._generation, select)
 
     @work(

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.screen import Screen
+from textual.widgets import Input
 
 from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings
+from sevis_tui.key_order import hold_keys
 from sevis_tui.screens.agreement import AgreementScreen
 from sevis_tui.screens.batch_status import BatchStatusScreen
 from sevis_tui.screens.programs import ProgramsScreen
@@ -115,3 +117,33 @@ async def test_choose_the_file_and_upload_in_one_burst(settings: Settings) -> No
         await keys_handled(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ResultScreen), (app.screen, message_text(app))
+
+
+async def test_quit_never_waits_behind_held_keys(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hold = hold_keys(app.screen)  # as while the service is slow to answer
+        burst(app, "abc\x11")  # then Ctrl+Q
+        for _ in range(50):
+            await pilot.pause()
+            if app.return_code is not None:
+                break
+        assert app.return_code == 0
+        assert app.keys_waiting == 3  # the letters still wait; the app is leaving
+        hold.release()
+
+
+async def test_keys_wait_while_held_and_go_when_released(plain_settings: Settings) -> None:
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#user-id", Input)
+        hold = hold_keys(field)
+        burst(app, "jsm")
+        for _ in range(20):
+            await pilot.pause()
+        assert field.value == "" and app.keys_waiting == 3
+        hold.release()
+        await keys_handled(pilot)
+        assert field.value == "jsm"
