@@ -96,15 +96,6 @@ class KeysInOrder(App[ReturnType]):
         """Keys received but not yet routed (for tests and the benchmark)."""
         return len(self._keys_waiting) + (self._key_in_hand is not None)
 
-    @property
-    def keys_held(self) -> bool:
-        """Whether keys typed now would wait (the screen on top is not ready for them)."""
-        try:
-            screen = self.screen
-        except ScreenStackError:
-            return True
-        return screen is not self._settled_screen or self._held_on(screen)
-
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self._quits(event):
