@@ -6,6 +6,9 @@ at least 12 characters, so a password typed here always meets a character that n
 (`#`, a space) or an 11th character. At that key the field keeps what it held when it got the
 focus and hands what was typed since to `looks_like_password` at once (before the next key is
 handled), which moves it to the masked Password field.
+
+Until then it may be the start of a password: typed over a user ID (a remembered one), text
+that is not the start of that ID is shown masked, and in clear once the focus leaves the field.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
-from textual.events import Focus
+from textual.events import Blur, Focus
 from textual.widgets import Input
 
 from sevis_tui.contract import USER_ID_MAX
@@ -46,15 +49,22 @@ class UserIdInput(Input):
         self._at_focus = self.value
         super()._on_focus(event)
 
+    def _on_blur(self, event: Blur) -> None:
+        self.password = False  # the officer moved on: it was meant as a user ID
+        super()._on_blur(event)
+
     def replace(self, text: str, start: int, end: int) -> None:
         value = self.value
         start, end = sorted((max(0, start), min(len(value), end)))
         new_value = f"{value[:start]}{text}{value[end:]}"
         if could_be_user_id_text(new_value):
+            # Masked before it is shown, when it is not the remembered ID being typed again.
+            self.password = bool(self._at_focus) and not self._at_focus.startswith(new_value)
             super().replace(text, start, end)
             return
         kept = self._at_focus
         typed = new_value[len(kept) :] if kept and new_value.startswith(kept) else new_value
+        self.password = False
         self.value = kept
         self.cursor_position = len(kept)
         self._looks_like_password(typed)

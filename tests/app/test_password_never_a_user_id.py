@@ -31,13 +31,18 @@ def remembered_app(settings: Settings) -> SevisApp:
 
 
 class UserIdWatch:
-    """Every value the user-ID field ever held (what the screen could have shown)."""
+    """Every value the user-ID field ever showed in clear (not masked)."""
 
     def __init__(self, app: SevisApp) -> None:
         self.seen: set[str] = set()
         field = app.screen.query_one("#user-id", Input)
-        self.seen.add(field.value)
-        field.watch(field, "value", lambda value: self.seen.add(value), init=False)
+
+        def shown(value: str) -> None:
+            if not field.password:
+                self.seen.add(value)
+
+        shown(field.value)
+        field.watch(field, "value", shown, init=False)
 
 
 def files_holding(folder: Path, secret: bytes) -> list[Path]:
@@ -70,8 +75,8 @@ async def test_only_the_password_typed_goes_to_password(plain_settings: Settings
         await settle(pilot)
         assert isinstance(app.screen, ProgramsScreen), app.screen
         assert app.login is not None and app.login.user.user_id == DEMO_USER_ID
-        # "SevisDemo" (9 letters) could still be a user ID; the # could not.
-        assert not any("#" in value for value in watch.seen), watch.seen
+        # "SevisDemo" (9 letters) could still be a user ID, but not the remembered one: masked.
+        assert not any("Sevis" in value for value in watch.seen), watch.seen
 
 
 async def test_a_password_in_an_empty_user_id_field_is_never_sent(
@@ -127,3 +132,21 @@ async def test_no_file_holds_the_password_after_the_habit(
     # The whole per-test folder: home, config, state, data (the database and its WAL).
     for secret in (DEMO_PASSWORD, PREFIX):
         assert files_holding(home, secret.encode()) == [], secret
+
+
+async def test_another_user_id_is_masked_until_the_officer_moves_on(
+    plain_settings: Settings,
+) -> None:
+    app = remembered_app(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#user-id", Input)
+        burst(app, "jsm")  # the remembered ID typed again: in clear
+        await keys_handled(pilot)
+        assert field.value == "jsm" and not field.password
+        burst(app, "\x7f\x7f\x7fmgarcia221")  # not the remembered ID: perhaps a password
+        await keys_handled(pilot)
+        assert field.value == "mgarcia221" and field.password
+        burst(app, "\t")
+        await keys_handled(pilot)
+        assert not field.password and app.focused is app.screen.query_one("#password", Input)
