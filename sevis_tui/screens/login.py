@@ -144,7 +144,7 @@ Your password is sent to the service and never written to any file.
         if not USER_ID.fullmatch(user_id):
             # Never sent: a text that cannot be a user ID may be part of a password.
             self.message.show(
-                "That is not a SEVIS user ID: it has 4 to 10 letters and digits.",
+                "A SEVIS user ID has 4 to 10 letters and digits.",
                 "Check the User ID field; nothing was sent.",
             )
             self.query_one("#user-id", Input).focus()
