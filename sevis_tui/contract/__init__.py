@@ -11,6 +11,8 @@ from sevis_tui.contract.errors import ErrorDetail, ErrorReply
 from sevis_tui.contract.findings import SEVERITIES, Finding, Severity
 from sevis_tui.contract.models import (
     PROGRAM_NUMBER,
+    USER_ID,
+    USER_ID_MAX,
     Acceptance,
     Address,
     Agreement,
@@ -38,6 +40,8 @@ from sevis_tui.contract.requests import AcceptanceRequest, LoginRequest
 __all__ = [
     "PROGRAM_NUMBER",
     "SEVERITIES",
+    "USER_ID",
+    "USER_ID_MAX",
     "Acceptance",
     "AcceptanceRequest",
     "Address",

@@ -21,6 +21,12 @@ from sevis_tui.contract.findings import Finding
 # A SEVIS exchange-visitor program number: P-1-00001 (P-1 to P-4) or G-1-00001 (G-1 to G-7).
 PROGRAM_NUMBER = re.compile(r"P-[1-4]-\d{5}|G-[1-7]-\d{5}")
 
+# A user ID the service accepts: SEVIS's are 10 characters (7 to 10 letters and digits when made
+# from a name); the service also allows 4 to 9, for test accounts. Never longer: a longer text
+# (a password, say) typed as a user ID is refused before it is sent.
+USER_ID = re.compile(r"[A-Za-z0-9]{4,10}")
+USER_ID_MAX = 10
+
 # A moment on the wire: always with its time zone (the service sends UTC).
 Time = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 

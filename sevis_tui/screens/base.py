@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
+from sevis_tui import key_order
 from sevis_tui.api.errors import SessionExpired, SevisError
 from sevis_tui.screens.host import Host
 from sevis_tui.screens.outcomes import SessionEnded, WentBack
@@ -100,15 +101,22 @@ class SevisScreen(QuietFocus, Screen[bool]):
         *,
         group: str,
         retry: Retry,
+        hold_keys: bool = True,
     ) -> Worker[None]:
-        """Run `call` with the client in a worker; `deliver` gets the answer on the UI side."""
-        return self.run_worker(self._ask(call, deliver, retry), group=group, exclusive=True)
+        """Run `call` with the client in a worker; `deliver` gets the answer on the UI side.
+
+        Keys typed ahead meanwhile wait for the answer to be shown (key_order.py), unless
+        `hold_keys` is False: keys that act during the call (Escape cancels an upload).
+        """
+        hold = key_order.hold_keys(self) if hold_keys else None
+        return self.run_worker(self._ask(call, deliver, retry, hold), group=group, exclusive=True)
 
     async def _ask(
         self,
         call: Callable[[SevisClient], Awaitable[Answer]],
         deliver: Callable[[Answer], None],
         retry: Retry,
+        hold: key_order.KeyHold | None,
     ) -> None:
         try:
             client = await self.sevis.get_client()
@@ -117,6 +125,10 @@ class SevisScreen(QuietFocus, Screen[bool]):
             self.post_message(self.Failed(error, retry))
         else:
             self.post_message(self.Answered(partial(deliver, answer)))
+        finally:
+            if hold is not None:
+                # Queued behind the answer: released once it has been shown (or never came).
+                self.call_later(hold.release)
 
     def on_sevis_screen_answered(self, event: Answered) -> None:
         self.sevis.touch()

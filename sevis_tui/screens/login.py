@@ -13,19 +13,14 @@ from textual.widgets import Input, Label, Static
 
 from sevis_tui.api.errors import AccountLocked, SevisError
 from sevis_tui.config import paths
+from sevis_tui.contract import USER_ID
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.outcomes import CertificateToolWanted, LoggedIn
 from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.widgets.user_id_input import UserIdInput
 
 if TYPE_CHECKING:
     from sevis_tui.contract import LoginResult
-
-
-class UserIdInput(Input):
-    """Enter moves to the password at once, so keys typed ahead over a slow link land there."""
-
-    # priority: handled as the key arrives, before later keys are passed on to this field.
-    BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False, priority=True)]
 
 
 class LoginScreen(SevisScreen):
@@ -90,12 +85,18 @@ Your password is sent to the service and never written to any file.
             yield Label("SEVIS user ID")
             yield UserIdInput(
                 self.sevis.state.last_user_id,
+                self._password_in_user_id,
                 placeholder="e.g. jsmith6544",
                 id="user-id",
-                max_length=10,
             )
             yield Label("Password")
-            yield Input(placeholder="12 to 64 characters", password=True, id="password")
+            # Not selected on focus: what the user-ID field hands over is typed on, not over.
+            yield Input(
+                placeholder="12 to 64 characters",
+                password=True,
+                id="password",
+                select_on_focus=False,
+            )
             yield Static("Enter logs in · Tab moves between the fields", id="login-hint")
         yield KeyLine()
 
@@ -116,8 +117,21 @@ Your password is sent to the service and never written to any file.
                 "Log in again to continue where you were; nothing you did is lost.",
                 tone="warning",
             )
-        target = "#password" if self.query_one("#user-id", Input).value else "#user-id"
-        self.query_one(target, Input).focus()
+        # Always the user ID first, a remembered one selected: typing replaces it, Enter or Tab
+        # keeps it. An officer who types the user ID, Tab and the password by habit then logs
+        # in; one who types only the password has it moved to Password (UserIdInput).
+        self.query_one("#user-id", Input).focus()
+
+    def _password_in_user_id(self, typed: str) -> None:
+        password = self.query_one("#password", Input)
+        password.value += typed
+        password.cursor_position = len(password.value)
+        password.focus()
+        self.message.show(
+            "That cannot be a user ID, so it went to Password (hidden).",
+            "A user ID is 4 to 10 letters and digits.",
+            tone="info",
+        )
 
     @on(Input.Submitted, "#password")
     def _submit(self) -> None:
@@ -125,6 +139,14 @@ Your password is sent to the service and never written to any file.
         password = self.query_one("#password", Input).value
         if not user_id:
             self.message.show("Type your SEVIS user ID.", "It is on your SEVIS welcome e-mail.")
+            self.query_one("#user-id", Input).focus()
+            return
+        if not USER_ID.fullmatch(user_id):
+            # Never sent: a text that cannot be a user ID may be part of a password.
+            self.message.show(
+                "A SEVIS user ID has 4 to 10 letters and digits.",
+                "Check the User ID field; nothing was sent.",
+            )
             self.query_one("#user-id", Input).focus()
             return
         if not password:

@@ -191,8 +191,9 @@ file and never stored or sent.
             return
         self.message.show("Uploading… Escape cancels.", tone="working")
         self.query_one("#uploading").add_class("-active")
+        # Keys go on meanwhile: Escape cancels the upload.
         self.upload_worker = self.request(
-            self._send, self.uploaded, group="upload", retry=self.start_upload
+            self._send, self.uploaded, group="upload", retry=self.start_upload, hold_keys=False
         )
         self.refresh_bindings()
 

@@ -4,17 +4,21 @@ sessions that end after 20 idle minutes. Functions take an open transaction and 
 A wrong login answers alike whether or not the user ID exists: the same 401 with the same
 `attempts_left`, and the same 423 after three failures, because failures for unknown user IDs
 are counted too (table unknown_logins). A lockout and a new password end the user's sessions.
+
+A user ID that matches no account is never stored or logged as typed: it may be a password typed
+into the wrong field. unknown_logins keys its count by an HMAC of it under this database's own
+random secret, and the audit log names it `unknown-` and that HMAC's first 12 hex digits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
+import hmac
 import secrets
 from dataclasses import dataclass
 
-from sevis_tui.contract import LoginResult, User
+from sevis_tui.contract import USER_ID, LoginResult, User
 from sevis_tui.service import errors
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import hash_password, password_problem
@@ -23,7 +27,7 @@ from sevis_tui.service.store import Tx, parse_stamp, stamp
 MAX_FAILURES = 3
 INACTIVE_AFTER = dt.timedelta(days=45)
 IDLE_LIMIT = dt.timedelta(minutes=20)
-USER_ID_PATTERN = re.compile(r"[A-Za-z0-9]{4,10}")
+USER_ID_PATTERN = USER_ID
 
 
 def audit(
@@ -69,7 +73,9 @@ def add_user(
     if tx.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone():
         raise ValueError(f"user ID {user_id} already exists")
     # Failures counted for this ID while it did not exist are not the new user's.
-    tx.execute("DELETE FROM unknown_logins WHERE user_id = ?", (user_id,))
+    tx.execute(
+        "DELETE FROM unknown_logins WHERE user_id_hmac = ?", (unknown_user_id_hmac(tx, user_id),)
+    )
     tx.execute(
         "INSERT INTO users (user_id, name, email, password, last_login, active_since, created_at)"
         " VALUES (?,?,?,?,?,?,?)",
@@ -273,27 +279,42 @@ def _inactive(tx: Tx, account: Account, now: dt.datetime) -> ApiError | None:
     )
 
 
+def unknown_user_id_hmac(tx: Tx, user_id: str) -> str:
+    """HMAC-SHA256 (hex) of a user ID under this database's secret: how an ID that matches no
+    account is counted without being stored (whoever has the database can still test guesses)."""
+    row = tx.execute("SELECT value FROM service_secrets WHERE name = 'unknown_user_ids'").fetchone()
+    digest = hmac.new(bytes(row["value"]), user_id.encode("utf-8"), hashlib.sha256)
+    return digest.hexdigest()
+
+
+def unknown_user_label(tx: Tx, user_id: str) -> str:
+    """How the audit log names a user ID that matches no account: never the text typed."""
+    return "unknown-" + unknown_user_id_hmac(tx, user_id)[:12]
+
+
 def _unknown_failure(tx: Tx, user_id: str, now: dt.datetime) -> ApiError:
     """A login for a user ID that does not exist: counted and locked as a real one would be."""
+    key = unknown_user_id_hmac(tx, user_id)
+    label = unknown_user_label(tx, user_id)
     row = tx.execute(
-        "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id = ?", (user_id,)
+        "SELECT failed_logins, locked_at FROM unknown_logins WHERE user_id_hmac = ?", (key,)
     ).fetchone()
     if row is not None and row["locked_at"] is not None:
-        audit(tx, now, user_id, "login", "account_locked", detail="unknown user ID")
+        audit(tx, now, label, "login", "account_locked", detail="unknown user ID")
         return _locked()
     failures = (row["failed_logins"] if row is not None else 0) + 1
     locked = stamp(now) if failures >= MAX_FAILURES else None
     tx.execute(
-        "INSERT INTO unknown_logins (user_id, failed_logins, locked_at) VALUES (?,?,?)"
-        " ON CONFLICT (user_id) DO UPDATE SET failed_logins = excluded.failed_logins,"
+        "INSERT INTO unknown_logins (user_id_hmac, failed_logins, locked_at) VALUES (?,?,?)"
+        " ON CONFLICT (user_id_hmac) DO UPDATE SET failed_logins = excluded.failed_logins,"
         " locked_at = excluded.locked_at",
-        (user_id, failures, locked),
+        (key, failures, locked),
     )
     if locked:
         audit(
             tx,
             now,
-            user_id,
+            label,
             "login",
             "account_locked",
             detail=f"unknown user ID; {failures} failures",
@@ -302,7 +323,7 @@ def _unknown_failure(tx: Tx, user_id: str, now: dt.datetime) -> ApiError:
     audit(
         tx,
         now,
-        user_id,
+        label,
         "login",
         "invalid_credentials",
         detail=f"unknown user ID; failure {failures}",

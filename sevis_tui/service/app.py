@@ -153,7 +153,13 @@ class Service:
 
     def _login(self, caller: Caller, raw: bytes | None) -> Reply:
         body = decode(raw, LoginRequest)
-        caller.user_id = body.user_id
+        account = self.store.read(lambda tx: accounts.find_account(tx, body.user_id))
+        # A refusal's audit line names the account, never the text of an ID that matches none.
+        caller.user_id = (
+            body.user_id
+            if account is not None
+            else self.store.read(lambda tx: accounts.unknown_user_label(tx, body.user_id))
+        )
         problem = control_problem(body.password)
         if problem:
             raise ApiError(
@@ -163,7 +169,6 @@ class Service:
                 "Type the password itself, without control characters.",
                 field="password",
             )
-        account = self.store.read(lambda tx: accounts.find_account(tx, body.user_id))
         if account is None:
             burn_time(body.password)  # as long as a real check, so the ID's existence is hidden
             ok = False

@@ -158,4 +158,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE users ADD COLUMN deactivated_at TEXT;
     """,
+    # 6: a user ID that matches no account is never stored as typed (it may be a password typed
+    # into the wrong field): unknown_logins is keyed by an HMAC-SHA256 of it under a random
+    # secret of this database, and the audit log names it by that HMAC's first 12 hex digits.
+    # What earlier versions stored as typed is dropped (counts) or replaced (audit names).
+    # randomblob(32): PostgreSQL takes it as postgres.schema_dialect translates it.
+    """
+    CREATE TABLE service_secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    INSERT INTO service_secrets (name, value) VALUES ('unknown_user_ids', randomblob(32));
+    DROP TABLE unknown_logins;
+    CREATE TABLE unknown_logins (
+        user_id_hmac  TEXT PRIMARY KEY,       -- HMAC-SHA256 (hex) of the user ID as typed
+        failed_logins INTEGER NOT NULL,
+        locked_at     TEXT
+    );
+    UPDATE audit SET user_id = 'unknown'
+        WHERE action = 'login' AND user_id NOT IN (SELECT user_id FROM users);
+    """,
 )

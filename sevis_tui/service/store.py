@@ -181,6 +181,9 @@ class Store:
                 raise schema_too_new(version, self.label)
             if version < len(MIGRATIONS):
                 connection.execute("PRAGMA journal_mode = WAL")
+                # What a migration deletes (user IDs as typed, schema 6) is overwritten with
+                # zeros, not left in the file's free pages.
+                connection.execute("PRAGMA secure_delete = ON")
                 connection.execute("BEGIN IMMEDIATE")
                 version = int(connection.execute("PRAGMA user_version").fetchone()[0])
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -189,6 +192,7 @@ class Store:
                     connection.execute(f"PRAGMA user_version = {number}")
                     version = number
                 connection.execute("COMMIT")
+                connection.execute("PRAGMA secure_delete = OFF")
         self.keep_open()
         for suffix in ("-wal", "-shm"):
             make_private(self.path.with_name(self.path.name + suffix), create=False)

@@ -22,6 +22,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from sevis_tui.cert import FileReport, Policy, inspect_path
 from sevis_tui.config import Settings
+from sevis_tui.key_order import KeyHold, hold_keys
 from sevis_tui.widgets.file_browser import FileBrowser
 from sevis_tui.widgets.file_preview import FilePreview
 from sevis_tui.widgets.path_bar import home_relative
@@ -37,6 +38,8 @@ def start_folder(configured: str, remembered: str) -> Path:
     return Path.home()
 
 
+# How long keys typed ahead wait for the chosen file's check (a file on a mount that hangs).
+CHECK_HOLD_SECONDS = 10.0
 # Under this width the preview goes below the list instead of beside it.
 SIDE_BY_SIDE_FROM = 100
 
@@ -91,6 +94,8 @@ class CertificateChooser(Widget):
         self.policy = policy
         self.chosen: str | None = None
         self.report: FileReport | None = None
+        # Keys typed ahead (u to upload) wait for the chosen file's report (key_order.py).
+        self._key_hold: KeyHold | None = None
 
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial="browse-view"):
@@ -139,7 +144,13 @@ class CertificateChooser(Widget):
         self.query_one("#report-heading", Static).update(
             safe(f"Checking {home_relative(self.chosen)}…")
         )
-        self.inspect(event.path)
+        self._check(event.path)
+
+    def _check(self, path: Path, password: bytearray | None = None) -> None:
+        if self._key_hold is not None:
+            self._key_hold.release()
+        self._key_hold = hold_keys(self, limit=CHECK_HOLD_SECONDS)
+        self.inspect(path, password)
 
     @work(thread=True, exclusive=True, group="inspect-chosen")
     def inspect(self, path: Path, password: bytearray | None = None) -> None:
@@ -155,8 +166,12 @@ class CertificateChooser(Widget):
         codes = {found.code for found in event.report.findings}
         if "needs_password" in codes or (event.with_password and "wrong_password" in codes):
             self.ask_password(event.path, event.report, wrong=event.with_password)
-            return
-        self.post_message(self.Inspected(os.fsdecode(event.path), event.report))
+        else:
+            self.post_message(self.Inspected(os.fsdecode(event.path), event.report))
+        if self._key_hold is not None:
+            # Keys go on once the report is shown, or to the password dialog.
+            self._key_hold.release()
+            self._key_hold = None
 
     def ask_password(self, path: Path, report: FileReport, *, wrong: bool) -> None:
         """The masked dialog; Escape shows the report of the file as it could be read."""
@@ -167,7 +182,7 @@ class CertificateChooser(Widget):
                 self.post_message(self.Inspected(os.fsdecode(path), report))
                 return
             self.query_one("#report-heading", Static).update(safe(f"Opening {os.fsdecode(path)}…"))
-            self.inspect(path, secret)
+            self._check(path, secret)
 
         self.app.push_screen(PasswordDialog(os.fsdecode(path.name), wrong=wrong), answered)
 

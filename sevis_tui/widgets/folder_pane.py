@@ -21,9 +21,13 @@ from textual.worker import get_current_worker
 
 from sevis_tui.folders.listing import Entry, Listing, display_name, fill_details, scan_folder
 from sevis_tui.folders.view import FolderView
+from sevis_tui.key_order import KeyHold, hold_keys
 from sevis_tui.widgets.file_list import FileList
 from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
+
+# How long keys typed ahead wait for a folder's first rows.
+FOLDER_HOLD_SECONDS = 3.0
 
 DEFAULT_EXTENSIONS = (".cer", ".pem", ".crt", ".der", ".p7b", ".p7c", ".p12", ".pfx")
 # Past this many entries, say so: the officer is better served by typing a filter.
@@ -79,6 +83,8 @@ class FolderPane(Vertical):
         self.filter_open = False
         self._start = os.fspath(start_folder) if start_folder else ""
         self._generation = 0
+        # Keys typed ahead (a filter, Enter on a file) wait for the folder's first rows.
+        self._key_hold: KeyHold | None = None
 
     # Read-only views of the state, for screens and tests.
     @property
@@ -136,6 +142,10 @@ class FolderPane(Vertical):
         self.query_one(PathBar).show(home_relative(display_name(target)))
         self._show_filter()
         self._update_status()
+        if self._key_hold is not None:
+            self._key_hold.release()
+        # Not long: a folder on a mount that hangs must not hold Escape.
+        self._key_hold = hold_keys(self, limit=FOLDER_HOLD_SECONDS)
         self._read_folder(target, self._generation, select)
 
     @work(
@@ -158,6 +168,9 @@ class FolderPane(Vertical):
         message.stop()
         if message.generation != self._generation:
             return
+        if self._key_hold is not None:
+            self._key_hold.release()
+            self._key_hold = None
         listing = message.listing
         self.view.set_entries(listing.entries)
         if not message.complete:

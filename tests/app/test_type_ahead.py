@@ -33,6 +33,7 @@ async def keys_handled(pilot: Pilot[object]) -> None:
         await pilot.pause()
         if not isinstance(app, KeysInOrder) or app.keys_waiting == 0:
             break
+        await app.workers.wait_for_complete()  # keys may wait for an answer (key_order.py)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

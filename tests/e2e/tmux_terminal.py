@@ -18,7 +18,11 @@ class Terminal:
     """One tmux session of `size` running a command."""
 
     def __init__(
-        self, command: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)
+        self,
+        command: list[str],
+        env: dict[str, str],
+        size: tuple[int, int] = (80, 24),
+        keys_at_start: tuple[str, ...] = (),
     ) -> None:
         self.name = f"sevis-{uuid.uuid4().hex[:8]}"
         # A tmux server of its own: sessions started side by side (or by anyone else on this
@@ -30,8 +34,11 @@ class Terminal:
         where = ["-c", env["HOME"], "-x", str(width), "-y", str(height)]
         # COLUMNS and LINES, if the caller has them, would override the window's real size.
         started = ["env", "-u", "COLUMNS", "-u", "LINES", *environment, *command]
+        # Keys sent in the same tmux command: they reach the terminal as the process starts.
+        sent = [";", "send-keys", "-t", self.name, *keys_at_start] if keys_at_start else []
         subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, *where, *started], check=True
+            [*self.tmux, "new-session", "-d", "-s", self.name, *where, *started, *sent],
+            check=True,
         )
 
     def screen(self, colours: bool = False) -> str:
@@ -136,5 +143,10 @@ def demo_certificates(env: dict[str, str]) -> Path:
     return certs
 
 
-def sevis(env: dict[str, str], *arguments: str, size: tuple[int, int] = (80, 24)) -> Terminal:
-    return Terminal([sys.executable, "-m", "sevis_tui", *arguments], env, size)
+def sevis(
+    env: dict[str, str],
+    *arguments: str,
+    size: tuple[int, int] = (80, 24),
+    keys_at_start: tuple[str, ...] = (),
+) -> Terminal:
+    return Terminal([sys.executable, "-m", "sevis_tui", *arguments], env, size, keys_at_start)

@@ -34,10 +34,19 @@ def audit_rows(database: Path) -> list[tuple[str, str, str, str]]:
 # --------------------------------------------------------------------------- 1. forged lines
 
 
-async def test_a_user_id_cannot_forge_audit_lines(api: httpx.AsyncClient, database: Path) -> None:
+async def test_a_user_id_cannot_forge_audit_lines(
+    api: httpx.AsyncClient, database: Path, clock: Any
+) -> None:
+    from sevis_tui.service.accounts import audit
+    from sevis_tui.service.store import Store
+
     answer = await api.post("session", json={"user_id": FORGED, "password": "some password 1"})
     assert (answer.status_code, code(answer)) == (401, "invalid_credentials")
-    assert audit_rows(database) == [(FORGED, "login", "", "invalid_credentials")]  # as sent
+    # A user ID that matches no account is never logged as sent (test_unknown_user_ids.py)...
+    ((named, *_),) = audit_rows(database)
+    assert named.startswith("unknown-") and named.isprintable()
+    # ...and whatever text does reach the log is printed escaped.
+    Store(database).write(lambda tx: audit(tx, clock.now, FORGED, "login", "invalid_credentials"))
 
     printed = admin(database, "audit")
     assert printed.returncode == 0, printed.stderr
@@ -47,16 +56,16 @@ async def test_a_user_id_cannot_forge_audit_lines(api: httpx.AsyncClient, databa
     text = out.decode("utf-8")
     assert not {"\u2028", "\u202e"} & set(text) and not any(0x80 <= ord(c) < 0xA0 for c in text)
     lines = text.splitlines()
-    assert len(lines) == 2, lines  # the header and one event: one event, one line
+    assert len(lines) == 3, lines  # the header and two events: one event, one line
     assert not any(line.startswith("2099") for line in lines)
     assert (
         "x\\n2099-01-01T00:00:00  FORGED-LINE  upload  ok\\x1b[2J\\x1b]0;owned\\x07\\r"
-        "\\u2028\\u202e  login" in lines[1]
+        "\\u2028\\u202e  login" in lines[2]
     )
 
     as_json = admin(database, "audit", "--json")
     assert as_json.returncode == 0 and as_json.stdout.isascii()
-    (event,) = json.loads(as_json.stdout)
+    _, event = json.loads(as_json.stdout)
     assert event["user_id"] == FORGED and event["result"] == "invalid_credentials"
 
 
