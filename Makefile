@@ -11,7 +11,9 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 DEMO_DIR ?= $(HOME)/sevis-demo-certs
 # pytest workers: the Pilot and tmux tests wait on the terminal more than on the CPU.
+# loadgroup: tests marked with one xdist_group (a fixed path they share) run in one worker.
 WORKERS ?= 4
+PYTEST_PARALLEL = -n $(WORKERS) --dist loadgroup
 # Hash-checked installs only; no build isolation (the build backend is in the lock too).
 PIP_LOCKED := -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PIP_PROJECT := -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation
@@ -50,7 +52,7 @@ typecheck: lock-check $(STAMP_TEST)
 	$(BIN)/mypy --strict sevis_tui
 
 unit: lock-check $(STAMP_TEST)
-	$(BIN)/pytest -q -n $(WORKERS)
+	$(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 test: lint typecheck unit
 
@@ -85,7 +87,7 @@ test-latest:
 	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
 		--upgrade-strategy eager -e '.[test]'
 	@$(LATEST)/bin/python -m pip list --format=freeze | grep -iE '^(cryptography|textual|httpx)=='
-	$(LATEST)/bin/pytest -q -n $(WORKERS)
+	$(LATEST)/bin/pytest -q $(PYTEST_PARALLEL)
 
 # The offline install: the project's wheel and a wheelhouse of every locked run-time package
 # for Linux x86_64, CPython 3.11 to 3.13. `dist-check` installs it with the network off.

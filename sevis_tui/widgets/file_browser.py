@@ -244,7 +244,9 @@ class FileBrowser(FolderPane):
         target = typed if os.path.isabs(typed) else os.path.join(self.folder, typed)
         if not os.path.lexists(target):
             self.notify_inline(
-                f"{display_name(target)} does not exist. Check the path; tab completes names.",
+                # The words first: a long path is cut at the line's end, not the news.
+                f"No such file or folder (it does not exist): {display_name(target)}. "
+                "Check the path; tab completes names.",
                 error=True,
             )
             return

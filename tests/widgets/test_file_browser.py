@@ -243,8 +243,11 @@ async def test_go_to_reports_a_missing_path_and_escape_cancels(folder: Path) -> 
     app = BrowserApp(folder)
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+l", "n", "o", "p", "e", "enter")
-        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.wait_for_scheduled_animations()
+        assert isinstance(app.focused, PathInput)  # the field is open, as the officer sees
+        await pilot.press("n", "o", "p", "e", "enter")
+        await settle(app, pilot)
         assert "does not exist" in app.screen_text()
         await pilot.press("escape")
         await pilot.pause()

@@ -14,8 +14,10 @@ from textual.pilot import Pilot
 
 from .browser_app import PEM, BrowserApp, settle
 
-# A fixed path: the path bar is part of the picture.
+# A fixed path: the path bar is part of the picture. So these tests run in one pytest-xdist
+# worker, one after the other (`--dist loadgroup` in the Makefile), never side by side.
 SNAPSHOT_FOLDER = Path("/tmp/sevis-tui-widget-snapshots/Certificates")
+pytestmark = pytest.mark.xdist_group("fixed-snapshot-folder")
 FIXED_TIME = 1_767_225_600  # 2026-01-01 00:00 UTC
 
 
