@@ -41,6 +41,11 @@ def spoken_day(moment: date) -> str:
     return moment.strftime(SPOKEN_DAY)
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """1 program, 2 programs, 0 programs (`plural` when it is not `noun` + s)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def size(count: int) -> str:
     """512 bytes, 1.3 KiB, 4.0 MiB: units of 1024, named as such."""
     if count < 1024:

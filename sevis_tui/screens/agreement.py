@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui.api.errors import SevisError, StaleAgreement
-from sevis_tui.contract import Acceptance, Agreement
+from sevis_tui.contract import Acceptance, Agreement, BatchSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
@@ -53,10 +53,11 @@ After you accept, the next step is choosing and uploading your certificate file.
     }
     """
 
-    def __init__(self, number: str, program_name: str) -> None:
+    def __init__(self, number: str, program_name: str, *, held: BatchSummary | None = None) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
+        self.held = held  # passed on to the upload: which certificate the program holds
         self.agreement: Agreement | None = None
         self.read_to_end = False
         self._text_lines = 0  # lines of the agreement as laid out at the current width
@@ -170,7 +171,7 @@ After you accept, the next step is choosing and uploading your certificate file.
     def accepted(self, acceptance: Acceptance) -> None:
         del acceptance  # the service keeps it; the upload checks it
         self.message.clear()
-        self.post_message(AgreementAccepted(self.number, self.program_name))
+        self.post_message(AgreementAccepted(self.number, self.program_name, self.held))
 
     def request_failed(self, error: SevisError) -> None:
         if isinstance(error, StaleAgreement):

@@ -14,6 +14,7 @@ from textual.widgets.data_table import ColumnKey
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import ProgramSummary
+from sevis_tui.formats import counted
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.renewal import Expiring, expiring, notice
 from sevis_tui.screens.base import SevisScreen
@@ -138,7 +139,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             ("Reload the list of programs", "Ask the service again", self.action_reload),
             ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
             (
-                f"Register for batch processing ({len(self.marks)} programs)",
+                f"Register for batch processing ({counted(len(self.marks), 'program')})",
                 "One certificate for the marked programs: Space marks, Ctrl+A marks all",
                 self.action_register_marked,
             ),
@@ -207,8 +208,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         arrow = "↓" if self.sort_reverse else "↑"
         sorted_by = SORT_FIELDS[self.sort_index][1]
         shown = (
-            f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
-            " · Enter opens"
+            f"{len(rows)} of {counted(len(self.programs), 'program')}"
+            f" · sorted by {sorted_by} {arrow} · Enter opens"
         )
         if self.marks:
             shown += f" · {len(self.marks)} marked"

@@ -150,7 +150,8 @@ SEVIS web interface for them.
         if self.program is None:
             return
         self.load_again_on_return()  # the registration may be new
-        self.post_message(RegistrationChosen(self.program.number, self.program.name))
+        program = self.program
+        self.post_message(RegistrationChosen(program.number, program.name, program.batch))
 
     def action_view_batch(self) -> None:
         name = self.program.name if self.program is not None else ""
