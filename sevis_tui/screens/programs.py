@@ -31,6 +31,7 @@ from sevis_tui.screens.listing_layout import (
 from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen, ProgramsMarked
 from sevis_tui.screens.program_marks import Marks
 from sevis_tui.widgets.key_line import KeyLine, bound_keys
+from sevis_tui.widgets.marked_table import MarkedTable
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
 # Each program takes two lines so that every column fits: number over role, name over city and
@@ -109,10 +110,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Input(placeholder="Type to filter programs", id="filter")
-        table: DataTable[Text | str] = DataTable(
-            id="programs", cursor_type="row", zebra_stripes=True
-        )
-        yield table
+        yield MarkedTable(id="programs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="counts", classes="hint")
         yield KeyLine()
 
