@@ -267,11 +267,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         self.refill()
 
     def action_reload(self) -> None:
-        if self.has_retry:
-            self.action_retry()  # Ctrl+R is also this screen's "try again"
-            return
-        self.message.show("Loading programs…", tone="working")
-        self.load()
+        self.reload("Loading programs…")  # Ctrl+R is also this screen's "try again"
 
     def action_open_program(self) -> None:
         number = self._cursor_number()

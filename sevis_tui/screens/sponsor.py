@@ -124,8 +124,7 @@ SEVIS web interface for them.
         return ""
 
     def action_reload(self) -> None:
-        self.message.show("Loading…", tone="working")
-        self.load()
+        self.reload()  # r is also this screen's "try again"
 
     def action_actions(self) -> None:
         if self.program is None:
