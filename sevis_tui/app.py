@@ -82,9 +82,10 @@ def system_clock() -> datetime:
 
 def default_policy_factory(settings: Settings, clock: Clock) -> Policy:
     """The configured accepted issuers, plus the embedded demo's issuer when embedded."""
-    from sevis_tui.policy import demo_issuers, load_policy
+    from sevis_tui.embedded import demo_issuers
+    from sevis_tui.policy import load_policy
 
-    return load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
+    return load_policy(settings, extra_issuers=demo_issuers(settings, clock()), clock=clock)
 
 
 class SevisApp(KeysInOrder[None]):

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING
 from sevis_tui.config import Settings, paths
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from cryptography import x509
+
     from sevis_tui.api.client import SevisClient
 
 EMBEDDED_BASE_URL = "http://embedded.sevis-tui/api/v1/"
@@ -60,6 +64,27 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
         transport=transport, base_url=EMBEDDED_BASE_URL, timeout=settings.server.timeout
     )
     return SevisClient(http, retries=0, server_label="the embedded demo service")
+
+
+def demo_issuers(settings: Settings, now: datetime) -> tuple[x509.Certificate, ...]:
+    """The embedded demo's issuer, made now (as the service would) if it is not there yet.
+
+    The app loads its offline rules once; loaded before the demo service had made its issuer
+    (Request a certificate works before logging in), they would refuse every demo certificate
+    until a restart. Making it here means the rules and the service always agree.
+    """
+    if not settings.embedded:
+        return ()
+    from sevis_tui.service.demo import ensure_demo_issuer
+
+    try:
+        return (ensure_demo_issuer(now=now).certificate,)
+    except (OSError, ValueError):
+        # A data folder that cannot be written: the demo service cannot start either, and
+        # says why when it is opened; the rules go on without its issuer.
+        from sevis_tui.policy import demo_issuers as existing
+
+        return existing(settings)
 
 
 def demo_credentials() -> tuple[str, str]:

@@ -84,15 +84,15 @@ class Flow:
 
                 app.push_screen(SponsorScreen(number))
 
-            case RegistrationChosen(number=number, program_name=name):
+            case RegistrationChosen(number=number, program_name=name, held=held):
                 from sevis_tui.screens.agreement import AgreementScreen
 
-                app.push_screen(AgreementScreen(number, name))
+                app.push_screen(AgreementScreen(number, name, held=held))
 
-            case AgreementAccepted(number=number, program_name=name):
+            case AgreementAccepted(number=number, program_name=name, held=held):
                 from sevis_tui.screens.upload import UploadScreen
 
-                app.push_screen(UploadScreen(number, name))
+                app.push_screen(UploadScreen(number, name, held=held))
 
             case Registered(confirmation=confirmation):
                 from sevis_tui.screens.result import ResultScreen

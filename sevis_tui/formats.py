@@ -6,6 +6,7 @@ one exception is the reminder under the title, which officers read as a sentence
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import date, datetime
 
@@ -39,6 +40,20 @@ def file_time(timestamp: float) -> str:
 def spoken_day(moment: date) -> str:
     """16 Jan 2027"""
     return moment.strftime(SPOKEN_DAY)
+
+
+def days_left(until: datetime, now: datetime) -> int:
+    """Days left until `until` (a certificate's notAfter), the one count every screen, report
+    and command shows: rounded to the nearest day, so a certificate that ends twelve days from
+    now at this hour (a few minutes earlier, or with `now`'s microseconds past its second) has
+    12 days left, not 11; 0 in its last half day; negative (-1 or less) once it has ended."""
+    days = (until - now).total_seconds() / 86400
+    return math.floor(days + 0.5) if days >= 0 else math.floor(days)
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """1 program, 2 programs, 0 programs (`plural` when it is not `noun` + s)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def size(count: int) -> str:

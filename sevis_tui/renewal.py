@@ -5,7 +5,7 @@ Used by the Listing of Programs (the notice after login, days left, Renew) and b
 every program that holds the old one before its first batch (docs/domain.md, "Certificates").
 The programs holding a certificate are found by its SHA-256, which the listing carries.
 
-Days left are whole days until notAfter, as `sevis-tui inspect` counts them; "within N days"
+Days left are counted by `formats.days_left`, as `sevis-tui inspect` counts them; "within N days"
 means fewer than N days left, as for the expires_soon finding.
 """
 
@@ -15,13 +15,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sevis_tui import formats
 from sevis_tui.contract.models import ProgramSummary
 
 ACTIVE = "PROGRAM ACTIVE"  # only an active program can register (docs/domain.md)
 
 
 def days_left(expires: dt.datetime, now: dt.datetime) -> int:
-    return (expires - now).days
+    return formats.days_left(expires, now)
 
 
 def program_days_left(program: ProgramSummary, now: dt.datetime) -> int | None:

@@ -1,9 +1,11 @@
 """Glyphs the terminal can show; and the mouse reports the app asks for (terminal_driver.py).
 
 The Linux console's 256- or 512-glyph fonts (Debian's console-setup Lat15, Lat2, Uni2, Uni3 in
-Fixed, Terminus and VGA) have the box-drawing lines, arrows, "·", "…", "›", "✗", "▶", "■" and the
-full block, but none of the block eighths (▊ ▔ ▁ …), the half blocks (▀ ▄ ▌ ▐), "◆" or "✓":
-checked with `psfgettable` against each font's Unicode table (tests/e2e/fixtures holds Lat15's).
+Fixed, Terminus and VGA) have the box-drawing lines, arrows, "·", "…", "›", "▶", "■" and the
+full block, but none of the block eighths (▊ ▔ ▁ …), the half blocks (▀ ▄ ▌ ▐), "◆", "✓" or an
+emoji such as the command palette's "🔎": checked with `psfgettable` against each font's Unicode
+table (tests/e2e/fixtures holds Lat15's). "✗" is there, but drawn as a plain "x": it is written
+as one, so that what a terminal emulator with TERM=linux shows is what the console shows.
 With TERM=linux those glyphs are swapped for ones the font has; when the locale is not UTF-8,
 everything is written in ASCII. The swap happens in the driver, on the way out, so it covers
 Textual's borders and Rich's ellipses as well as our own marks, and nothing else changes.
@@ -35,6 +37,8 @@ CONSOLE_GLYPHS: dict[str, str] = {
     "⏎": "<",
     "⌫": "<",
     "●": "•",
+    "✗": "x",  # the fonts draw it with the glyph of "x"
+    "🔎": "> ",  # Textual's command palette: an emoji two cells wide, in no console font
 }
 
 ASCII_GLYPHS: dict[str, str] = {
@@ -65,6 +69,7 @@ ASCII_GLYPHS: dict[str, str] = {
     "░": " ",
     "▒": "#",
     "▓": "#",
+    "🔎": "> ",
 }
 
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")

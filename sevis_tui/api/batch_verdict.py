@@ -21,7 +21,9 @@ reasons or client failures they come from (docs/api.md, Batch interface):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from sevis_tui import formats
 from sevis_tui.api.batch_client import BatchError, BatchReply
 
 KINDS = {
@@ -96,7 +98,7 @@ def from_reply(reply: BatchReply, presented: str) -> Verdict:
                 ("Program", details.get("orgid", "")),
                 ("User ID", f"{details.get('userid', '')} ({details.get('role', '')})"),
                 ("Certificate SHA-256", details.get("sha256", presented)),
-                ("Registered", details.get("registeredAt", "")),
+                ("Registered", moment(details.get("registeredAt", ""))),
                 ("Confirmation", details.get("confirmation", "")),
             ),
         )
@@ -104,12 +106,24 @@ def from_reply(reply: BatchReply, presented: str) -> Verdict:
     facts: list[tuple[str, str]] = [("This certificate SHA-256", reply.presented or presented)]
     if reply.registered:
         facts.append(("Registered SHA-256", reply.registered.get("sha256", "")))
-        facts.append(("Registered on", reply.registered.get("registeredAt", "")))
+        facts.append(("Registered on", moment(reply.registered.get("registeredAt", ""))))
         facts.append(("Confirmation", reply.registered.get("confirmation", "")))
     headline = HEADLINES.get(kind, f"Refused: {reply.reason or 'the batch interface refused'}")
     if reply.code:
         headline += f" ({reply.code})"
     return Verdict(kind, False, headline, reply.message, reply.remedy, reply.code, tuple(facts))
+
+
+def moment(text: str) -> str:
+    """An ISO time from the listener, written as the app writes times (2026-12-07 14:05 UTC);
+    anything else as it came."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if value.tzinfo is None:
+        return text  # a time without its zone: not ours to guess
+    return formats.minute_utc(value.astimezone(UTC))
 
 
 def from_error(error: BatchError, presented: str = "") -> Verdict:

@@ -289,11 +289,23 @@ class MultiRegistration:
             if result.accepted_version != self.agreement_version:
                 await self._accept(result)
             result.uploaded = True
-            result.confirmation = await self._call(
+            confirmation = await self._call(
                 lambda: self.client.upload_certificate(
                     result.number, certificate.payload, certificate.filename, result.key
                 )
             )
+            if confirmation.already_registered:  # the service saw what the lookup did not
+                from sevis_tui.contract import RegisteredProgram
+
+                result.already = RegisteredProgram(
+                    number=result.number,
+                    confirmation=confirmation.number,
+                    registered_at=confirmation.time,
+                    user_id=confirmation.user_id,
+                )
+                result.outcome = Outcome.ALREADY
+                return
+            result.confirmation = confirmation
             result.outcome = Outcome.REGISTERED
 
         await self._each(self.to_retry, one, progress, stop)

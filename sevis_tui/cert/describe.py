@@ -23,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
+from sevis_tui import formats
 from sevis_tui.cert.extensions import unreadable_extension_finding, unreadable_extensions
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.labels import CURVE_NAMES, EKU_NAMES, KEY_USAGE_NAMES, SIGNATURE_NAMES
@@ -125,7 +126,7 @@ def describe(certificate: x509.Certificate, der: bytes, now: dt.datetime, number
                 _RECENT.popitem(last=False)  # the oldest entry
         _RECENT[der] = cached
     fields, facts, failed = cached
-    info = CertificateInfo(**fields, days_left=(fields["not_after"] - now).days)
+    info = CertificateInfo(**fields, days_left=formats.days_left(fields["not_after"], now))
     described = Described(info, facts)
     if facts.unreadable_extensions:
         described.findings.append(

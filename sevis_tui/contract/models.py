@@ -176,6 +176,9 @@ class Confirmation(Answer, frozen=True):
     key_discarded: bool = False
     # The confirmation number this registration replaced, if there was a current one.
     replaced: str | None = None
+    # True when the certificate already was the program's current registration: nothing new
+    # was registered, and this is that registration's confirmation.
+    already_registered: bool = False
 
 
 class Registration(Answer, frozen=True):

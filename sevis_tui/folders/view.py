@@ -56,8 +56,8 @@ class FolderView:
             )
         return self._certificate_count
 
-    def status_text(self) -> str:
-        """`412 of 20,500 shown · 3 certificate files · …`."""
+    def status_text(self, all_key: str = "ctrl+t") -> str:
+        """`412 of 20,500 shown · 3 certificate files · …`; `all_key` shows all files."""
         if self.reading:
             read = f" {len(self.entries):,} entries so far" if self.entries else ""
             return f"Reading…{read}"
@@ -65,15 +65,15 @@ class FolderView:
         certificates = self.certificate_count
         parts.append(f"{certificates:,} certificate file{'s' if certificates != 1 else ''}")
         if self.certificates_only:
-            parts.append("certificates only (a: all)")
+            parts.append(f"certificates only ({all_key}: all)")
         if self.show_hidden:
             parts.append("hidden shown")
         if self.checking_contents:
             parts.append("checking contents…")
         return " · ".join(parts)
 
-    def empty_text(self) -> str:
-        """What an empty list says, and what to do about it."""
+    def empty_text(self, all_key: str = "ctrl+t", hidden_key: str = ".") -> str:
+        """What an empty list says, and what to do about it (with the keys in force)."""
         if self.reading:
             return "Reading…"
         if not self.entries:
@@ -81,5 +81,5 @@ class FolderView:
         if self.filter_text:
             return f"Nothing matches “{self.filter_text}”. Press escape to clear the filter."
         if self.certificates_only:
-            return "No certificate files here. Press a to show all files."
-        return "Only hidden entries here. Press . to show them."
+            return f"No certificate files here. Press {all_key} to show all files."
+        return f"Only hidden entries here. Press {hidden_key} to show them."

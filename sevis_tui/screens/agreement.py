@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sevis_tui.api.errors import SevisError, StaleAgreement
-from sevis_tui.contract import Acceptance, Agreement
+from sevis_tui.contract import Acceptance, Agreement, BatchSummary
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.printouts import agreement_printout, reflow, safe_file_part
 from sevis_tui.screens.base import SevisScreen
@@ -53,13 +53,21 @@ After you accept, the next step is choosing and uploading your certificate file.
     }
     """
 
-    def __init__(self, number: str, program_name: str) -> None:
+    def __init__(self, number: str, program_name: str, *, held: BatchSummary | None = None) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
+        self.held = held  # passed on to the upload: which certificate the program holds
         self.agreement: Agreement | None = None
         self.read_to_end = False
         self._text_lines = 0  # lines of the agreement as laid out at the current width
+        # How far through the text the officer has read (0 to 1), kept across a resize: the
+        # same line number is another place in text wrapped to another width.
+        self._read_fraction = 0.0
+        # While resized: "wrap" until the text is wrapped for the new width, then "place"
+        # until it is laid out, "placing" while scrolled back to the same place; else None.
+        self._resizing: str | None = None
+        self._placed_at: float | None = None  # where a resize put the scroll (not the officer)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -120,22 +128,48 @@ After you accept, the next step is choosing and uploading your certificate file.
         self.query_one("#agreement-body", Static).update(Text(text))
 
     def on_resize(self) -> None:
+        self._resizing = "wrap"
+        # Wrapped again once the box has its new width (text set while the resize is laid
+        # out kept the old height), then back to the same place in the text (a larger
+        # window may now show the end).
+        self.call_after_refresh(self._wrap_again)
+
+    def _wrap_again(self) -> None:
         self._show_text()
-        # A larger window may now show the end.
+        self._resizing = "place"
         self.call_after_refresh(self._check_progress)
+
+    def _keep_place(self) -> None:
+        """Once the text is laid out at the new width: the same place in it as before."""
+        body = self.query_one("#agreement-body", Static)
+        if body.size.height != self._text_lines:
+            return  # not laid out yet: the change of its height calls _check_progress again
+        self._resizing = "placing"  # the scrolls below are not the officer's
+        box = self.query_one("#agreement-text", VerticalScroll)
+        self._placed_at = round(self._read_fraction * box.max_scroll_y)
+        box.scroll_y = box.scroll_target_y = self._placed_at
+        self._resizing = None
 
     def _check_progress(self) -> None:
         box = self.query_one("#agreement-text", VerticalScroll)
+        if self._resizing is not None:
+            if self._resizing == "place":
+                self._keep_place()
+            if self._resizing is not None:
+                return
         if self.agreement is None or box.virtual_size.height < self._text_lines:
             return  # the text is not laid out yet: where the scroll is means nothing
         # Once reached, the end stays reached: layout changes afterwards do not undo it.
         if not self.read_to_end and max(box.scroll_y, box.scroll_target_y) >= box.max_scroll_y:
             self.read_to_end = True
             self.message.clear()  # "read to the end first" is answered
+        if box.scroll_y != self._placed_at:  # the officer moved: read where the scroll is
+            self._placed_at = None
+            self._read_fraction = box.scroll_y / box.max_scroll_y if box.max_scroll_y else 1.0
         if self.read_to_end:
             note = "You have read to the end: y accepts · p prints · d declines"
         else:
-            percent = int(100 * box.scroll_y / box.max_scroll_y) if box.max_scroll_y else 100
+            percent = int(100 * self._read_fraction)
             note = f"Read to the end to accept ({percent}% read) · p prints · d declines"
         self.query_one("#progress", Static).update(note)
         self.refresh_bindings()
@@ -170,7 +204,7 @@ After you accept, the next step is choosing and uploading your certificate file.
     def accepted(self, acceptance: Acceptance) -> None:
         del acceptance  # the service keeps it; the upload checks it
         self.message.clear()
-        self.post_message(AgreementAccepted(self.number, self.program_name))
+        self.post_message(AgreementAccepted(self.number, self.program_name, self.held))
 
     def request_failed(self, error: SevisError) -> None:
         if isinstance(error, StaleAgreement):

@@ -9,6 +9,7 @@ is an Outcome: the flow has the officer log in again, then repeats the request, 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
@@ -20,6 +21,7 @@ from textual.worker import Worker
 
 from sevis_tui import key_order
 from sevis_tui.api.errors import SessionExpired, SevisError
+from sevis_tui.formats import counted
 from sevis_tui.screens.host import Host
 from sevis_tui.screens.outcomes import SessionEnded, WentBack
 from sevis_tui.screens.quiet_focus import QuietFocus
@@ -66,6 +68,10 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self._retry: Retry | None = None
+        # Tries again since the last answer, and when the last was: a retry that fails the
+        # same way must still change the screen, or the key seems to do nothing.
+        self._tries = 0
+        self._tried_at: datetime | None = None
         self._load_on_return = False
         self._left_to_change = False
 
@@ -90,7 +96,13 @@ class SevisScreen(QuietFocus, Screen[bool]):
         return self.query_one("#message", MessageBar)
 
     def show_error(self, error: SevisError, *, retry: bool = False) -> None:
-        self.message.show(error.message, error.remedy, key_hint=self.RETRY_HINT if retry else "")
+        hint = self.RETRY_HINT if retry else ""
+        if retry and self._tries and self._tried_at is not None:
+            hint = (
+                f"Tried again at {self._tried_at:%H:%M:%S} UTC "
+                f"({counted(self._tries, 'time')}). {hint}"
+            )
+        self.message.show(error.message, error.remedy, key_hint=hint)
 
     # ------------------------------------------------------------------ talking to the service
 
@@ -133,6 +145,7 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def on_sevis_screen_answered(self, event: Answered) -> None:
         self.sevis.touch()
         self._retry = None
+        self._tries = 0
         event.deliver()
 
     def on_sevis_screen_failed(self, event: Failed) -> None:
@@ -159,11 +172,21 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def action_retry(self) -> None:
         retry, self._retry = self._retry, None
         if retry is not None:
+            self._tries += 1
+            self._tried_at = self.sevis.clock().astimezone(UTC)
             self.message.show("Trying again…", tone="working")
             retry()
 
     def load(self) -> None:
         """Ask the service for what this screen shows (screens that show something do)."""
+
+    def reload(self, working: str = "Loading…") -> None:
+        """A screen's Reload key: after a failure it is the retry (and counts as one)."""
+        if self.has_retry:
+            self.action_retry()
+            return
+        self.message.show(working, tone="working")
+        self.load()
 
     def load_again_on_return(self) -> None:
         """The screen the flow opens next may change what this one shows: load() on return."""

@@ -198,7 +198,10 @@ refused the certificate (its issuer is not accepted).
         self.verdict = None
         self.message.clear()
         self.query_one(ContentSwitcher).current = "access-browser"
-        self.query_one(FileBrowser).focus()
+        browser = self.query_one(FileBrowser)
+        if browser.filter_open:  # as in the upload's browser: the whole folder again
+            browser.action_clear_filter()
+        browser.focus()
         self.refresh_bindings()
 
 

@@ -93,7 +93,7 @@ earlier registrations (a new registration replaces the current one; the old one 
         self.query_one("#history", Static).update(history)
 
     def action_reload(self) -> None:
-        self.load()
+        self.reload()  # r is also this screen's "try again"
 
     def action_check_access(self) -> None:
         self.post_message(BatchAccessWanted(self.number, self.program_name))

@@ -84,6 +84,9 @@ class CertificateFormScreen(SevisScreen):
 
     SUBMIT_HINT: ClassVar[str] = "Enter on the last field starts"
     INTRO: ClassVar[str] = ""  # one line under the title: what the screen is for
+    # What to change to write beside existing files rather than over them: only what the
+    # form has a field for.
+    KEEP_BOTH: ClassVar[str] = "Change the file name or folder."
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="screen.back"),
@@ -268,9 +271,7 @@ class CertificateFormScreen(SevisScreen):
             if yes:
                 then()
             else:
-                self.message.show(
-                    "Nothing was replaced.", "Change the file name or folder.", tone="info"
-                )
+                self.message.show("Nothing was replaced.", self.KEEP_BOTH, tone="info")
 
         self.app.push_screen(ConfirmDialog(question, yes="Replace"), answered)
 

@@ -86,6 +86,8 @@ the key stays in the `.p12`.
     def replace_warning(self) -> str:
         return "The .p12 itself is not touched."
 
+    KEEP_BOTH = "Choose another folder to save in (the files are named after the .p12)."
+
     def _extract(
         self, source: Path, secret: bytes, pem_path: Path, cer_path: Path, overwrite: bool
     ) -> Extracted:

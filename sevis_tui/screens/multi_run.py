@@ -184,7 +184,9 @@ log in again and the run carries on with the rest.
             )
         elif engine.all_done:
             self.message.show(
-                f"All {len(engine.results)} programs are registered.",
+                "The program is registered."
+                if len(engine.results) == 1
+                else f"All {len(engine.results)} programs are registered.",
                 f"{self._key('multi.save_receipt', 's')} saves the receipt; "
                 f"{self._key('multi.done', 'Enter')} returns to the Listing of Programs.",
                 tone="info",

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from sevis_tui.api.multi_register import Certificate, MultiRegistration
 from sevis_tui.cert import FileReport
 from sevis_tui.contract import CertificatePrograms
+from sevis_tui.formats import counted
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.outcomes import UploadConfirmedForPrograms
@@ -111,7 +112,7 @@ also holds your private key works too: only its certificate is sent.
             self.message.show(
                 f"{name} passed the offline checks.",
                 f"Press {bound_keys(self).get('upload.upload', 'u')} to register it for the "
-                f"{count} programs.",
+                f"{counted(count, 'program')}.",
                 tone="info",
             )
         else:
@@ -158,9 +159,25 @@ also holds your private key works too: only its certificate is sent.
     def _confirm(self, certificate: Certificate, registered: CertificatePrograms) -> None:
         self.message.clear()
         report = self.report
-        lines = [replaces_line(result, registered) for result in self.engine.results]
+        results = self.engine.results
+        lines = [replaces_line(result, registered) for result in results]
+        holding = registered.numbers()
+        sending = [
+            result.number
+            for result in results
+            if not (result.done or (result.number in holding and not result.uploaded))
+        ]
+        held = len(results) - len(sending)
+        if not sending:
+            holders = "The program holds" if held == 1 else f"All {held} programs hold"
+            self.message.show(
+                f"Already registered: {holders} this certificate; nothing sent.",
+                "Press b to choose another file, or Escape to go back.",
+                tone="info",
+            )
+            return
         question = question_for(
-            certificate, len(lines), report is not None and report.has_private_key
+            certificate, sending, report is not None and report.has_private_key, held
         )
         self.app.push_screen(
             ProgramsConfirmDialog(question, lines),

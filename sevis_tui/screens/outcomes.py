@@ -17,7 +17,7 @@ from sevis_tui.api.errors import SevisError
 if TYPE_CHECKING:
     # Only named here: importing the wire contract would cost the first screen's start-up.
     from sevis_tui.api.multi_register import Certificate, MultiRegistration, Target
-    from sevis_tui.contract import Confirmation
+    from sevis_tui.contract import BatchSummary, Confirmation
 
 
 class Outcome(Message):
@@ -57,12 +57,14 @@ class LoggedOut(Outcome):
 
 
 class RegistrationChosen(Outcome):
-    """Register for Batch Processing was chosen for a program."""
+    """Register for Batch Processing was chosen for a program; `held`: its registration as
+    the Program Sponsor Information showed it (which certificate it holds)."""
 
-    def __init__(self, number: str, program_name: str) -> None:
+    def __init__(self, number: str, program_name: str, held: BatchSummary | None = None) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
+        self.held = held
 
 
 class BatchStatusWanted(Outcome):
@@ -93,12 +95,14 @@ class BatchAccessWanted(Outcome):
 
 
 class AgreementAccepted(Outcome):
-    """The officer accepted the Batch Processing Agreement for a program."""
+    """The officer accepted the Batch Processing Agreement for a program (`held` as in
+    RegistrationChosen)."""
 
-    def __init__(self, number: str, program_name: str) -> None:
+    def __init__(self, number: str, program_name: str, held: BatchSummary | None = None) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
+        self.held = held
 
 
 class Registered(Outcome):

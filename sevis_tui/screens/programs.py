@@ -14,6 +14,7 @@ from textual.widgets.data_table import ColumnKey
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.contract import ProgramSummary
+from sevis_tui.formats import counted
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.renewal import Expiring, expiring, notice
 from sevis_tui.screens.base import SevisScreen
@@ -30,6 +31,7 @@ from sevis_tui.screens.listing_layout import (
 from sevis_tui.screens.outcomes import LoggedOut, ProgramChosen, ProgramsMarked
 from sevis_tui.screens.program_marks import Marks
 from sevis_tui.widgets.key_line import KeyLine, bound_keys
+from sevis_tui.widgets.marked_table import MarkedTable
 from sevis_tui.widgets.type_to_filter import types_into_filter
 
 # Each program takes two lines so that every column fits: number over role, name over city and
@@ -108,10 +110,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         yield Input(placeholder="Type to filter programs", id="filter")
-        table: DataTable[Text | str] = DataTable(
-            id="programs", cursor_type="row", zebra_stripes=True
-        )
-        yield table
+        yield MarkedTable(id="programs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="counts", classes="hint")
         yield KeyLine()
 
@@ -138,7 +137,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
             ("Reload the list of programs", "Ask the service again", self.action_reload),
             ("Sort programs by the next column", "Cycle the sort column", self.action_sort),
             (
-                f"Register for batch processing ({len(self.marks)} programs)",
+                f"Register for batch processing ({counted(len(self.marks), 'program')})",
                 "One certificate for the marked programs: Space marks, Ctrl+A marks all",
                 self.action_register_marked,
             ),
@@ -207,8 +206,8 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         arrow = "↓" if self.sort_reverse else "↑"
         sorted_by = SORT_FIELDS[self.sort_index][1]
         shown = (
-            f"{len(rows)} of {len(self.programs)} programs · sorted by {sorted_by} {arrow}"
-            " · Enter opens"
+            f"{len(rows)} of {counted(len(self.programs), 'program')}"
+            f" · sorted by {sorted_by} {arrow} · Enter opens"
         )
         if self.marks:
             shown += f" · {len(self.marks)} marked"
@@ -268,11 +267,7 @@ expires within the warning days (`[certificates] expiry_warning_days`, 30 by def
         self.refill()
 
     def action_reload(self) -> None:
-        if self.has_retry:
-            self.action_retry()  # Ctrl+R is also this screen's "try again"
-            return
-        self.message.show("Loading programs…", tone="working")
-        self.load()
+        self.reload("Loading programs…")  # Ctrl+R is also this screen's "try again"
 
     def action_open_program(self) -> None:
         number = self._cursor_number()

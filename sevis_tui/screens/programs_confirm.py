@@ -11,13 +11,14 @@ from textual.widgets import Button, Static
 
 from sevis_tui.api.multi_register import Certificate, ProgramResult
 from sevis_tui.contract import CertificatePrograms
+from sevis_tui.formats import counted
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.widgets.key_line import KeyLine
 
 
 def programs_line(numbers: Sequence[str], width: int = 60) -> str:
     """The programs as one line, cut with "and N more": For 3 programs: P-1-00001, ..."""
-    head = f"For {len(numbers)} programs: "
+    head = f"For {counted(len(numbers), 'program')}: "
     shown: list[str] = []
     for index, number in enumerate(numbers):
         rest = len(numbers) - index - 1
@@ -43,11 +44,20 @@ def replaces_line(result: ProgramResult, registered: CertificatePrograms) -> str
     return f"{target.number}  {what}  {target.name}".rstrip()
 
 
-def question_for(certificate: Certificate, count: int, has_private_key: bool) -> str:
-    question = (
-        f"Register {certificate.name} for batch processing for these {count} programs? Each "
-        "gets its own registration and confirmation number."
-    )
+def question_for(
+    certificate: Certificate, sending: Sequence[str], has_private_key: bool, held: int = 0
+) -> str:
+    """The question before sending to the programs `sending`; `held` more already hold this
+    certificate (they are not sent again)."""
+    these = f"program {sending[0]}" if len(sending) == 1 else f"these {len(sending)} programs"
+    question = f"Register {certificate.name} for batch processing for {these}?"
+    if len(sending) > 1:
+        question += " Each gets its own registration and confirmation number."
+    if held:
+        question += (
+            f" {counted(held, 'program')} already {'has' if held == 1 else 'have'} it: "
+            "nothing is sent for " + ("it." if held == 1 else "them.")
+        )
     if has_private_key:
         question += (
             " The file also holds your private key: only the certificate is sent; the key stays "

@@ -38,6 +38,7 @@ class RequestCertificateScreen(CertificateFormScreen):
     LOCATION = "Request a certificate"
     INTRO = "A new private key and the request (CSR) for your vendor; nothing is sent."
     SUBMIT_HINT = "Enter on the last field makes the key and the request"
+    KEEP_BOTH = "Choose another folder to save in (the files are named after the user ID)."
     HELP = """
 # Request a certificate
 

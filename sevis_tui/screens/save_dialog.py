@@ -22,6 +22,7 @@ The field holds the full path of the file to write; edit it as you like (**Home*
 its start and end; **~** at the start means your home folder).
 
 - **Enter** saves. A file that already exists is replaced only after a second **Enter**.
+- The folder must exist; only the folder first suggested is made when it is missing.
 - {key:save.cancel} cancels: nothing is written.
 
 The file is plain text, for your records.
@@ -67,8 +68,9 @@ class SaveDialog(QuietFocus, ModalScreen[Path | None]):
     def on_mount(self) -> None:
         field = self.query_one(Input)
         field.focus()
-        # The path's start (the folder) stays in view; the full path is shown below the field.
-        field.cursor_position = 0
+        # At the end, where a name is edited: typed at the start, a key would land in the
+        # folder's name (`X~/sevis-tui/…`). The full path is shown below the field.
+        field.cursor_position = len(field.value)
         self._show_target(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -94,6 +96,11 @@ class SaveDialog(QuietFocus, ModalScreen[Path | None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             problem.update(f"{path} is a folder. Add a file name at the end of the path.")
+            return
+        folder = Path(os.path.abspath(path)).parent
+        if not folder.is_dir() and folder != Path(os.path.abspath(self.suggested)).parent:
+            # A slip of the keys must not make folders nobody asked for (`ired~/sevis-tui/`).
+            problem.update(f"No folder {folder}: save into a folder that exists.")
             return
         if path.exists() and self._overwrite_armed != str(path):
             self._overwrite_armed = str(path)

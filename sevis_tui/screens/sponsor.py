@@ -133,8 +133,7 @@ SEVIS web interface for them.
         return ""
 
     def action_reload(self) -> None:
-        self.message.show("Loading…", tone="working")
-        self.load()
+        self.reload()  # r is also this screen's "try again"
 
     def action_actions(self) -> None:
         if self.program is None:
@@ -162,7 +161,8 @@ SEVIS web interface for them.
         if self.program is None:
             return
         self.load_again_on_return()  # the registration may be new
-        self.post_message(RegistrationChosen(self.program.number, self.program.name))
+        program = self.program
+        self.post_message(RegistrationChosen(program.number, program.name, program.batch))
 
     def action_view_batch(self) -> None:
         name = self.program.name if self.program is not None else ""

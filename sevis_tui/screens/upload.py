@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,8 @@ from textual.worker import Worker, WorkerState
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.cert import FileReport
-from sevis_tui.contract import Confirmation
+from sevis_tui.contract import BatchSummary, Confirmation
+from sevis_tui.formats import day
 from sevis_tui.palette import PaletteCommand
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.screens.confirm import ConfirmDialog
@@ -65,10 +67,12 @@ file and never stored or sent.
     UploadScreen #chosen-line { padding: 0 1; height: 1; color: $text-muted; }
     """
 
-    def __init__(self, number: str, program_name: str) -> None:
+    def __init__(self, number: str, program_name: str, *, held: BatchSummary | None = None) -> None:
         super().__init__()
         self.number = number
         self.program_name = program_name
+        # The program's registration as last seen: its certificate is not sent again.
+        self.held = held
         self.report: FileReport | None = None
         self.path: str | None = None
         # One key per chosen file: a retried upload of the same file is never registered twice.
@@ -170,6 +174,8 @@ file and never stored or sent.
         if not report.ok:
             self.message.show(*REFUSED_FILE)
             return
+        if self.already_held(report):
+            return
         subject = report.subject.subject_common_name if report.subject else "this certificate"
         question = (
             f"Register {subject} for batch processing for {self.number} "
@@ -181,6 +187,25 @@ file and never stored or sent.
                 "key stays on this machine."
             )
         self.app.push_screen(ConfirmDialog(question, yes="Upload"), self._confirmed)
+
+    def already_held(self, report: FileReport) -> bool:
+        """Say so, and send nothing, when the program's registration is this certificate."""
+        held = self.held
+        if held is None or not held.sha256 or report.subject is None:
+            return False
+        if report.subject.sha256 != held.sha256:
+            return False
+        self.say_already(held.confirmation, held.registered_at)
+        return True
+
+    def say_already(self, confirmation: str | None, since: datetime | None) -> None:
+        when = f", registered {day(since)}" if since is not None else ""
+        self.message.show(
+            f"Already registered: {self.number} holds this certificate "
+            f"({confirmation or 'its current registration'}{when}); nothing sent.",
+            "Press b to choose another file, or Escape to go back.",
+            tone="info",
+        )
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:
@@ -223,6 +248,18 @@ file and never stored or sent.
         self.refresh_bindings()
 
     def uploaded(self, confirmation: Confirmation) -> None:
+        if confirmation.already_registered:  # the service saw it, where the app could not
+            self.say_already(confirmation.number, confirmation.time)
+            return
+        certificate = confirmation.certificate
+        self.held = BatchSummary(
+            registered=True,
+            expires=certificate.not_after,
+            subject=certificate.subject,
+            confirmation=confirmation.number,
+            registered_at=confirmation.time,
+            sha256=certificate.sha256,
+        )
         self.message.clear()
         self.post_message(Registered(confirmation))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+import msgspec
+
 from sevis_tui.contract import (
     CertificatePrograms,
     CertificateSummary,
@@ -112,7 +114,26 @@ def register(
     request_sha256: str,
     now: dt.datetime,
 ) -> Confirmation:
-    """Make this certificate the program's current registration; the old one stays in history."""
+    """Make this certificate the program's current registration; the old one stays in history.
+
+    When it already is, nothing is registered: the answer is that registration's confirmation,
+    marked `already_registered` (a second number for the same certificate would only confuse).
+    """
+    held = tx.execute(
+        "SELECT * FROM registrations WHERE program = ? AND current = 1 AND sha256 = ?",
+        (number, summary.sha256),
+    ).fetchone()
+    if held is not None:
+        audit(
+            tx,
+            now,
+            user_id,
+            "upload",
+            "already_registered",
+            program=number,
+            detail=f"{held['confirmation']} sha256 {summary.sha256}; nothing registered",
+        )
+        return msgspec.structs.replace(confirmation(held), already_registered=True)
     previous = tx.execute(
         "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
     ).fetchone()

@@ -135,8 +135,14 @@ class CertificateChooser(Widget):
         return self.query_one(ContentSwitcher).current == "report-view"
 
     def show_browser(self) -> None:
+        """Back to the files: the whole folder, the cursor on the file chosen last. The name
+        typed to find that file is cleared: kept, the next name typed was added to it
+        (`unacc` + `self`) and matched nothing."""
         self.query_one(ContentSwitcher).current = "browse-view"
-        self.query_one(FileBrowser).focus()
+        browser = self.query_one(FileBrowser)
+        if browser.filter_open:
+            browser.action_clear_filter()
+        browser.focus()
 
     def on_file_browser_file_chosen(self, event: FileBrowser.FileChosen) -> None:
         event.stop()
@@ -192,4 +198,7 @@ class CertificateChooser(Widget):
         self.query_one("#report-heading", Static).update(safe(f"File: {home_relative(event.path)}"))
         self.query_one(ReportView).show(event.report)
         self.query_one(ContentSwitcher).current = "report-view"
-        self.query_one("#report-view").focus()
+        view = self.query_one("#report-view", VerticalScroll)
+        # A new report starts at its top, not where the last one was left (past its errors).
+        view.scroll_home(animate=False, immediate=True)
+        view.focus()

@@ -30,8 +30,18 @@ SETTLE_SECONDS = 0.08
 
 
 def preview_text(report: FileReport) -> list[Hanging]:
-    """The preview's lines; a wrapped line continues under its text, not under its label."""
-    lines: list[Hanging] = [Hanging(Text.assemble(("Verdict  ", "bold"), verdict(report)))]
+    """The preview's lines; a wrapped line continues under its text, not under its label.
+
+    A protected PKCS#12 is not judged yet: its password is asked when it is opened, so the
+    preview says a password is needed rather than "NOT OK: 1 error".
+    """
+    locked = any(found.code == "needs_password" for found in report.findings)
+    other_errors = [found for found in report.errors if found.code != "needs_password"]
+    if locked and not other_errors:
+        said = Text("PASSWORD NEEDED", style="bold yellow")
+    else:
+        said = verdict(report)
+    lines: list[Hanging] = [Hanging(Text.assemble(("Verdict  ", "bold"), said))]
     subject = report.subject
     if subject is not None:
         valid = f"{formats.day(subject.not_before)} to {formats.day(subject.not_after)}"
@@ -47,12 +57,13 @@ def preview_text(report: FileReport) -> list[Hanging]:
             lines.append(Hanging(line, 9))
     shown = [f for f in report.findings if f.severity != "info"] or list(report.findings)
     for found in shown[:6]:
-        mark = {"error": "✗ ", "warning": "! "}.get(found.severity, "i ")
-        style = {"error": "red", "warning": "yellow"}.get(found.severity, "")
+        severity = "info" if found.code == "needs_password" else found.severity
+        mark = {"error": "✗ ", "warning": "! "}.get(severity, "i ")
+        style = {"error": "red", "warning": "yellow"}.get(severity, "")
         line = Text(mark, style=f"bold {style}")
         line.append(printable(found.message))
         lines.append(Hanging(line, 2))
-    if any(found.code == "needs_password" for found in report.findings):
+    if locked:
         lines.append(Hanging(Text("Enter asks for its password", style="dim"), 0))
     elif len(shown) > 6:
         more = f"… and {len(shown) - 6} more: Enter shows the full report"

@@ -23,6 +23,7 @@ from sevis_tui.folders.listing import Entry, Listing, display_name, fill_details
 from sevis_tui.folders.view import FolderView
 from sevis_tui.key_order import KeyHold, hold_keys
 from sevis_tui.widgets.file_list import FileList
+from sevis_tui.widgets.key_line import bound_keys
 from sevis_tui.widgets.path_bar import PathBar, home_relative
 from sevis_tui.widgets.path_input import PathInput
 
@@ -239,11 +240,23 @@ class FolderPane(Vertical):
     # ------------------------------------------------------------------ showing
     def _refilter(self, keep: Entry | None = None) -> None:
         rows = self.view.apply()
-        self.file_list.set_rows(rows, keep=keep, empty_text=self.view.empty_text())
+        keys = self._keys()
+        empty = self.view.empty_text(keys["all"], keys["hidden"])
+        self.file_list.set_rows(rows, keep=keep, empty_text=empty)
         self._update_status()
 
     def _update_status(self) -> None:
-        self.query_one("#status", Static).update(Text(self.view.status_text()))
+        status = self.view.status_text(self._keys()["all"])
+        self.query_one("#status", Static).update(Text(status))
+
+    def _keys(self) -> dict[str, str]:
+        """The keys that show all files and hidden ones, as bound now (the keymap may move
+        them): what the status line and an empty list tell the officer to press."""
+        bound = bound_keys(self.screen) if self.is_attached else {}
+        return {
+            "all": bound.get("file_browser.toggle_certificates", "ctrl+t"),
+            "hidden": bound.get("file_browser.toggle_hidden", "."),
+        }
 
     def _show_filter(self) -> None:
         line = self.query_one("#filter", Static)

@@ -19,6 +19,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -31,6 +32,19 @@ class KeyItem:
     description: str
     enabled: bool
     rank: int  # 0 Help, 1 Escape's, 2 the screen's, 3 the focused widget's, 4 the app's, 5 palette
+
+
+# Textual's scrolling and table keys that move sideways: nothing here is wider than its view.
+_SIDEWAYS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
+_CURSOR_SIDEWAYS = frozenset({"cursor_left", "cursor_right"})
+
+
+def sideways(node: object, binding: Binding) -> bool:
+    """A key that would move sideways where nothing can (`^pgup Page Left` on a text that
+    fits its width, ← on a table whose cursor is a whole row): not worth listing."""
+    if binding.action in _SIDEWAYS:
+        return not getattr(node, "allow_horizontal_scroll", False)
+    return binding.action in _CURSOR_SIDEWAYS and getattr(node, "cursor_type", "") == "row"
 
 
 def screen_keys(screen: Screen[Any], *, everything: bool = False) -> list[KeyItem]:
@@ -46,7 +60,7 @@ def screen_keys(screen: Screen[Any], *, everything: bool = False) -> list[KeyIte
             items.append(KeyItem(app.get_key_display(binding), "palette", True, 5))
             continue
         shown = binding.show or (everything and binding.description and not binding.system)
-        if not shown or (binding.action, binding.description) in seen:
+        if not shown or (binding.action, binding.description) in seen or sideways(node, binding):
             continue
         seen.add((binding.action, binding.description))
         action = binding.action.rsplit(".", 1)[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -73,7 +74,7 @@ async def test_wrong_password_then_a_verdict_then_accepted_once_registered(
 
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("escape", "escape")  # the browser's filter first, then back
+        await pilot.press("escape")  # the browser's filter was cleared: back
         await settle(pilot)
         assert isinstance(app.screen, SponsorScreen)
         await pilot.press("v")
@@ -104,3 +105,30 @@ async def test_the_password_is_never_written(settings: Settings, home: Path) -> 
     for path in home.rglob("*"):
         if path.is_file():
             assert b"demo-secret-typed" not in path.read_bytes(), path
+
+
+async def test_the_browser_names_its_key_and_times_read_like_the_app(
+    settings: Settings, demo_dir: Path
+) -> None:
+    app = SevisApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        client = await app.get_client()
+        await client.accept_agreement("P-1-00001", 1)
+        pem = (demo_dir / "jsmith6544.pem").read_bytes()
+        await client.upload_certificate("P-1-00001", pem, "jsmith6544.pem", "pilot-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, BatchAccessScreen)
+        # Certificates only: the status line names the key that shows all files (Ctrl+T).
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "certificates only (^t: all)" in status, status
+        await choose_file(pilot, "jsmith6544.p12")
+        await type_password(app, pilot, "demo")
+        shown = verdict_shown(app)
+        assert "ACCEPTED" in shown, shown
+        registered = next(line for line in shown.splitlines() if line.startswith("Registered"))
+        assert re.fullmatch(r"Registered +\d{4}-\d\d-\d\d \d\d:\d\d UTC", registered), registered

@@ -359,6 +359,9 @@ async def test_extract_replaces_only_after_a_second_yes(
         await settle(pilot)
         assert (issued / "batch.pem").read_text() == "an older certificate"
         assert not (issued / "batch.cer").exists()
+        # This form has no file name to change: it says what there is to change.
+        said = message_text(app)
+        assert "Nothing was replaced. Choose another folder to save in" in said, said
         await pilot.press(*P12_PASS, "enter")
         await settle(pilot)
         await pilot.press("y")

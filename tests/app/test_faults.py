@@ -24,6 +24,7 @@ from .faults import (
     tls_failure,
 )
 from .pilot_support import choose_file, log_in, message_text, settle, to_upload
+from .snapshot_support import fixed_clock
 
 
 async def test_server_down_at_login_then_retry(plain_settings: Settings, home: Path) -> None:
@@ -130,3 +131,34 @@ async def test_retried_upload_after_a_lost_answer_registers_once(
         assert status.current.confirmation == app.screen.confirmation.number
         uploads = [line for line in transport.seen if line.endswith("/batch/certificate")]
         assert len(uploads) == 2
+
+
+async def test_a_retry_that_fails_again_says_it_was_tried(
+    plain_settings: Settings, home: Path
+) -> None:
+    """r on a failure that comes back the same changed nothing on the screen: now the line
+    says when it was tried again, and how many times."""
+    transport, factory = faulty_factory(home / "faults.db")
+    for _ in range(3):
+        transport.arm("GET /api/v1/programs/P-1-00001", server_error)
+    app = SevisApp(plain_settings, client_factory=factory, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SponsorScreen)
+        first = message_text(app)
+        assert first.endswith("r: try again") and "Tried again" not in first, first
+        await pilot.press("r")
+        await settle(pilot)
+        second = message_text(app)
+        assert second != first
+        assert second.endswith("Tried again at 12:00:00 UTC (1 time). r: try again"), second
+        await pilot.press("r")
+        await settle(pilot)
+        assert message_text(app).endswith("(2 times). r: try again")
+        await pilot.press("r")
+        await settle(pilot)
+        assert message_text(app) == ""  # answered: the count starts again
+        assert app.screen.program is not None

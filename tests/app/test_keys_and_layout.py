@@ -84,7 +84,7 @@ async def test_saved_to_is_said_on_the_screen_not_in_a_notice(
         dialog = app.screen
         assert isinstance(dialog, SaveDialog)
         field = dialog.query_one(Input)
-        assert field.cursor_position == 0  # the path's start (its leading "/") is in view
+        assert field.cursor_position == len(field.value)  # the file name is edited
         target = str(dialog.query_one("#save-target").render()).split()
         assert target[:2] == ["Saves", "to"] and target[2].startswith("/")
         assert "".join(target[2:]).endswith("/prints/batch-agreement-P-1-00001-v1.txt")

@@ -16,6 +16,7 @@ from sevis_tui.screens.p12_password import PasswordDialog
 from sevis_tui.service.demo import DEMO_USER_ID
 from sevis_tui.widgets import certificate_chooser
 from sevis_tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.widgets.file_preview import FilePreview
 
 from .pilot_support import choose_file, message_text, settle
 
@@ -99,3 +100,21 @@ async def test_escape_shows_what_can_be_read_without_the_password(settings: Sett
         assert len(found) == 1
         # In the app the remedy points to the dialog, not to a command-line flag.
         assert "--" not in found[0].remedy and "when asked" in found[0].remedy
+
+
+async def test_the_preview_says_a_password_is_needed_not_an_error(settings: Settings) -> None:
+    """Before its password is asked, a protected .p12 is not judged: the preview said
+    "NOT OK: 1 error"."""
+    app = SevisApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*P12)  # the filter: the cursor on the .p12, not opened
+        await settle(pilot)
+        preview = app.screen.query_one("#preview", FilePreview)
+        lines = preview.plain.splitlines()
+        assert lines[0] == "Verdict  PASSWORD NEEDED", preview.plain
+        assert "NOT OK" not in preview.plain and "✗" not in preview.plain
+        assert lines[1].startswith("i This PKCS#12 file is protected by a password")
+        assert lines[-1] == "Enter asks for its password"

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from sevis_tui.app import SevisApp
 from sevis_tui.config import Settings
+from sevis_tui.screens.agreement import AgreementScreen
 from sevis_tui.screens.confirm import ConfirmDialog
 from sevis_tui.screens.help import HelpScreen
 from sevis_tui.screens.login import LoginScreen
@@ -141,3 +142,36 @@ async def test_idle_warning_after_18_minutes(plain_settings: Settings) -> None:
         await pilot.pause()
         warned = [n for n in app._notifications if "20 idle minutes" in n.message]
         assert len(warned) == 1
+
+
+async def f1_keys(pilot: Pilot[None]) -> set[str]:
+    """What F1's table of keys lists for the current screen; F1 closed again."""
+    await pilot.press("f1")
+    await pilot.pause()
+    help_screen = pilot.app.screen
+    assert isinstance(help_screen, HelpScreen)
+    listed = {item.description for item in help_screen.keys}
+    await pilot.press("escape")
+    await pilot.pause()
+    return listed
+
+
+async def test_f1_lists_no_key_that_moves_sideways_where_nothing_can(
+    plain_settings: Settings,
+) -> None:
+    """`^pgup Page Left` and friends were listed on screens that never scroll sideways."""
+    sideways = {"Page Left", "Page Right", "Scroll Left", "Scroll Right"}
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        listed = await f1_keys(pilot)  # the Listing: a table whose cursor is a whole row
+        assert "Cursor down" in listed and not listed & sideways, listed
+        assert not {"Cursor left", "Cursor right"} & listed
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgreementScreen)
+        listed = await f1_keys(pilot)
+        assert "Scroll Down" in listed and not listed & sideways, listed

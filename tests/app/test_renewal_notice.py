@@ -165,3 +165,41 @@ async def test_no_notice_and_no_renew_when_all_is_well(
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, ProgramsScreen)
+
+
+async def test_twelve_days_at_the_same_hour_are_twelve_days_left(
+    plain_settings: Settings, home: Path
+) -> None:
+    """The Listing and the file preview count days the same way (`formats.days_left`): a
+    certificate that ends twelve days from now at this hour has 12 days left, not 11."""
+    now = START + dt.timedelta(minutes=5, microseconds=139328)
+    clock = Clock(START)
+    issuer = ensure_demo_issuer(now=START)
+    ends = START + dt.timedelta(days=12)  # the same hour, a few minutes before `now`'s
+    old = make_personal(issuer, not_before=START - dt.timedelta(days=1), not_after=ends)
+    service = Service(home / "twelve.db", clock)
+    await service.register(plain_settings, pem(old.certificate), ("P-1-00001",))
+    folder = home / "twelve"
+    folder.mkdir()
+    (folder / "twelve.pem").write_bytes(pem(old.certificate))
+    settings = replace(
+        plain_settings, browser=replace(plain_settings.browser, start_folder=str(folder))
+    )
+    clock.now = now
+    app = service.app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot)
+        assert batch_column(app)["P-1-00001"] == "! 12 days left"
+        assert "(12 days left)" in message_text(app)
+        await pilot.press("escape")  # log out: Inspect (Ctrl+O) is on the login screen
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        preview = app.screen.query_one("#preview")
+        lines = [preview.render_line(y).text for y in range(preview.size.height)]
+        assert any("(12 days left)" in line for line in lines), lines

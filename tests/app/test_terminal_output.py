@@ -180,5 +180,6 @@ def test_ascii_output_is_ascii_and_keeps_every_cell(text: str) -> None:
 
 
 def test_console_output_replaces_what_the_console_fonts_lack() -> None:
-    out = for_terminal("▊▔▁▎◆✓⏎ ▶·…›✗↑", "console")
-    assert out == "│──│■+< ▶·…›✗↑"
+    out = for_terminal("▊▔▁▎◆✓⏎ ▶·…›✗↑🔎|", "console")
+    assert out == "│──│■+< ▶·…›x↑> |"
+    assert for_terminal("🔎|", "ascii") == "> |"  # the palette's icon, cell for cell

@@ -179,9 +179,7 @@ async def test_refused_files_explain_and_choose_again(settings: Settings) -> Non
             assert codes & {f.code for f in upload.report.errors}
             # Upload is refused offline, with the findings on screen.
             assert upload.check_action("upload", ()) is None
-            await pilot.press("b")
-            await settle(pilot)
-            await pilot.press("escape")  # clear the browser's filter
+            await pilot.press("b")  # back to the whole folder: the filter is cleared
             await settle(pilot)
         # The service's own check refuses what slips past the offline one: here an issuer
         # that only this machine's offline list accepts.

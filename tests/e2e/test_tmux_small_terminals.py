@@ -222,6 +222,7 @@ def walk_screens(terminal: Terminal) -> list[str]:
         ("/", r"Filter"),
         ("expired", r"1 of \d+ shown"),
         ("Enter", r"cannot be registered"),
+        ("C-p", r"Search for commands"),  # the command palette, with its search icon
     ):
         terminal.send(key)
         terminal.wait_for(shows)

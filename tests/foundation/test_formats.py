@@ -28,3 +28,18 @@ def test_dates_are_iso_with_their_time_zone_said() -> None:
     east = timezone(timedelta(hours=1), "CET")
     assert formats.minute_here(moment.astimezone(east)) == "2027-03-01 10:05 CET"
     assert formats.spoken_day(date(2027, 1, 16)) == "16 Jan 2027"
+
+
+def test_days_left_rounds_to_the_nearest_day() -> None:
+    now = datetime(2026, 12, 7, 14, 5, 56, 139328, tzinfo=UTC)
+    # Twelve days from now at the same hour (a certificate's notAfter has no microseconds).
+    assert formats.days_left(datetime(2026, 12, 19, 14, 5, 56, tzinfo=UTC), now) == 12
+    assert formats.days_left(datetime(2026, 12, 19, 14, 0, tzinfo=UTC), now) == 12
+    assert formats.days_left(now + timedelta(days=12), now) == 12
+    assert formats.days_left(now + timedelta(days=12, hours=11), now) == 12
+    assert formats.days_left(now + timedelta(days=12, hours=13), now) == 13
+    assert formats.days_left(now + timedelta(hours=13), now) == 1
+    assert formats.days_left(now + timedelta(minutes=5), now) == 0  # its last half day
+    assert formats.days_left(now, now) == 0
+    assert formats.days_left(now - timedelta(seconds=1), now) == -1  # ended: negative
+    assert formats.days_left(now - timedelta(days=3), now) == -3
