@@ -69,12 +69,20 @@ class FolderPane(Vertical):
         extensions: Sequence[str] = DEFAULT_EXTENSIONS,
         show_hidden: bool = False,
         certificates_only: bool = False,
+        noun: str = "",
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`noun`: what the files of `extensions` are called (e.g. "batch XML file"); then only
+        their extension marks files. By default certificate files, marked by content too."""
         super().__init__(id=id, classes=classes)
         self.extensions = tuple(extension.lower() for extension in extensions)
-        self.view = FolderView(show_hidden=show_hidden, certificates_only=certificates_only)
+        self.by_content = not noun
+        self.view = FolderView(
+            show_hidden=show_hidden,
+            certificates_only=certificates_only,
+            noun=noun or "certificate file",
+        )
         self.folder = ""
         self.filter_open = False
         self._start = os.fspath(start_folder) if start_folder else ""
@@ -112,6 +120,12 @@ class FolderPane(Vertical):
         return self.query_one(FileList)
 
     def on_mount(self) -> None:
+        from sevis_tui.widgets.key_line import bound_keys
+
+        # Named in the counts and the empty list: the key in force (the keymap may move it).
+        self.view.all_key = bound_keys(self.screen).get(
+            "file_browser.toggle_certificates", self.view.all_key
+        )
         self.file_list.key_filter = self.list_key
         self.file_list.focus()
         self.load(self._start or os.path.expanduser("~"))
@@ -202,7 +216,7 @@ class FolderPane(Vertical):
         for start in range(0, len(entries), DETAILS_CHUNK):
             if worker.is_cancelled:
                 return
-            fill_details(folder, entries[start : start + DETAILS_CHUNK])
+            fill_details(folder, entries[start : start + DETAILS_CHUNK], by_content=self.by_content)
             now = time.monotonic()
             if now - published >= DETAILS_PUBLISH_SECONDS:
                 published = now

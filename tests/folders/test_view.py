@@ -38,7 +38,7 @@ def test_rules_filter_counts_and_messages(tmp_path: Path) -> None:
     view.invalidate()
     assert [e.name for e in view.apply()] == [".hidden.pem", "a.pem", "inside.bin"]
     assert view.status_text() == (
-        "3 of 5 shown · 3 certificate files · certificates only (a: all) · hidden shown"
+        "3 of 5 shown · 3 certificate files · certificates only (^t: all) · hidden shown"
     )
 
 
