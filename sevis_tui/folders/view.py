@@ -73,7 +73,8 @@ class FolderView:
         certificates = self.certificate_count
         parts.append(f"{certificates:,} {self.noun}{'s' if certificates != 1 else ''}")
         if self.certificates_only:
-            shown = "certificates" if self.noun == "certificate file" else f"{self.noun}s"
+            default = self.noun == "certificate file"
+            shown = "certificates" if default else self.noun.removesuffix(" file")  # "PKCS#12"
             parts.append(f"{shown} only ({self.all_key}: all)")
         if self.show_hidden:
             parts.append("hidden shown")

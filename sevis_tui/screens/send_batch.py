@@ -138,7 +138,11 @@ A batch ID is used once: to send a file again, give it a new BatchHeader/BatchID
                 with VerticalScroll(id="preview-box"):
                     yield BatchPreview(Expected(self.number, self.user_id), id="preview")
             yield FileBrowser(
-                folder, extensions=KEY_FILES, certificates_only=True, id="key-browser"
+                folder,
+                extensions=KEY_FILES,
+                certificates_only=True,
+                noun="PKCS#12 file",
+                id="key-browser",
             )
             with Container(id="results-view"):
                 yield Static(id="results-head")

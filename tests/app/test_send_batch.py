@@ -90,8 +90,9 @@ async def test_send_a_batch_file_with_one_record_failing(
         assert "3 records (3 CreateEV)" in preview.plain and "Valid" in preview.plain
         assert "choose your batch client's .p12" in message_text(app)
         keys = screen.query_one("#key-browser", FileBrowser).view.status_text()
-        assert "certificates only (^t: all)" in keys
-        # A certificate without its key: said before any password is asked.
+        assert "1 PKCS#12 file · PKCS#12 only (^t: all)" in keys
+        # A certificate without its key (shown with ^t): said before any password is asked.
+        await pilot.press("ctrl+t")
         await choose_file(pilot, "jsmith6544.pem")
         assert app.screen is screen
         assert "jsmith6544.pem is not a PKCS#12 (.p12/.pfx) file" in message_text(app)
