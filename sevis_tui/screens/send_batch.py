@@ -195,10 +195,10 @@ A batch ID is used once: to send a file again, give it a new BatchHeader/BatchID
         checked = event.checked
         if not checked.valid:
             count = len(checked.findings) + checked.more
-            first = checked.findings[0].message if checked.findings else ""
+            self.query_one(BatchPreview).show_all(event.path, checked)
             self.message.show(
                 f"{event.path.name} has {count} problem{'s' if count != 1 else ''}; nothing "
-                f"was sent. {first}",
+                "was sent.",
                 "Fix the file (the preview lists the problems), then choose it again.",
             )
             return

@@ -31,8 +31,8 @@ def write_batches(folder: Path) -> None:
         create("r-3", USER),
     ]
     (folder / "visitors.xml").write_bytes(batch_file(BATCH, PROGRAM, USER, records))
-    broken = batch_file("B2026120700002", PROGRAM, USER, [create("b-1", USER)])
-    (folder / "broken.xml").write_bytes(broken.replace(b"1990-05-01", b"1962-13-01"))
+    unborn = [create(f"b-{n}", USER, birth_date="1962-13-01") for n in range(1, 7)]
+    (folder / "broken.xml").write_bytes(batch_file("B2026120700002", PROGRAM, USER, unborn))
 
 
 async def open_send_batch(app: SevisApp, pilot: object) -> None:
@@ -77,12 +77,18 @@ async def test_send_a_batch_file_with_one_record_failing(
         }
 
         # The broken file: the preview says why, and Enter sends nothing.
-        await choose_file(pilot, "broken.xml")
+        await pilot.press(*"broken.xml")
+        await settle(pilot)
         preview = screen.query_one(BatchPreview)
-        assert "1 problem" in preview.plain
+        assert "6 problems" in preview.plain
         assert preview.region.height >= 3  # beside the list at 80 columns, below it at 60
         assert "BirthDate: `1962-13-01` is not a date (YYYY-MM-DD)" in preview.plain
-        assert "nothing was sent" in message_text(app)
+        assert preview.plain.count("• ") == 4
+        assert "… and 2 more (Enter lists them all)" in preview.plain
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "6 problems; nothing was sent" in message_text(app)
+        assert preview.plain.count("• ") == 6 and "more" not in preview.plain  # Enter: all
         await pilot.press("escape")  # clear the filter
         await settle(pilot)
 
