@@ -199,7 +199,7 @@ A batch ID is used once: to send a file again, give it a new BatchHeader/BatchID
             self.message.show(
                 f"{event.path.name} has {count} problem{'s' if count != 1 else ''}; nothing "
                 "was sent.",
-                "Fix the file (the preview lists the problems), then choose it again.",
+                "The preview lists them (Tab scrolls it); fix the file, then choose it again.",
             )
             return
         self.xml, self.xml_path, self.batch_id = event.data, event.path, checked.batch_id
