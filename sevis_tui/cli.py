@@ -26,7 +26,7 @@ from sevis_tui.config import ConfigError, Settings, load_settings
 COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("sevis_tui.commands.inspect", "check certificate files offline and explain them"),
     "serve": ("sevis_tui.commands.serve", "run the registration service"),
-    "demo-certs": ("sevis_tui.commands.demo_certs", "write sample certificate files for the demo"),
+    "demo-certs": ("sevis_tui.commands.demo_certs", "write demo certificate and batch files"),
     "locate": ("sevis_tui.commands.locate", "print the config, state and data paths in use"),
     "register": (
         "sevis_tui.commands.register",

@@ -33,7 +33,7 @@ def load_binary(data: bytes, password: Password | None) -> Loaded:
         # formats are tried next.
         if add_der_certificate(loaded, data, "The certificate"):
             return loaded
-    if _looks_like_pkcs12(data):
+    if looks_like_pkcs12(data):
         return _load_pkcs12(data, password)
     loaded = Loaded(format="PKCS#7")
     try:
@@ -111,7 +111,8 @@ def _other_der_kind(data: bytes) -> str | None:
     return "a certificate revocation list (CRL)"
 
 
-def _looks_like_pkcs12(data: bytes) -> bool:
+def looks_like_pkcs12(data: bytes) -> bool:
+    """The PKCS#12 version marker and a PKCS#7 data OID at the start (no password needed)."""
     head = data[:40]
     return _PKCS12_VERSION in head[:12] and any(oid in head for oid in _PKCS7_DATA_OIDS)
 

@@ -1,7 +1,9 @@
-"""`sevis-tui demo-certs [--once] DIR`: write sample certificate files, good and bad.
+"""`sevis-tui demo-certs [--once] DIR`: write sample certificate and batch files, good and bad.
 
-The good ones are issued by the demo issuer (kept in the data folder and accepted by the
-embedded demo service), so they register; each bad one shows one finding.
+The good certificates are issued by the demo issuer (kept in the data folder and accepted by the
+embedded demo service), so they register; each bad one shows one finding. The batch files
+(sevis_batch/sample.py) are for the demo user and program: one whose records all pass, one with
+a record that breaks a simulated SEVIS rule, one that fails the schema offline.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from sevis_tui.commands import CommandError
 from sevis_tui.config import Settings
 
 P12_PASSWORD = "demo"
+DEMO_PROGRAM = "P-1-00001"  # Jordan Smith, the demo user, is its RO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", metavar="DIR", help="folder to write the files into")
     parser.add_argument(
-        "--once", action="store_true", help="do nothing if DIR already holds the sample files"
+        "--once",
+        action="store_true",
+        help="write only the sample files DIR does not hold yet (or that the demo issuer no "
+        "longer matches)",
     )
 
 
@@ -37,16 +43,34 @@ def sample_names(user_id: str) -> dict[str, str]:
     }
 
 
+def batch_names(program: str) -> dict[str, str]:
+    """Batch file name -> what it demonstrates (Send a Batch File, `batch validate`)."""
+    return {
+        f"batch-{program}-good.xml": "batch: 3 CreateEV records that all pass",
+        f"batch-{program}-one-fails.xml": (
+            "batch: 4 CreateEV records; demo-3 ends before it starts (S1001)"
+        ),
+        f"batch-{program}-not-valid.xml": (
+            "batch: fails the schema (a birth date that is no date)"
+        ),
+    }
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     del settings
     from sevis_tui.service.demo import DEMO_USER_ID
 
     target = Path(args.directory).expanduser()
-    names = sample_names(DEMO_USER_ID)
-    if args.once and all((target / name).is_file() for name in names) and _still_valid(target):
+    certificates = args.once and _present(target, sample_names(DEMO_USER_ID))
+    certificates = certificates and _still_valid(target)
+    batches = args.once and _present(target, batch_names(DEMO_PROGRAM))
+    if certificates and batches:
         return 0
     try:
-        written = write_samples(target, DEMO_USER_ID)
+        written = [] if certificates else write_samples(target, DEMO_USER_ID)
+        # A batch ID is used once: the batch files are written anew (new batch IDs) when missing.
+        written += [] if batches else write_batches(target, DEMO_PROGRAM, DEMO_USER_ID)
+        write_readme(target, DEMO_USER_ID)
     except OSError as error:
         raise CommandError(
             f"cannot write the demo certificates to {target}: "
@@ -54,6 +78,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ) from None
     print(f"wrote {len(written)} sample files to {target} (see README.txt there)")
     return 0
+
+
+def _present(target: Path, names: dict[str, str]) -> bool:
+    return all((target / name).is_file() for name in names)
 
 
 def _still_valid(target: Path) -> bool:
@@ -113,12 +141,57 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
         private = name.endswith(".p12") or "private-key" in name
         write_atomic(path, data, 0o600 if private else 0o644)
         written.append(path)
-    readme = target / "README.txt"
-    lines = [
-        "Sample certificate files written by `sevis-tui demo-certs` for the demo service.",
-        "They are issued by the demo issuer in the sevis-tui data folder; none is real.",
-        "",
-        *(f"{name:<24} {meaning}" for name, meaning in sample_names(user_id).items()),
-    ]
-    readme.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return written
+
+
+def write_batches(target: Path, program: str, user_id: str) -> list[Path]:
+    """The batch files of `batch_names`, each with a new batch ID (a batch ID is used once)."""
+    import datetime as dt
+
+    from sevis_tui.api.batch_client import new_batch_id
+    from sevis_tui.files import write_atomic
+    from sevis_tui.sevis_batch.sample import batch_file, create
+
+    people = [("Garcia", "Ana"), ("Okafor", "Chidi"), ("Nguyen", "Linh"), ("Schmidt", "Jonas")]
+    records = [
+        create(f"demo-{n}", user_id, last_name=last, first_name=first)
+        for n, (last, first) in enumerate(people, start=1)
+    ]
+    # S1001 at the door: the program ends before it starts (the schema cannot tell).
+    ends_first = create(
+        "demo-3",
+        user_id,
+        last_name="Nguyen",
+        first_name="Linh",
+        start="2027-06-30",
+        end="2027-01-10",
+    )
+    no_date = create("demo-1", user_id, birth_date="1962-13-01")  # no 13th month
+    contents = {
+        "good": records[:3],
+        "one-fails": [*records[:2], ends_first, records[3]],
+        "not-valid": [no_date, records[1]],
+    }
+    now = dt.datetime.now(dt.UTC)
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, creates in contents.items():
+        path = target / f"batch-{program}-{name}.xml"
+        write_atomic(path, batch_file(new_batch_id(now), program, user_id, creates), 0o644)
+        written.append(path)
+    return written
+
+
+def write_readme(target: Path, user_id: str) -> None:
+    lines = [
+        "Sample files written by `sevis-tui demo-certs` for the demo service; none is real.",
+        "The certificates are issued by the demo issuer in the sevis-tui data folder.",
+        f"The batch files are for {user_id} and {DEMO_PROGRAM}: send them with Send a Batch File",
+        "(Program Sponsor Information, Actions) or check them with `sevis-tui batch validate`.",
+        "A batch ID is used once: delete the batch-*.xml files and run",
+        "`sevis-tui demo-certs --once` on this folder to write them with new batch IDs.",
+        "",
+        *(f"{name:<30} {meaning}" for name, meaning in sample_names(user_id).items()),
+        *(f"{name:<30} {meaning}" for name, meaning in batch_names(DEMO_PROGRAM).items()),
+    ]
+    (target / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -243,12 +243,15 @@ def _stat_only(path: str, error: str) -> tuple[CertMark, int | None, float | Non
     return CertMark.NO, info.st_size, info.st_mtime, error
 
 
-def fill_details(folder: str, entries: Iterable[Entry]) -> None:
-    """Add size, modified time and the content mark to each entry (done off the UI thread)."""
+def fill_details(folder: str, entries: Iterable[Entry], *, by_content: bool = True) -> None:
+    """Add size, modified time and the content mark to each entry (done off the UI thread).
+    Without `by_content`, only the extensions mark files (a browser for other files than
+    certificates: a certificate found by its content is not one of them)."""
     for entry in entries:
         path = os.path.join(folder, entry.name)
         if entry.kind is Kind.FILE:
             mark, size, mtime, error = sniff_file(path)
+            mark = mark if by_content else CertMark.NO
             if entry.cert is not CertMark.BY_NAME:
                 entry.cert = mark
             entry.size, entry.mtime, entry.error = size, mtime, error

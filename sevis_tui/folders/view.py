@@ -8,8 +8,15 @@ from sevis_tui.folders.listing import Entry, filter_entries
 class FolderView:
     """The entries of one folder, and which of them are shown under the current rules."""
 
-    def __init__(self, *, show_hidden: bool = False, certificates_only: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        show_hidden: bool = False,
+        certificates_only: bool = False,
+        noun: str = "certificate file",
+    ) -> None:
         self.entries: list[Entry] = []
+        self.noun = noun  # what the marked files are called in the counts
         self.rows: list[Entry] = []
         self.filter_text = ""
         self.show_hidden = show_hidden
@@ -63,9 +70,11 @@ class FolderView:
             return f"Reading…{read}"
         parts = [f"{len(self.rows):,} of {len(self.entries):,} shown"]
         certificates = self.certificate_count
-        parts.append(f"{certificates:,} certificate file{'s' if certificates != 1 else ''}")
+        parts.append(f"{certificates:,} {self.noun}{'s' if certificates != 1 else ''}")
         if self.certificates_only:
-            parts.append(f"certificates only ({all_key}: all)")
+            default = self.noun == "certificate file"
+            shown = "certificates" if default else self.noun.removesuffix(" file")  # "PKCS#12"
+            parts.append(f"{shown} only ({all_key}: all)")
         if self.show_hidden:
             parts.append("hidden shown")
         if self.checking_contents:
@@ -81,5 +90,5 @@ class FolderView:
         if self.filter_text:
             return f"Nothing matches “{self.filter_text}”. Press escape to clear the filter."
         if self.certificates_only:
-            return f"No certificate files here. Press {all_key} to show all files."
+            return f"No {self.noun}s here. Press {all_key} to show all files."
         return f"Only hidden entries here. Press {hidden_key} to show them."

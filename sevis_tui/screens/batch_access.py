@@ -96,6 +96,7 @@ refused the certificate (its issuer is not accepted).
                 extensions=KEY_FILES,
                 show_hidden=settings.browser.show_hidden,
                 certificates_only=True,
+                noun="PKCS#12 file",
                 id="access-browser",
             )
             with VerticalScroll(id="verdict-view", classes="pane"):

@@ -22,11 +22,12 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from sevis_tui.api.batch_client import BatchClient, BatchError, BatchReply, read_pkcs12
+from sevis_tui.cert.binary import looks_like_pkcs12
 from sevis_tui.cert.text_report import printable
 from sevis_tui.certificate_files import UnreadableInput, read_input
 from sevis_tui.screens.base import SevisScreen
 from sevis_tui.sevis_batch.check import BatchCheck, Expected, check_bytes, read_file
-from sevis_tui.sevis_batch.translog import ReadLog, read_log
+from sevis_tui.sevis_batch.translog import ReadLog, RecordResult, read_log
 from sevis_tui.widgets.batch_preview import BatchPreview
 from sevis_tui.widgets.certificate_chooser import start_folder
 from sevis_tui.widgets.file_browser import FileBrowser
@@ -36,6 +37,7 @@ XML_FILES = (".xml",)
 KEY_FILES = (".p12", ".pfx")
 MAX_KEY_FILE_BYTES = 1024 * 1024
 SIDE_BY_SIDE_FROM = 100  # under this width the preview goes below the list
+CHOOSE_XML = "Choose the batch XML file and press Enter."
 
 
 @dataclass
@@ -60,7 +62,11 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
 2. Choose your batch client's **PKCS#12** file (`.p12`/`.pfx`) and type its password (used on
    this machine only, never stored).
 3. The file is uploaded with its own batch ID; its transaction log is then read back: one row
-   per record, the **failed ones first**, with SEVIS's error code and message.
+   per record, the **failed ones first**, with SEVIS's error code and message. Under the table,
+   the whole result of the record under the cursor (arrows move).
+
+A batch ID is used once: to send a file again, give it a new BatchHeader/BatchID (or use
+`sevis-tui batch upload --new-batch-id`).
 
 - {key:send.browse} chooses another XML file.
 - {key:screen.back} returns.
@@ -83,12 +89,18 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
     SendBatchScreen #results-view { height: 1fr; }
     SendBatchScreen #results-head { padding: 0 1; height: auto; }
     SendBatchScreen #results { height: 1fr; }
+    SendBatchScreen #result-detail { padding: 0 1; height: auto; max-height: 4; }
     """
 
     class Checked(Message):
         def __init__(self, path: Path, data: bytes, checked: BatchCheck) -> None:
             super().__init__()
             self.path, self.data, self.checked = path, data, checked
+
+    class KeyRead(Message):
+        def __init__(self, path: Path, data: bytes, problem: str = "") -> None:
+            super().__init__()
+            self.path, self.data, self.problem = path, data, problem
 
     class Done(Message):
         def __init__(self, outcome: Outcome) -> None:
@@ -103,7 +115,9 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         self.xml_path: Path | None = None
         self.batch_id = ""
         self.key_path: Path | None = None
+        self.key_data = b""
         self.sending = False
+        self.results: list[RecordResult] = []
 
     @property
     def user_id(self) -> str:
@@ -118,20 +132,27 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         yield Static(line, id="send-line", markup=False)
         with ContentSwitcher(initial="xml-view"):
             with Container(id="xml-view"):
-                yield FileBrowser(folder, extensions=XML_FILES, id="xml-browser")
+                yield FileBrowser(
+                    folder, extensions=XML_FILES, noun="batch XML file", id="xml-browser"
+                )
                 with VerticalScroll(id="preview-box"):
                     yield BatchPreview(Expected(self.number, self.user_id), id="preview")
             yield FileBrowser(
-                folder, extensions=KEY_FILES, certificates_only=True, id="key-browser"
+                folder,
+                extensions=KEY_FILES,
+                certificates_only=True,
+                noun="PKCS#12 file",
+                id="key-browser",
             )
             with Container(id="results-view"):
                 yield Static(id="results-head")
                 yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield Static(id="result-detail")
         yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#xml-browser", FileBrowser).focus()
-        self.message.show("Choose the batch XML file and press Enter.", tone="info")
+        self.message.show(CHOOSE_XML, tone="info")
 
     def on_resize(self) -> None:
         narrow = self.size.width < SIDE_BY_SIDE_FROM
@@ -156,8 +177,7 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
             self.message.show(f"Checking {event.path.name}…", tone="working")
             self.check_xml(event.path)
         else:
-            self.key_path = event.path
-            self.ask_password()
+            self.read_key(event.path)
 
     @work(thread=True, exclusive=True, group="send-check")
     def check_xml(self, path: Path) -> None:
@@ -175,11 +195,11 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         checked = event.checked
         if not checked.valid:
             count = len(checked.findings) + checked.more
-            first = checked.findings[0].message if checked.findings else ""
+            self.query_one(BatchPreview).show_all(event.path, checked)
             self.message.show(
                 f"{event.path.name} has {count} problem{'s' if count != 1 else ''}; nothing "
-                f"was sent. {first}",
-                "Fix the file (the preview lists the problems), then choose it again.",
+                "was sent.",
+                "The preview lists them (Tab scrolls it); fix the file, then choose it again.",
             )
             return
         self.xml, self.xml_path, self.batch_id = event.data, event.path, checked.batch_id
@@ -191,6 +211,30 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ sending
+
+    @work(thread=True, exclusive=True, group="send-key")
+    def read_key(self, path: Path) -> None:
+        """Read the chosen key file; one that is no PKCS#12 is refused before any password."""
+        try:
+            data = read_input(path, "PKCS#12", MAX_KEY_FILE_BYTES)
+        except UnreadableInput as error:
+            self.post_message(self.KeyRead(path, b"", str(error)))
+            return
+        problem = "" if looks_like_pkcs12(data) else "no PKCS#12"
+        self.post_message(self.KeyRead(path, data, problem))
+
+    def on_send_batch_screen_key_read(self, event: KeyRead) -> None:
+        if event.problem == "no PKCS#12":
+            self.message.show(
+                f"{event.path.name} is not a PKCS#12 (.p12/.pfx) file: it holds no key to "
+                "send with.",
+                "Choose the .p12 or .pfx file that holds your batch client's key and certificate.",
+            )
+        elif event.problem:
+            self.message.show(event.problem)
+        else:
+            self.key_path, self.key_data = event.path, event.data
+            self.ask_password()
 
     def ask_password(self, wrong: bool = False) -> None:
         from sevis_tui.screens.p12_password import PasswordDialog
@@ -212,7 +256,7 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         assert path is not None and xml_path is not None
         try:
             try:
-                data = await asyncio.to_thread(read_input, path, "PKCS#12", MAX_KEY_FILE_BYTES)
+                data = self.key_data
                 identity = await asyncio.to_thread(read_pkcs12, data, password, path.name)
             finally:
                 password[:] = b"\0" * len(password)
@@ -237,8 +281,6 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
                 self.post_message(self.Done(Outcome(log=read_log(archive))))
             else:
                 self.post_message(self.Done(Outcome(reply=archive)))
-        except UnreadableInput as error:
-            self.post_message(self.Done(Outcome(problem=str(error))))
         except BatchError as error:
             if error.code == "wrong_password":
                 self.post_message(self.Done(Outcome(problem="wrong_password")))
@@ -264,6 +306,7 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
 
     def show_results(self, outcome: Outcome) -> None:
         table = self.query_one("#results", DataTable)
+        self.results = []
         table.clear(columns=True)
         head = self.query_one("#results-head", Static)
         self.query_one(ContentSwitcher).current = "results-view"
@@ -276,7 +319,8 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
             text.append("What to do: ", style="bold")
             text.append(printable(reply.remedy))
             head.update(text)
-            self.message.show(f"The batch interface refused batch {self.batch_id}.", reply.remedy)
+            self.query_one("#result-detail", Static).update("")
+            self.message.show(f"Refused: {printable(reply.message)}", reply.remedy)
             table.focus()
             return
         assert outcome.log is not None and outcome.log.log is not None
@@ -292,7 +336,8 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
             text.append(f"The log does not match SevisTransLog.xsd: {problem}\n", style="red")
         head.update(text)
         table.add_columns("Result", "requestID", "SEVIS ID", "Error")
-        for result in sorted(log.results, key=lambda r: r.success):  # failed first, stable
+        self.results = sorted(log.results, key=lambda r: r.success)  # failed first, stable
+        for result in self.results:
             table.add_row(
                 Text("failed", style="bold red") if not result.success else Text("ok"),
                 printable(result.request_id),
@@ -308,10 +353,23 @@ Send an Exchange Visitor batch file to the batch interface, as your batch client
         else:
             self.message.show(f"All {total} records were processed.", tone="info")
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole result of the record under the cursor: the Error column is cut at 80."""
+        if event.data_table.id != "results" or not 0 <= event.cursor_row < len(self.results):
+            return
+        result = self.results[event.cursor_row]
+        text = Text(f"requestID {printable(result.request_id)}: ", style="bold")
+        if result.success:
+            text.append(f"processed, SEVIS ID {result.sevis_id or '-'}.")
+        else:
+            text.append(f"failed, {result.error_code}", style="bold red")
+            text.append(" " + printable(result.error_message))
+        self.query_one("#result-detail", Static).update(text)
+
     def action_browse(self) -> None:
         if self.sending:
             return
-        self.message.clear()
+        self.message.show(CHOOSE_XML, tone="info")
         self.query_one(ContentSwitcher).current = "xml-view"
         self.query_one("#xml-browser", FileBrowser).focus()
         self.refresh_bindings()

@@ -26,8 +26,8 @@ SHOWN_FINDINGS = 4
 Key = tuple[bytes, int, int]
 
 
-def check_text(checked: BatchCheck) -> Text:
-    """The summary, then the first findings (or "valid")."""
+def check_text(checked: BatchCheck, shown: int = SHOWN_FINDINGS) -> Text:
+    """The summary, then the first `shown` findings (or "valid")."""
     text = Text(printable(checked.summary()) + "\n", style="bold")
     if checked.valid:
         text.append("Valid: passes the SEVIS 6.27 schema and the batch interface's rules.\n")
@@ -35,10 +35,11 @@ def check_text(checked: BatchCheck) -> Text:
         return text
     count = len(checked.findings) + checked.more
     text.append(f"{count} problem{'s' if count != 1 else ''}:\n", style="red")
-    for finding in checked.findings[:SHOWN_FINDINGS]:
+    for finding in checked.findings[:shown]:
         text.append("• " + printable(finding.message) + "\n")
-    if count > SHOWN_FINDINGS:
-        text.append(f"… and {count - SHOWN_FINDINGS} more (Enter lists them all)\n", style="dim")
+    if count > shown:
+        more = "not listed" if shown >= len(checked.findings) else "Enter lists them all"
+        text.append(f"… and {count - shown} more ({more})\n", style="dim")
     return text
 
 
@@ -61,10 +62,12 @@ class BatchPreview(Static):
         self.expected = expected
         self.cache: OrderedDict[Key, BatchCheck] = OrderedDict()
         self.current: Path | None = None
+        self.all_shown: Path | None = None  # the file chosen: all its findings are shown
         self.plain = ""  # the text shown once a file has been checked, for tests
 
     def preview(self, path: Path | None, kind: str = "file") -> None:
         self.current = path
+        self.all_shown = None
         if path is None or kind != "file":
             self.plain = ""
             self.update(Text("Move to a batch XML file to check it.", style="dim"))
@@ -72,6 +75,14 @@ class BatchPreview(Static):
             return
         self.update(Text(f"Checking {printable(path.name)}…", style="dim"))
         self.check(path)
+
+    def show_all(self, path: Path, checked: BatchCheck) -> None:
+        """Every finding of the file chosen (Enter), not only the first few."""
+        self.current = self.all_shown = path
+        self.workers.cancel_group(self, "batch-preview")
+        text = check_text(checked, shown=len(checked.findings))
+        self.plain = text.plain
+        self.update(text)
 
     @work(thread=True, exclusive=True, group="batch-preview")
     def check(self, path: Path) -> None:
@@ -92,7 +103,7 @@ class BatchPreview(Static):
         self.cache.move_to_end(event.key)
         while len(self.cache) > CACHE_SIZE:
             self.cache.popitem(last=False)
-        if event.path == self.current:
+        if event.path == self.current and event.path != self.all_shown:
             text = check_text(event.checked)
             self.plain = text.plain
             self.update(text)

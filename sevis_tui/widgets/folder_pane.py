@@ -74,12 +74,20 @@ class FolderPane(Vertical):
         extensions: Sequence[str] = DEFAULT_EXTENSIONS,
         show_hidden: bool = False,
         certificates_only: bool = False,
+        noun: str = "",
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`noun`: what the files of `extensions` are called (e.g. "batch XML file"); then only
+        their extension marks files. By default certificate files, marked by content too."""
         super().__init__(id=id, classes=classes)
         self.extensions = tuple(extension.lower() for extension in extensions)
-        self.view = FolderView(show_hidden=show_hidden, certificates_only=certificates_only)
+        self.by_content = not noun
+        self.view = FolderView(
+            show_hidden=show_hidden,
+            certificates_only=certificates_only,
+            noun=noun or "certificate file",
+        )
         self.folder = ""
         self.filter_open = False
         self._start = os.fspath(start_folder) if start_folder else ""
@@ -216,7 +224,7 @@ class FolderPane(Vertical):
         for start in range(0, len(entries), DETAILS_CHUNK):
             if worker.is_cancelled:
                 return
-            fill_details(folder, entries[start : start + DETAILS_CHUNK])
+            fill_details(folder, entries[start : start + DETAILS_CHUNK], by_content=self.by_content)
             now = time.monotonic()
             if now - published >= DETAILS_PUBLISH_SECONDS:
                 published = now

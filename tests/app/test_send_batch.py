@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import ContentSwitcher, DataTable, Input, OptionList, Static
 
 from sevis_tui.app import SevisApp
+from sevis_tui.commands.demo_certs import batch_names
 from sevis_tui.config import Settings
 from sevis_tui.screens.actions_menu import ActionsMenu
 from sevis_tui.screens.p12_password import PasswordDialog
@@ -16,6 +17,7 @@ from sevis_tui.screens.send_batch import SendBatchScreen
 from sevis_tui.screens.sponsor import SEND, SponsorScreen
 from sevis_tui.sevis_batch.sample import batch_file, create
 from sevis_tui.widgets.batch_preview import BatchPreview
+from sevis_tui.widgets.file_browser import FileBrowser
 
 from .pilot_support import choose_file, log_in, message_text, settle
 
@@ -29,8 +31,8 @@ def write_batches(folder: Path) -> None:
         create("r-3", USER),
     ]
     (folder / "visitors.xml").write_bytes(batch_file(BATCH, PROGRAM, USER, records))
-    broken = batch_file("B2026120700002", PROGRAM, USER, [create("b-1", USER)])
-    (folder / "broken.xml").write_bytes(broken.replace(b"1990-05-01", b"1962-13-01"))
+    unborn = [create(f"b-{n}", USER, birth_date="1962-13-01") for n in range(1, 7)]
+    (folder / "broken.xml").write_bytes(batch_file("B2026120700002", PROGRAM, USER, unborn))
 
 
 async def open_send_batch(app: SevisApp, pilot: object) -> None:
@@ -64,19 +66,44 @@ async def test_send_a_batch_file_with_one_record_failing(
         screen = app.screen
         assert isinstance(screen, SendBatchScreen)
 
+        # Only the XML files are marked and counted (not the certificates beside them).
+        browser = screen.query_one("#xml-browser", FileBrowser)
+        await settle(pilot)
+        assert " · 5 batch XML files" in browser.view.status_text()
+        assert {e.name for e in browser.entries if e.cert_like} == {
+            "visitors.xml",
+            "broken.xml",
+            *batch_names(PROGRAM),
+        }
+
         # The broken file: the preview says why, and Enter sends nothing.
-        await choose_file(pilot, "broken.xml")
+        await pilot.press(*"broken.xml")
+        await settle(pilot)
         preview = screen.query_one(BatchPreview)
-        assert "1 problem" in preview.plain
+        assert "6 problems" in preview.plain
         assert preview.region.height >= 3  # beside the list at 80 columns, below it at 60
         assert "BirthDate: `1962-13-01` is not a date (YYYY-MM-DD)" in preview.plain
-        assert "nothing was sent" in message_text(app)
+        assert preview.plain.count("• ") == 4
+        assert "… and 2 more (Enter lists them all)" in preview.plain
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "6 problems; nothing was sent" in message_text(app)
+        assert preview.plain.count("• ") == 6 and "more" not in preview.plain  # Enter: all
         await pilot.press("escape")  # clear the filter
         await settle(pilot)
 
         await choose_file(pilot, "visitors.xml")
         assert "3 records (3 CreateEV)" in preview.plain and "Valid" in preview.plain
         assert "choose your batch client's .p12" in message_text(app)
+        keys = screen.query_one("#key-browser", FileBrowser).view.status_text()
+        assert "1 PKCS#12 file · PKCS#12 only (^t: all)" in keys
+        # A certificate without its key (shown with ^t): said before any password is asked.
+        await pilot.press("ctrl+t")
+        await choose_file(pilot, "jsmith6544.pem")
+        assert app.screen is screen
+        assert "jsmith6544.pem is not a PKCS#12 (.p12/.pfx) file" in message_text(app)
+        await pilot.press("escape")  # clear the filter
+        await settle(pilot)
         await choose_file(pilot, "jsmith6544.p12")
         assert isinstance(app.screen, PasswordDialog)
         assert app.screen.query_one(Input).password
@@ -92,6 +119,16 @@ async def test_send_a_batch_file_with_one_record_failing(
         assert rows[0][3].startswith("S1001 The program end date")
         assert rows[1][2].startswith("N") and len(rows[1][2]) == 11
         assert "1 of 3 records failed" in message_text(app)
+        # The Error column is cut at this width: the whole result shows under the table.
+        detail = screen.query_one("#result-detail", Static)
+        assert str(detail.render()) == (
+            "requestID r-2: failed, S1001 The program end date 2027-01-10 is not after its "
+            "start date 2027-06-30."
+        )
+        assert detail.region.height >= 2
+        await pilot.press("down")
+        await settle(pilot)
+        assert str(detail.render()) == f"requestID r-1: processed, SEVIS ID {rows[1][2]}."
         assert table.has_focus
         assert table.region.height >= 4 and table.region.width >= size[0] - 2  # all rows shown
         assert preview.region.height == 0  # the preview is off screen now
@@ -100,3 +137,4 @@ async def test_send_a_batch_file_with_one_record_failing(
         await settle(pilot)
         assert screen.query_one(ContentSwitcher).current == "xml-view"
         assert screen.query_one("#xml-browser").has_focus_within
+        assert "Choose the batch XML file" in message_text(app)

@@ -58,7 +58,9 @@ class Terminal:
 
     def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
         """Poll the screen until the pattern shows (a terminal has no 'done' signal)."""
-        return self.wait_until(lambda screen: re.search(pattern, screen) is not None, pattern)
+        return self.wait_until(
+            lambda screen: re.search(pattern, screen) is not None, pattern, timeout
+        )
 
     def wait_until(
         self, ready: Callable[[str], bool], what: str = "", timeout: float = 20.0

@@ -11,10 +11,11 @@ import pytest
 
 from sevis_tui.cert import inspect_path
 from sevis_tui.cli import main
-from sevis_tui.commands.demo_certs import sample_names
+from sevis_tui.commands.demo_certs import DEMO_PROGRAM, batch_names, sample_names
 from sevis_tui.config import paths, shipped_settings
 from sevis_tui.policy import load_policy
 from sevis_tui.service.demo import DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.sevis_batch.check import check_file
 
 
 @pytest.mark.parametrize(
@@ -154,3 +155,42 @@ def test_demo_certs_reports_an_unwritable_folder(
     assert main(["demo-certs", str(blocker / "sub")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sevis-tui: cannot write the demo certificates")
+
+
+def test_demo_certs_writes_batch_files_that_validate_as_described(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    target = isolated_home / "demo-certs"
+    assert main(["demo-certs", "--once", str(target)]) == 0
+    readme = (target / "README.txt").read_text()
+    verdicts = {}
+    for name, meaning in batch_names(DEMO_PROGRAM).items():
+        assert f"{name:<30} {meaning}" in readme
+        capsys.readouterr()
+        identity = ["--program", DEMO_PROGRAM, "--user-id", DEMO_USER_ID, "--json"]
+        code = main(["batch", "validate", str(target / name), *identity])
+        found = json.loads(capsys.readouterr().out)
+        verdicts[name.removeprefix(f"batch-{DEMO_PROGRAM}-")] = (
+            code,
+            [(f["code"], f["path"].rsplit("/", 1)[-1]) for f in found["findings"]],
+        )
+    assert verdicts["good.xml"] == (0, [])
+    assert verdicts["one-fails.xml"] == (0, [])  # the offline check passes: the door fails it
+    assert verdicts["not-valid.xml"] == (1, [("invalid_value", "BirthDate")])
+
+
+def test_demo_certs_once_writes_missing_batch_files_and_keeps_the_certificates(
+    isolated_home: Path,
+) -> None:
+    target = isolated_home / "demo-certs"
+    assert main(["demo-certs", str(target)]) == 0
+    certificate = (target / f"{DEMO_USER_ID}.pem").read_bytes()
+    good = target / f"batch-{DEMO_PROGRAM}-good.xml"
+    first = check_file(good).batch_id
+    good.unlink()  # sent once: the officer wants it again with a new batch ID
+    assert main(["demo-certs", "--once", str(target)]) == 0
+    assert (target / f"{DEMO_USER_ID}.pem").read_bytes() == certificate
+    again = check_file(good)
+    assert again.valid and len(again.batch_id) == 14 and again.batch_id != first

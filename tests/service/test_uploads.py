@@ -181,7 +181,7 @@ async def test_a_new_registration_replaces_the_current_one(
 
 
 async def test_the_certificate_already_held_is_not_registered_again(
-    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, database: Path
+    http: httpx.AsyncClient, auth: dict[str, str], certs: Any, query: Query
 ) -> None:
     await accept(http, auth)
     data = certs.pem()
@@ -192,8 +192,8 @@ async def test_the_certificate_already_held_is_not_registered_again(
     assert first.status_code == again.status_code == 201
     assert first.json()["already_registered"] is False
     assert again.json() == {**first.json(), "already_registered": True}
-    assert rows(database, "SELECT COUNT(*) FROM registrations") == [(1,)]
-    assert ("upload", "already_registered") in rows(database, "SELECT action, result FROM audit")
+    assert query("SELECT COUNT(*) FROM registrations") == [(1,)]
+    assert ("upload", "already_registered") in query("SELECT action, result FROM audit")
     # Another certificate still replaces it.
     other = await upload(http, auth, certs.pem(), "k3")
     assert other.json()["replaced"] == first.json()["number"]
