@@ -125,7 +125,7 @@ async def test_the_browser_names_its_key_and_times_read_like_the_app(
         assert isinstance(app.screen, BatchAccessScreen)
         # Certificates only: the status line names the key that shows all files (Ctrl+T).
         status = str(app.screen.query_one("#status", Static).render())
-        assert "certificates only (^t: all)" in status, status
+        assert "PKCS#12 only (^t: all)" in status, status
         await choose_file(pilot, "jsmith6544.p12")
         await type_password(app, pilot, "demo")
         shown = verdict_shown(app)

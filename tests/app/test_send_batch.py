@@ -95,7 +95,7 @@ async def test_send_a_batch_file_with_one_record_failing(
         await choose_file(pilot, "visitors.xml")
         assert "3 records (3 CreateEV)" in preview.plain and "Valid" in preview.plain
         assert "choose your batch client's .p12" in message_text(app)
-        keys = screen.query_one("#key-browser", FileBrowser).view.status_text()
+        keys = str(screen.query_one("#key-browser", FileBrowser).query_one("#status").render())
         assert "1 PKCS#12 file · PKCS#12 only (^t: all)" in keys
         # A certificate without its key (shown with ^t): said before any password is asked.
         await pilot.press("ctrl+t")

@@ -76,13 +76,15 @@ async def test_losing_postgresql_mid_load_loses_and_doubles_nothing(
         "programs/P-1-00001/batch/acceptance", json={"version": 1}, headers=auth
     )
     assert accepted.status_code == 201
-    pem = certs.pem()
     acknowledged: dict[str, str] = {}
     refused: list[httpx.Response] = []
     outage = asyncio.Event()
 
     async def upload(key: str) -> None:
-        """One upload, retried with its Idempotency-Key until it is acknowledged."""
+        """One upload, retried with its Idempotency-Key until it is acknowledged. Each key
+        sends a certificate of its own: the one the program holds already is not registered
+        again."""
+        pem = certs.pem()
         while True:
             response = await http.post(
                 "programs/P-1-00001/batch/certificate",
