@@ -34,8 +34,8 @@ from textual.widgets import DirectoryTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sevis_tui.widgets.file_browser import FileBrowser
-from sevis_tui.widgets.file_list import FileList
+from sevis_tui.tui.widgets.file_browser import FileBrowser
+from sevis_tui.tui.widgets.file_list import FileList
 
 TARGET_FIRST_ROWS = 0.150
 TARGET_FILTER = 0.030

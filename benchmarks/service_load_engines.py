@@ -117,8 +117,8 @@ def serving(database: str, count: int, folder: Path) -> Iterator[list[tuple[str,
 async def load(urls: list[str], clients: int, files: list[list[bytes]]) -> tuple[Timings, float]:
     from sevis_tui.api.client import new_idempotency_key
     from sevis_tui.api.remote import open_remote_client
-    from sevis_tui.config import shipped_settings
     from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+    from sevis_tui.settings.config import shipped_settings
 
     def settings(index: int) -> object:
         return shipped_settings({"server": {"url": urls[index % len(urls)], "timeout": 60}})

@@ -33,12 +33,12 @@ Bare().run(headless=True, size=(80, 24), auto_pilot=leave)
 """
 
 SEVIS = """
-from sevis_tui.config import load_settings
-from sevis_tui.app import SevisApp
+from sevis_tui.settings.config import load_settings
+from sevis_tui.tui.app import SevisApp
 
 async def leave(pilot):
     await pilot.pause()
-    from sevis_tui.screens.login import LoginScreen
+    from sevis_tui.tui.screens.login import LoginScreen
     assert isinstance(pilot.app.screen, LoginScreen), pilot.app.screen
     pilot.app.exit()
 

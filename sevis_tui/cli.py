@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 
 from sevis_tui import __version__
 from sevis_tui.commands import CommandError
-from sevis_tui.config import ConfigError, Settings, load_settings
+from sevis_tui.settings.config import ConfigError, Settings, load_settings
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sevis-tui: warning: {warning}", file=sys.stderr)
     try:
         if args.command is None:
-            from sevis_tui.app import run_app
+            from sevis_tui.tui.app import run_app
 
             return run_app(settings)
         return _command(args.command).run(args, settings)

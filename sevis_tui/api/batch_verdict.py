@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sevis_tui import formats
 from sevis_tui.api.batch_client import BatchError, BatchReply
+from sevis_tui.text import formats
 
 KINDS = {
     "certificate_not_registered": "not_registered",

@@ -7,7 +7,7 @@ an answer that does not decode into its contract type is a MalformedResponse. Id
 dropped connection, a timeout or a 502/503/504; logins and acceptances are never retried.
 
 Open one with `sevis_tui.api.remote.open_remote_client(settings)` (the app's
-`sevis_tui.embedded.open_client` also opens the in-process demo service), or build it around
+`sevis_tui.wiring.embedded.open_client` also opens the in-process demo service), or build it around
 your own `httpx.AsyncClient` whose base_url is `api_base_url(server_url)`.
 """
 

@@ -16,7 +16,7 @@ import httpx
 
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, api_base_url
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 
 async def open_remote_client(settings: Settings) -> SevisClient:

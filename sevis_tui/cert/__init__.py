@@ -4,7 +4,7 @@
     report = inspect_path("jsmith6544.cer", policy)      # or inspect_bytes(upload, policy)
     report.ok, report.subject, report.findings, report.to_dict()
 
-The engine takes its inputs and reads no config: `sevis_tui.policy.load_policy(settings)`
+The engine takes its inputs and reads no config: `sevis_tui.settings.policy.load_policy(settings)`
 builds the configured Policy. Finding codes are listed in `sevis_tui.cert.findings`.
 """
 

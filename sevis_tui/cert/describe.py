@@ -23,11 +23,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
-from sevis_tui import formats
 from sevis_tui.cert.extensions import unreadable_extension_finding, unreadable_extensions
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.labels import CURVE_NAMES, EKU_NAMES, KEY_USAGE_NAMES, SIGNATURE_NAMES
 from sevis_tui.cert.model import CertificateInfo, Role
+from sevis_tui.text import formats
 
 UNREADABLE = "(unreadable)"
 _NO_TEXT: tuple[str, ...] = ()

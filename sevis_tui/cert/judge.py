@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from sevis_tui import formats
 from sevis_tui.cert.chain import check_chain, new_certificate_remedy
 from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
 from sevis_tui.cert.model import Policy
 from sevis_tui.cert.refusals import nonconforming_finding
+from sevis_tui.text import formats
 
 WEAK_SIGNATURE_OIDS = {
     "1.2.840.113549.1.1.2",  # MD2 with RSA

@@ -13,8 +13,8 @@ import shlex
 import stat
 from dataclasses import dataclass, field
 
-from sevis_tui import formats
 from sevis_tui.cert.findings import Finding, finding
+from sevis_tui.text import formats
 
 PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 

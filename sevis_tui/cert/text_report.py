@@ -20,10 +20,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from rich.console import Console
 from rich.text import Text
 
-from sevis_tui import formats
 from sevis_tui.cert.describe import describe
 from sevis_tui.cert.findings import Finding
 from sevis_tui.cert.model import CertificateInfo, FileReport, Policy
+from sevis_tui.text import formats
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}

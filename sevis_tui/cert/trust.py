@@ -3,8 +3,8 @@
 The shipped default is not a hand-copied list: it is the roots in certifi's bundle (a
 maintained copy of Mozilla's) whose organization or name is one of the vendors SEVIS officers
 buy personal client-authentication certificates from (docs/domain.md). A PEM bundle given by
-the caller replaces it. The engine reads no config: `sevis_tui.policy` builds the Policy from
-the settings (the configured bundle, the embedded demo's issuer) with these functions.
+the caller replaces it. The engine reads no config: `sevis_tui.settings.policy` builds the Policy
+from the settings (the configured bundle, the embedded demo's issuer) with these functions.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError, add_secret_file_option, batch_files
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.api.batch_client import BatchClient, BatchIdentity, BatchReply
     from sevis_tui.api.batch_verdict import Verdict
-    from sevis_tui.batch_endpoint import BatchEndpoint
+    from sevis_tui.wiring.batch_endpoint import BatchEndpoint
 
 EPILOG = """\
 Exit status: 0 when the batch interface accepted (check, upload) or delivered a log whose
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _identity(args: argparse.Namespace, max_bytes: int) -> BatchIdentity:
     from sevis_tui.api.batch_client import BatchError, read_pkcs12
-    from sevis_tui.certificate_files import UnreadableInput, read_input
+    from sevis_tui.storage.certificate_files import UnreadableInput, read_input
 
     path = Path(args.key).expanduser()
     try:
@@ -169,7 +169,7 @@ async def _run(
     prepared: tuple[bytes, str] | None,
 ) -> int:
     from sevis_tui.api.batch_client import BatchClient
-    from sevis_tui.batch_endpoint import open_batch_endpoint
+    from sevis_tui.wiring.batch_endpoint import open_batch_endpoint
 
     endpoint = await asyncio.to_thread(open_batch_endpoint, settings)
     try:
@@ -220,8 +220,8 @@ async def _upload(args: argparse.Namespace, client: BatchClient, xml: bytes, bat
 
 
 async def _download(args: argparse.Namespace, client: BatchClient, endpoint: BatchEndpoint) -> int:
-    from sevis_tui.files import write_atomic
     from sevis_tui.sevis_batch.translog import read_log
+    from sevis_tui.storage.atomic import write_atomic
 
     answer = await client.download(args.program, args.user_id, args.batch_id)
     if not isinstance(answer, bytes):

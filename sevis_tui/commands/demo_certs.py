@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from sevis_tui.commands import CommandError
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 P12_PASSWORD = "demo"
 DEMO_PROGRAM = "P-1-00001"  # Jordan Smith, the demo user, is its RO
@@ -103,8 +103,8 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     import datetime as dt
 
     from sevis_tui.cert import factory
-    from sevis_tui.files import write_atomic
     from sevis_tui.service.demo import ensure_demo_issuer
+    from sevis_tui.storage.atomic import write_atomic
 
     issuer = ensure_demo_issuer()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -149,8 +149,8 @@ def write_batches(target: Path, program: str, user_id: str) -> list[Path]:
     import datetime as dt
 
     from sevis_tui.api.batch_client import new_batch_id
-    from sevis_tui.files import write_atomic
     from sevis_tui.sevis_batch.sample import batch_file, create
+    from sevis_tui.storage.atomic import write_atomic
 
     people = [("Garcia", "Ana"), ("Okafor", "Chidi"), ("Nguyen", "Linh"), ("Schmidt", "Jonas")]
     records = [

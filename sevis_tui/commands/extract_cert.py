@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 Clock = Callable[[], dt.datetime]
 
@@ -44,7 +44,10 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
     from sevis_tui.cert import inspect_path
     from sevis_tui.cert.bundle import BundleError, certificate_files, extract_certificate
     from sevis_tui.cert.text_report import make_console, render_report
-    from sevis_tui.certificate_files import (
+    from sevis_tui.commands.make_p12 import refused
+    from sevis_tui.commands.secrets import display, existing_secret
+    from sevis_tui.settings.policy import demo_issuers, load_policy
+    from sevis_tui.storage.certificate_files import (
         UnreadableInput,
         existing,
         extracted_files,
@@ -53,9 +56,6 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
         write_certificate_pair,
         write_error,
     )
-    from sevis_tui.commands.make_p12 import refused
-    from sevis_tui.commands.secrets import display, existing_secret
-    from sevis_tui.policy import demo_issuers, load_policy
 
     source = Path(args.p12).expanduser()
     try:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.cert import FileReport, Finding, Policy
@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
-    from sevis_tui.policy import demo_issuers, load_policy
+    from sevis_tui.settings.policy import demo_issuers, load_policy
 
     if not args.paths and not args.issuers:
         raise CommandError(
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _inspect_all(args: argparse.Namespace, policy: Policy, password: bytes | None) -> int:
     from sevis_tui.cert import read_key_file, walk
-    from sevis_tui.cert.batch import Item, inspect_many, map_reports
+    from sevis_tui.cert.parallel_inspect import Item, inspect_many, map_reports
     from sevis_tui.cert.text_report import Tally, make_console, render_report
 
     out: IO[str] = sys.stdout

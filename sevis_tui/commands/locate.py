@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sevis_tui.config import Settings, paths
+from sevis_tui.settings.config import Settings, paths
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rows = [
         ("defaults", str(where.defaults_file)),
         ("config file", f"{where.config_file}{'' if where.config_file.exists() else ' (absent)'}"),
-        # "a < b": b's values win, as in config.py's docstring.
+        # "a < b": b's values win, as in settings/config.py's docstring.
         ("settings from", " < ".join(settings.sources)),
         ("state file", str(where.state_file)),
         ("data folder", str(where.data_dir)),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.cert.bundle import BundleError
@@ -69,7 +69,9 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
         read_private_key,
     )
     from sevis_tui.cert.text_report import make_console, render_report
-    from sevis_tui.certificate_files import (
+    from sevis_tui.commands.secrets import display, existing_secret, new_passphrase
+    from sevis_tui.settings.policy import demo_issuers, load_policy
+    from sevis_tui.storage.certificate_files import (
         UnreadableInput,
         existing,
         folder_problem,
@@ -78,8 +80,6 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
         write_error,
         write_private,
     )
-    from sevis_tui.commands.secrets import display, existing_secret, new_passphrase
-    from sevis_tui.policy import demo_issuers, load_policy
 
     key_path, cert_path = Path(args.key).expanduser(), Path(args.cert).expanduser()
     limit = settings.certificates.max_file_bytes

@@ -7,7 +7,8 @@
 The file is checked offline first, by the same engine as `sevis-tui inspect`; an error
 finding stops before anything is sent. Then, for each program, the agreement version the
 officer read is accepted and the certificate (only the certificate, re-encoded from what was
-checked, never a key) is uploaded with its own Idempotency-Key (sevis_tui/api/multi_register.py).
+checked, never a key) is uploaded with its own Idempotency-Key
+(sevis_tui/workflows/multi_register.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.cert import FileReport
@@ -120,7 +121,7 @@ def _checked_offline(args: argparse.Namespace, settings: Settings) -> FileReport
 
     from sevis_tui.cert import inspect_path
     from sevis_tui.commands.secrets import read_secret_file
-    from sevis_tui.policy import demo_issuers, load_policy
+    from sevis_tui.settings.policy import demo_issuers, load_policy
 
     if not os.path.isfile(args.file):
         raise CommandError(f"{args.file}: no such file")

@@ -1,5 +1,5 @@
 """The talking part of `sevis-tui register` (see sevis_tui/commands/register.py): log in, read
-the agreement, run the engine of sevis_tui/api/multi_register.py, print, write the receipt."""
+the agreement, run the engine of sevis_tui/workflows/multi_register.py, print, write the receipt."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from sevis_tui.api.errors import SevisError
-from sevis_tui.api.multi_register import (
+from sevis_tui.commands import CommandError
+from sevis_tui.commands.serve import visible
+from sevis_tui.settings.config import Settings
+from sevis_tui.workflows.multi_register import (
     ACTIVE,
     AgreementChanged,
     Certificate,
@@ -28,9 +31,6 @@ from sevis_tui.api.multi_register import (
     Target,
     receipt_text,
 )
-from sevis_tui.commands import CommandError
-from sevis_tui.commands.serve import visible
-from sevis_tui.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
@@ -49,7 +49,7 @@ LABELS = {
 
 
 async def show_agreement(args: argparse.Namespace, settings: Settings) -> int:
-    from sevis_tui.printouts import reflow
+    from sevis_tui.workflows.printouts import reflow
 
     client, _password = await _log_in(args, settings)
     try:
@@ -112,7 +112,7 @@ async def register(
 
 async def _log_in(args: argparse.Namespace, settings: Settings) -> tuple[SevisClient, str]:
     from sevis_tui.commands.secrets import existing_secret
-    from sevis_tui.embedded import open_client
+    from sevis_tui.wiring.embedded import open_client
 
     prompt = f"SEVIS password of {args.user_id}: "
     password = existing_secret(args.password_file, prompt, "password", "--password-file").decode(
@@ -232,7 +232,7 @@ def _write_receipt(
     certificate: Certificate,
     notes: TextIO,
 ) -> None:
-    from sevis_tui.printouts import write_text_file
+    from sevis_tui.workflows.printouts import write_text_file
 
     now = dt.datetime.now(dt.UTC)
     name = f"batch-registration-{now.strftime('%Y%m%d-%H%M%S')}.txt"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 EPILOG = """\
 Writes two files into --out-dir (default: the current folder), named after the user ID:
@@ -69,15 +69,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         summarize,
     )
     from sevis_tui.cert.trust import vendor_list
-    from sevis_tui.certificate_files import (
+    from sevis_tui.commands.secrets import display, new_passphrase
+    from sevis_tui.settings.policy import demo_issuers, load_policy
+    from sevis_tui.storage.certificate_files import (
         existing,
         folder_problem,
         request_files,
         write_error,
         write_request,
     )
-    from sevis_tui.commands.secrets import display, new_passphrase
-    from sevis_tui.policy import demo_issuers, load_policy
 
     details = RequestDetails(
         **{field: _detail(args, field, option, label) for field, option, label in FIELDS}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError
-from sevis_tui.config import Settings, paths
+from sevis_tui.settings.config import Settings, paths
 
 if TYPE_CHECKING:
     from sevis_tui.service.connection_limits import ConnectionLimits
@@ -222,7 +222,6 @@ def _batch_listener(
     import datetime as dt
     import ssl
 
-    from sevis_tui.policy import load_policy
     from sevis_tui.service.batch.app import create_batch_app
     from sevis_tui.service.batch.listener import (
         BatchListener,
@@ -230,6 +229,7 @@ def _batch_listener(
         server_context,
     )
     from sevis_tui.service.demo import ensure_demo_issuer
+    from sevis_tui.settings.policy import load_policy
 
     extra = []
     identity = None

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from sevis_tui.commands import CommandError, add_secret_file_option
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
@@ -82,13 +82,13 @@ def run(
 
 
 async def _open_client(settings: Settings) -> SevisClient:
-    from sevis_tui.embedded import open_client
+    from sevis_tui.wiring.embedded import open_client
 
     return await open_client(settings)
 
 
 def _last_user_id() -> str:
-    from sevis_tui.config import StateStore, paths
+    from sevis_tui.settings.config import StateStore, paths
 
     return StateStore(paths().state_file).load().last_user_id
 
@@ -121,7 +121,7 @@ def _report(
     now: dt.datetime,
     within: int,
 ) -> int:
-    from sevis_tui.renewal import needs_attention
+    from sevis_tui.workflows.renewal import needs_attention
 
     reasons = {p.number: needs_attention(p, now, within) for p in programs}
     attention = any(reasons.values())
@@ -144,7 +144,7 @@ def _print_json(
 ) -> None:
     import json
 
-    from sevis_tui.renewal import program_days_left
+    from sevis_tui.workflows.renewal import program_days_left
 
     def to_json(value: dt.date | None) -> str | None:
         return value.isoformat() if value is not None else None
@@ -193,7 +193,7 @@ def _print_text(
     from rich.text import Text
 
     from sevis_tui.cert.text_report import make_console, printable
-    from sevis_tui.renewal import ACTIVE, left_phrase, program_days_left
+    from sevis_tui.workflows.renewal import ACTIVE, left_phrase, program_days_left
 
     console = make_console(sys.stdout)
     user = login.user

@@ -28,7 +28,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from sevis_tui.config import Settings, shipped_settings
 from sevis_tui.contract import (
     AcceptanceRequest,
     Answer,
@@ -53,6 +52,7 @@ from sevis_tui.service.web import (
     program_number,
     read_limited,
 )
+from sevis_tui.settings.config import Settings, shipped_settings
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -86,9 +86,9 @@ def create_app(
     `demo_programs` adds that many more active programs with the demo user as RO.
     `clock` returns aware UTC datetimes; tests pass their own to move time.
     """
-    from sevis_tui.policy import load_policy
     from sevis_tui.service.agreement import ensure_agreement
     from sevis_tui.service.demo import ensure_demo_issuer, seed, seed_extra_programs
+    from sevis_tui.settings.policy import load_policy
 
     settings = settings or shipped_settings()
     store = open_store(db_path, busy_timeout=busy_timeout)

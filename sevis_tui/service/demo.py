@@ -212,8 +212,8 @@ def ensure_demo_issuer(
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from sevis_tui.cert import factory
-    from sevis_tui.config import paths
-    from sevis_tui.files import write_atomic
+    from sevis_tui.settings.config import paths
+    from sevis_tui.storage.atomic import write_atomic
 
     where = paths()
     cert_path = cert_path or where.demo_issuer_cert

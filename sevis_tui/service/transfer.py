@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sevis_tui.files import write_atomic
 from sevis_tui.service.schema import MIGRATIONS
 from sevis_tui.service.store import Storage, Tx
+from sevis_tui.storage.atomic import write_atomic
 
 FORMAT = "sevis-tui service export"
 PRIVATE = 0o600

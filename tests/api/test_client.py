@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, api_base_url
 from sevis_tui.api.remote import open_remote_client
-from sevis_tui.config import shipped_settings
+from sevis_tui.settings.config import shipped_settings
 
 Reply = tuple[int, bytes]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from msgspec.structs import replace
 
-from sevis_tui.config import Settings, load_settings
+from sevis_tui.settings.config import Settings, load_settings
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import ClientFactory
-from sevis_tui.config import Settings
-from sevis_tui.embedded import EMBEDDED_BASE_URL
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import ClientFactory
+from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
 
 Fault = Callable[[httpx.Request], httpx.Response]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.screens.login import LoginScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
-from sevis_tui.widgets.message_bar import MessageBar
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.widgets.message_bar import MessageBar
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import ClientFactory, SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.embedded import EMBEDDED_BASE_URL
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import ClientFactory, SevisApp
+from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
 
 FIXED_NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -64,8 +64,8 @@ def fixed_certificate_folder(folder: Path) -> Path:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     from sevis_tui.cert import factory
-    from sevis_tui.config import paths
     from sevis_tui.service.demo import DEMO_ISSUER_NAME, DEMO_ISSUER_ORGANIZATION
+    from sevis_tui.settings.config import paths
 
     issuer_key = serialization.load_pem_private_key(
         (FIXTURES / "snapshot-issuer.key").read_bytes(), password=None

@@ -8,9 +8,9 @@ import re
 
 from textual.widgets import Static
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.agreement import AgreementScreen
 
 from .pilot_support import log_in, settle
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.batch_access import BatchAccessScreen
-from sevis_tui.screens.batch_status import BatchStatusScreen
-from sevis_tui.screens.p12_password import PasswordDialog
-from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.widgets.top_bar import TopBar
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+from sevis_tui.tui.screens.batch_access import BatchAccessScreen
+from sevis_tui.tui.screens.batch_status import BatchStatusScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
+from sevis_tui.tui.widgets.top_bar import TopBar
 
 from .pilot_support import choose_file, log_in, message_text, settle
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.inspect import InspectScreen
-from sevis_tui.widgets.certificate_chooser import CertificateChooser
-from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.inspect import InspectScreen
+from sevis_tui.tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.tui.widgets.file_browser import FileBrowser
 
 from .pilot_support import choose_file, settle
 

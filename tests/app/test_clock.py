@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import SevisApp
 from sevis_tui.cert import Policy
-from sevis_tui.config import Settings
-from sevis_tui.embedded import EMBEDDED_BASE_URL
-from sevis_tui.screens.programs import ProgramsScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
 
 from .pilot_support import log_in, settle
 

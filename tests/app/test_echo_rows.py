@@ -1,10 +1,10 @@
-"""Where the terminal's echo of keys typed before the start ended (terminal_driver.py)."""
+"""Where the terminal's echo of keys typed before the start ended (tui/terminal_driver.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sevis_tui.terminal_driver import echoed_rows
+from sevis_tui.tui.terminal_driver import echoed_rows
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.sponsor import SponsorScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
 
 from .faults import (
     answer_lost,
@@ -105,7 +105,7 @@ async def test_session_expiry_mid_flow_returns_to_where_it_was(
 async def test_retried_upload_after_a_lost_answer_registers_once(
     settings: Settings, home: Path
 ) -> None:
-    from sevis_tui.screens.result import ResultScreen
+    from sevis_tui.tui.screens.result import ResultScreen
 
     transport, factory = faulty_factory(home / "faults.db")
     app = SevisApp(settings, client_factory=factory)

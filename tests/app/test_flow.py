@@ -7,16 +7,16 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-import sevis_tui.screens
+import sevis_tui.tui.screens
 from sevis_tui.api.errors import SevisError
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.batch_access import BatchAccessScreen
-from sevis_tui.screens.batch_status import BatchStatusScreen
-from sevis_tui.screens.inspect import InspectScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.outcomes import (
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.batch_access import BatchAccessScreen
+from sevis_tui.tui.screens.batch_status import BatchStatusScreen
+from sevis_tui.tui.screens.inspect import InspectScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.outcomes import (
     AgreementAccepted,
     BatchAccessWanted,
     BatchStatusWanted,
@@ -30,10 +30,10 @@ from sevis_tui.screens.outcomes import (
     SessionEnded,
     WentBack,
 )
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.result import ResultScreen
-from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.screens.upload import UploadScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.result import ResultScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
+from sevis_tui.tui.screens.upload import UploadScreen
 
 from .pilot_support import log_in, settle
 
@@ -119,14 +119,14 @@ async def test_an_ended_session_logs_in_over_the_screen_then_repeats_once(
 
 def test_no_screen_of_the_walk_imports_another() -> None:
     """Only the flow knows which screen follows which: a walk screen naming another is a bug."""
-    folder = Path(sevis_tui.screens.__file__).parent
+    folder = Path(sevis_tui.tui.screens.__file__).parent
     for name in WALK:
         tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
         named = {
             node.module.rsplit(".", 1)[-1]
             for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom) and node.module
-            if node.module.startswith("sevis_tui.screens.")
+            if node.module.startswith("sevis_tui.tui.screens.")
         }
         assert not named & (WALK - {name}), (name, named & WALK)
 
@@ -134,13 +134,13 @@ def test_no_screen_of_the_walk_imports_another() -> None:
 def test_the_agreement_for_several_programs_imports_only_its_base() -> None:
     """MultiAgreementScreen is the agreement screen for several programs (a subclass): it names
     that screen and no other of the walk."""
-    path = Path(sevis_tui.screens.__file__).parent / "multi_agreement.py"
+    path = Path(sevis_tui.tui.screens.__file__).parent / "multi_agreement.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
     named = {
         node.module.rsplit(".", 1)[-1]
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module
-        if node.module.startswith("sevis_tui.screens.")
+        if node.module.startswith("sevis_tui.tui.screens.")
     }
     assert named & WALK == {"agreement"}, named
 
@@ -148,16 +148,16 @@ def test_the_agreement_for_several_programs_imports_only_its_base() -> None:
 async def test_several_programs_go_agreement_upload_run_and_back_to_the_listing(
     plain_settings: Settings,
 ) -> None:
-    from sevis_tui.api.multi_register import Certificate, MultiRegistration, Target
-    from sevis_tui.screens.multi_agreement import MultiAgreementScreen
-    from sevis_tui.screens.multi_run import MultiRunScreen
-    from sevis_tui.screens.multi_upload import MultiUploadScreen
-    from sevis_tui.screens.outcomes import (
+    from sevis_tui.tui.screens.multi_agreement import MultiAgreementScreen
+    from sevis_tui.tui.screens.multi_run import MultiRunScreen
+    from sevis_tui.tui.screens.multi_upload import MultiUploadScreen
+    from sevis_tui.tui.screens.outcomes import (
         AgreementAcceptedForPrograms,
         ProgramsMarked,
         ProgramsRegistrationFinished,
         UploadConfirmedForPrograms,
     )
+    from sevis_tui.workflows.multi_register import Certificate, MultiRegistration, Target
 
     app = SevisApp(plain_settings)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,12 +8,12 @@ from pathlib import Path
 from msgspec.structs import replace
 from textual.widgets import Markdown
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import load_settings, paths
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.inspect import InspectScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.widgets.key_line import KeyLine
+from sevis_tui.settings.config import load_settings, paths
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.help import HelpScreen
+from sevis_tui.tui.screens.inspect import InspectScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.widgets.key_line import KeyLine
 
 from .pilot_support import settle
 
@@ -62,7 +62,7 @@ async def test_a_remapped_key_acts_and_help_and_the_bar_show_it(home: Path) -> N
 
 
 async def test_help_without_a_keymap_names_the_shipped_keys(plain_settings: object) -> None:
-    from sevis_tui.config import Settings
+    from sevis_tui.settings.config import Settings
 
     assert isinstance(plain_settings, Settings)
     app = SevisApp(plain_settings)

@@ -7,16 +7,16 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.actions_menu import ActionsMenu
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.save_dialog import SaveDialog
-from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.widgets.key_line import KeyItem, KeyLine, key_line
-from sevis_tui.widgets.wrapping import label_indent, wrap_text
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.actions_menu import ActionsMenu
+from sevis_tui.tui.dialogs.help import HelpScreen
+from sevis_tui.tui.dialogs.save_dialog import SaveDialog
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
+from sevis_tui.tui.widgets.key_line import KeyItem, KeyLine, key_line
+from sevis_tui.tui.widgets.wrapping import label_indent, wrap_text
 
 from .pilot_support import choose_file, log_in, message_text, settle, to_upload
 

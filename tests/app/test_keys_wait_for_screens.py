@@ -13,16 +13,16 @@ from typing import Any
 from textual.screen import Screen
 from textual.widgets import Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.key_order import hold_keys
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.batch_status import BatchStatusScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.result import ResultScreen
-from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.screens.upload import UploadScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.key_order import hold_keys
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.batch_status import BatchStatusScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.result import ResultScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
+from sevis_tui.tui.screens.upload import UploadScreen
 
 from .pilot_support import log_in, message_text, settle, to_upload
 from .test_type_ahead import burst, keys_handled

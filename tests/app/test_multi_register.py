@@ -10,13 +10,13 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.multi_agreement import MultiAgreementScreen
-from sevis_tui.screens.multi_run import MultiRunScreen
-from sevis_tui.screens.multi_upload import MultiUploadScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.programs_confirm import ProgramsConfirmDialog
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.programs_confirm import ProgramsConfirmDialog
+from sevis_tui.tui.screens.multi_agreement import MultiAgreementScreen
+from sevis_tui.tui.screens.multi_run import MultiRunScreen
+from sevis_tui.tui.screens.multi_upload import MultiUploadScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
 
 from .faults import FaultyTransport, faulty_factory, server_error
 from .pilot_support import choose_file, log_in, message_text, settle
@@ -212,7 +212,7 @@ async def test_an_officer_removed_after_marking_is_refused_then_retried(
 async def test_a_session_that_ends_half_way_logs_in_again_and_carries_on(
     settings: Settings, home: Path
 ) -> None:
-    from sevis_tui.screens.login import LoginScreen
+    from sevis_tui.tui.screens.login import LoginScreen
 
     from .faults import session_ended
 

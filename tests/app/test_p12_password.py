@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
-from sevis_tui.app import SevisApp
 from sevis_tui.commands.demo_certs import P12_PASSWORD
-from sevis_tui.config import Settings
-from sevis_tui.screens.inspect import InspectScreen
-from sevis_tui.screens.p12_password import PasswordDialog
 from sevis_tui.service.demo import DEMO_USER_ID
-from sevis_tui.widgets import certificate_chooser
-from sevis_tui.widgets.certificate_chooser import CertificateChooser
-from sevis_tui.widgets.file_preview import FilePreview
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+from sevis_tui.tui.screens.inspect import InspectScreen
+from sevis_tui.tui.widgets import certificate_chooser
+from sevis_tui.tui.widgets.certificate_chooser import CertificateChooser
+from sevis_tui.tui.widgets.file_preview import FilePreview
 
 from .pilot_support import choose_file, message_text, settle
 

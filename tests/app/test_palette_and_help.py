@@ -9,13 +9,13 @@ from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.programs import ProgramsScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.confirm import ConfirmDialog
+from sevis_tui.tui.dialogs.help import HelpScreen
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
 
 from .pilot_support import log_in, settle
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings, State, StateStore, paths
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import Settings, State, StateStore, paths
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
 
 from .pilot_support import message_text, settle
 from .test_type_ahead import burst, keys_handled

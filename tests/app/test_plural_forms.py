@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sevis_tui.api.multi_register import Certificate
-from sevis_tui.formats import counted
-from sevis_tui.screens.programs_confirm import programs_line, question_for
+from sevis_tui.text.formats import counted
+from sevis_tui.tui.dialogs.programs_confirm import programs_line, question_for
+from sevis_tui.workflows.multi_register import Certificate
 
 CERTIFICATE = Certificate(b"", "AA", "CN=jsmith6544", "jsmith6544.pem", "jsmith6544")
 

@@ -7,9 +7,9 @@ import threading
 import time
 from typing import Any
 
-from sevis_tui.app import SevisApp
 from sevis_tui.cert import Policy
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
 
 
 def test_workers_asking_at_once_load_the_policy_once(plain_settings: Settings) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.multi_run import MultiRunScreen
-from sevis_tui.screens.multi_upload import MultiUploadScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.programs_confirm import ProgramsConfirmDialog
-from sevis_tui.screens.result import ResultScreen
-from sevis_tui.screens.sponsor import SponsorScreen
-from sevis_tui.screens.upload import UploadScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.confirm import ConfirmDialog
+from sevis_tui.tui.dialogs.programs_confirm import ProgramsConfirmDialog
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.multi_run import MultiRunScreen
+from sevis_tui.tui.screens.multi_upload import MultiUploadScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.result import ResultScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
+from sevis_tui.tui.screens.upload import UploadScreen
 
 from .pilot_support import choose_file, message_text, settle, to_upload
 

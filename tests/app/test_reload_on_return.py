@@ -7,14 +7,14 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.actions_menu import ActionsMenu
-from sevis_tui.screens.batch_status import BatchStatusScreen
-from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.help import HelpScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.sponsor import SponsorScreen
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.actions_menu import ActionsMenu
+from sevis_tui.tui.dialogs.confirm import ConfirmDialog
+from sevis_tui.tui.dialogs.help import HelpScreen
+from sevis_tui.tui.screens.batch_status import BatchStatusScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
 
 from .faults import FaultyTransport, faulty_factory
 from .pilot_support import choose_file, log_in, settle, to_upload
@@ -137,7 +137,7 @@ async def test_declining_the_agreement_reloads_the_program(
 
 
 async def test_a_new_registration_shows_on_the_way_back(settings: Settings, home: Path) -> None:
-    from sevis_tui.screens.result import ResultScreen
+    from sevis_tui.tui.screens.result import ResultScreen
 
     app = SevisApp(settings)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -17,16 +17,16 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import SevisApp
 from sevis_tui.cert.factory import make_personal, pem
-from sevis_tui.config import Settings
-from sevis_tui.embedded import EMBEDDED_BASE_URL
-from sevis_tui.screens.multi_agreement import MultiAgreementScreen
-from sevis_tui.screens.multi_run import MultiRunScreen
-from sevis_tui.screens.multi_upload import MultiUploadScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.programs_confirm import ProgramsConfirmDialog
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.programs_confirm import ProgramsConfirmDialog
+from sevis_tui.tui.screens.multi_agreement import MultiAgreementScreen
+from sevis_tui.tui.screens.multi_run import MultiRunScreen
+from sevis_tui.tui.screens.multi_upload import MultiUploadScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
 
 from .pilot_support import choose_file, log_in, message_text, settle
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.save_dialog import SaveDialog
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.save_dialog import SaveDialog
+from sevis_tui.tui.screens.agreement import AgreementScreen
 
 from .pilot_support import settle, to_upload
 

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import ContentSwitcher, DataTable, Input, OptionList, Static
 
-from sevis_tui.app import SevisApp
 from sevis_tui.commands.demo_certs import batch_names
-from sevis_tui.config import Settings
-from sevis_tui.screens.actions_menu import ActionsMenu
-from sevis_tui.screens.p12_password import PasswordDialog
-from sevis_tui.screens.send_batch import SendBatchScreen
-from sevis_tui.screens.sponsor import SEND, SponsorScreen
+from sevis_tui.settings.config import Settings
 from sevis_tui.sevis_batch.sample import batch_file, create
-from sevis_tui.widgets.batch_preview import BatchPreview
-from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.actions_menu import ActionsMenu
+from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+from sevis_tui.tui.screens.send_batch import SendBatchScreen
+from sevis_tui.tui.screens.sponsor import SEND, SponsorScreen
+from sevis_tui.tui.widgets.batch_preview import BatchPreview
+from sevis_tui.tui.widgets.file_browser import FileBrowser
 
 from .pilot_support import choose_file, log_in, message_text, settle
 

@@ -10,8 +10,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from sevis_tui.config import Settings
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import Settings
 
 from .snapshot_support import fixed_certificate_folder, fixed_policy_app, freeze, snapshot_app
 

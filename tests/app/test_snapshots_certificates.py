@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 from .snapshot_support import freeze, snapshot_app
 from .test_snapshots import SnapCompare

@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 
 from sevis_tui.api.client import SevisClient
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.embedded import EMBEDDED_BASE_URL
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
 
 from .faults import FaultyTransport, server_error
 from .snapshot_support import fixed_certificate_folder, fixed_clock, freeze

@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sevis_tui.cert import factory
-from sevis_tui.config import Settings
+from sevis_tui.settings.config import Settings
 
 from .snapshot_support import FILE_TIME, fixed_certificate_folder, fixed_policy_app
 from .test_snapshots import UPLOAD, SnapCompare, walk

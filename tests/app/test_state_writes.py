@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings, State, StateStore
-from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.settings.config import Settings, State, StateStore
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.widgets.file_browser import FileBrowser
 
 from .pilot_support import settle
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from sevis_tui.terminal import for_terminal, glyph_mode, squeeze
+from sevis_tui.tui.terminal import for_terminal, glyph_mode, squeeze
 
 Cell = tuple[str, tuple[tuple[str, object], ...]]
 

@@ -11,11 +11,11 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from sevis_tui.app import SevisApp
-from sevis_tui.config import Settings
-from sevis_tui.key_order import KeysInOrder
-from sevis_tui.screens.programs import ProgramsScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.key_order import KeysInOrder
+from sevis_tui.tui.screens.programs import ProgramsScreen
 
 from .pilot_support import settle
 
@@ -33,7 +33,7 @@ async def keys_handled(pilot: Pilot[object]) -> None:
         await pilot.pause()
         if not isinstance(app, KeysInOrder) or app.keys_waiting == 0:
             break
-        await app.workers.wait_for_complete()  # keys may wait for an answer (key_order.py)
+        await app.workers.wait_for_complete()  # keys may wait for an answer (tui/key_order.py)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

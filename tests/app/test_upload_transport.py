@@ -18,14 +18,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from sevis_tui.app import SevisApp
 from sevis_tui.commands.demo_certs import P12_PASSWORD
-from sevis_tui.config import Settings
-from sevis_tui.screens.confirm import ConfirmDialog
-from sevis_tui.screens.p12_password import PasswordDialog
-from sevis_tui.screens.result import ResultScreen
-from sevis_tui.screens.upload import UploadScreen
 from sevis_tui.service.demo import DEMO_USER_ID
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import SevisApp
+from sevis_tui.tui.dialogs.confirm import ConfirmDialog
+from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+from sevis_tui.tui.screens.result import ResultScreen
+from sevis_tui.tui.screens.upload import UploadScreen
 
 from .pilot_support import choose_file, message_text, settle, to_upload
 

@@ -10,16 +10,16 @@ from pathlib import Path
 from msgspec.structs import replace
 from textual.widgets import DataTable, Input
 
-from sevis_tui.app import Clock, SevisApp, default_policy_factory
 from sevis_tui.cert import Policy, factory
 from sevis_tui.cli import main
-from sevis_tui.config import Settings
-from sevis_tui.screens.actions_menu import ActionsMenu
-from sevis_tui.screens.agreement import AgreementScreen
-from sevis_tui.screens.login import LoginScreen
-from sevis_tui.screens.programs import ProgramsScreen
-from sevis_tui.screens.sponsor import SponsorScreen
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import Settings
+from sevis_tui.tui.app import Clock, SevisApp, default_policy_factory
+from sevis_tui.tui.dialogs.actions_menu import ActionsMenu
+from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.login import LoginScreen
+from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.sponsor import SponsorScreen
 
 from .pilot_support import choose_file, log_in, message_text, settle, to_upload
 from .snapshot_support import fixed_clock_factory as snapshot_factory
@@ -100,8 +100,8 @@ async def test_locked_user_id_on_a_server_asks_the_administrator(
 
 
 async def test_whole_walk_to_confirmation_and_receipt(settings: Settings, home: Path) -> None:
-    from sevis_tui.screens.result import ResultScreen
-    from sevis_tui.screens.upload import UploadScreen
+    from sevis_tui.tui.screens.result import ResultScreen
+    from sevis_tui.tui.screens.upload import UploadScreen
 
     app = SevisApp(settings)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -150,8 +150,8 @@ async def test_whole_walk_to_confirmation_and_receipt(settings: Settings, home: 
 
 
 async def test_refused_files_explain_and_choose_again(settings: Settings) -> None:
-    from sevis_tui.screens.result import ResultScreen
-    from sevis_tui.screens.upload import UploadScreen
+    from sevis_tui.tui.screens.result import ResultScreen
+    from sevis_tui.tui.screens.upload import UploadScreen
 
     folder = Path(settings.browser.start_folder)
     offline_only = factory.make_ca("Offline Only CA", organization="Offline Only Trust")

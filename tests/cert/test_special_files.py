@@ -116,7 +116,7 @@ def test_non_utf8_file_name(tmp_path: Path, pki: Any) -> None:
 
 
 def test_map_reports_in_workers_matches_serial(tmp_path: Path, pki: Any) -> None:
-    from sevis_tui.cert.batch import map_reports
+    from sevis_tui.cert.parallel_inspect import map_reports
 
     for index in range(20):
         (tmp_path / f"{index:02d}.pem").write_bytes(

@@ -13,8 +13,8 @@ from cryptography.x509.oid import NameOID
 
 from sevis_tui.cert import default_issuers, inspect_bytes
 from sevis_tui.cert.factory import pem
-from sevis_tui.config import ConfigError, load_settings, paths
-from sevis_tui.policy import demo_issuers, load_policy
+from sevis_tui.settings.config import ConfigError, load_settings, paths
+from sevis_tui.settings.policy import demo_issuers, load_policy
 
 
 def _organizations(certificates: Any) -> set[str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.config import paths
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import paths
 
 from .tmux_terminal import Terminal, demo_certificates, sevis, terminal_environment
 

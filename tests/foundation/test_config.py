@@ -15,9 +15,9 @@ import msgspec
 import pytest
 
 import sevis_tui
-import sevis_tui.config
+import sevis_tui.settings.config
 from sevis_tui.cli import main
-from sevis_tui.config import (
+from sevis_tui.settings.config import (
     ENV_PREFIX,
     ENVIRONMENT_KEYS,
     ConfigError,
@@ -29,7 +29,7 @@ from sevis_tui.config import (
     shipped_settings,
     write_toml_atomic,
 )
-from sevis_tui.config_layers import EXPECTED, line_of, setting_types
+from sevis_tui.settings.layers import EXPECTED, line_of, setting_types
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -119,8 +119,8 @@ def test_defaults_found_by_importlib_resources_when_not_plain_files(
 ) -> None:
     """A package loaded from plain files skips importlib.resources (a quicker start); loaded
     otherwise (a zip, say), importlib.resources finds the same file."""
-    assert sevis_tui.config._package_folder() == Path(sevis_tui.__file__).parent
-    monkeypatch.setattr("sevis_tui.config._package_folder", lambda: None)
+    assert sevis_tui.settings.config._package_folder() == Path(sevis_tui.__file__).parent
+    monkeypatch.setattr("sevis_tui.settings.config._package_folder", lambda: None)
     assert str(paths().defaults_file) == str(PROJECT / "config" / "defaults.toml")
 
 
@@ -248,7 +248,7 @@ def test_broken_shipped_defaults_say_reinstall(
     shipped = tmp_path / "defaults.toml"
     if content is not None:
         shipped.write_text(content, encoding="utf-8")
-    monkeypatch.setattr("sevis_tui.config.defaults_file", lambda: shipped)
+    monkeypatch.setattr("sevis_tui.settings.config.defaults_file", lambda: shipped)
     with pytest.raises(ConfigError, match=re.escape(expected)):
         load_settings()
 
@@ -377,7 +377,7 @@ def test_no_mouse_flag_reaches_settings(monkeypatch: pytest.MonkeyPatch) -> None
         seen.append(settings.ui.mouse)  # type: ignore[attr-defined]
         return 0
 
-    monkeypatch.setattr("sevis_tui.app.run_app", fake_run_app)
+    monkeypatch.setattr("sevis_tui.tui.app.run_app", fake_run_app)
     assert main(["--no-mouse"]) == 0
     assert main([]) == 0
     assert seen == [False, True]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.config import ConfigError, load_settings, shipped_settings
+from sevis_tui.settings.config import ConfigError, load_settings, shipped_settings
 
 BETA = """
 [servers.beta]
@@ -83,8 +83,8 @@ def test_without_env_a_server_url_is_named_by_its_host(isolated_home: Path) -> N
 async def test_the_top_bar_names_the_environment_on_every_screen(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
 ) -> None:
-    from sevis_tui.app import SevisApp
-    from sevis_tui.widgets.top_bar import TopBar
+    from sevis_tui.tui.app import SevisApp
+    from sevis_tui.tui.widgets.top_bar import TopBar
 
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")

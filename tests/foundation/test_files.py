@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sevis_tui.cli import main
-from sevis_tui.files import write_atomic
+from sevis_tui.storage.atomic import write_atomic
 
 
 def test_mode_is_set_before_the_data_is_written(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from sevis_tui import formats
 from sevis_tui.cert.reading import too_large_finding
+from sevis_tui.text import formats
 
 
 def test_sizes_are_in_units_of_1024_named_as_such() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import sevis_tui
 
 PACKAGE = Path(sevis_tui.__file__).parent
-UI = ("sevis_tui.app", "sevis_tui.flow", "sevis_tui.screens", "sevis_tui.widgets")
+UI = ("sevis_tui.tui.app", "sevis_tui.tui.flow", "sevis_tui.tui.screens", "sevis_tui.tui.widgets")
 
 
 def module_name(path: Path) -> str:
@@ -75,8 +75,8 @@ def test_no_import_circle_through_the_app_side() -> None:
 def test_screens_and_widgets_never_import_the_app_or_the_flow() -> None:
     graph = import_graph()
     for name, imported in graph.items():
-        if name.startswith(("sevis_tui.screens", "sevis_tui.widgets", "sevis_tui.folders")):
-            assert not imported & {"sevis_tui.app", "sevis_tui.flow"}, name
+        if name.startswith(("sevis_tui.tui.screens", "sevis_tui.tui.widgets", "sevis_tui.folders")):
+            assert not imported & {"sevis_tui.tui.app", "sevis_tui.tui.flow"}, name
 
 
 def test_the_check_sees_a_circle() -> None:

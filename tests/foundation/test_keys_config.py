@@ -15,8 +15,8 @@ from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 
 import sevis_tui
-from sevis_tui.config import ConfigError, load_settings, paths
-from sevis_tui.key_names import BINDING_IDS, NAMED_KEYS, SYMBOL_KEYS, key_problem
+from sevis_tui.settings.config import ConfigError, load_settings, paths
+from sevis_tui.settings.key_names import BINDING_IDS, NAMED_KEYS, SYMBOL_KEYS, key_problem
 
 PROJECT = Path(__file__).resolve().parents[2]
 

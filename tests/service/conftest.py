@@ -245,8 +245,8 @@ async def api(request: pytest.FixtureRequest, app: Starlette) -> AsyncIterator[h
 
 
 def in_process(app: Starlette) -> httpx.ASGITransport:
-    """The service in-process as the app's embedded client sees it (sevis_tui/embedded.py): an
-    unexpected error is its 500 answer, as from a server, not an exception in the client
+    """The service in-process as the app's embedded client sees it (sevis_tui/wiring/embedded.py):
+    an unexpected error is its 500 answer, as from a server, not an exception in the client
     (Starlette re-raises it after answering, for a server to log)."""
     return httpx.ASGITransport(app=app, raise_app_exceptions=False)
 

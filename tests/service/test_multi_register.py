@@ -1,5 +1,6 @@
-"""The engine that registers one certificate for several programs (sevis_tui/api/multi_register.py),
-driven against the real service in-process; faults are injected at the transport only."""
+"""The engine that registers one certificate for several programs
+(sevis_tui/workflows/multi_register.py), driven against the real service in-process; faults are
+injected at the transport only."""
 
 from __future__ import annotations
 
@@ -15,7 +16,16 @@ from starlette.applications import Starlette
 
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient
-from sevis_tui.api.multi_register import (
+from sevis_tui.cert import Policy, inspect_bytes
+from sevis_tui.service import accounts, programs
+from sevis_tui.service.demo import (
+    DEMO_PASSWORD,
+    DEMO_USER_ID,
+    extra_program_number,
+    seed_extra_programs,
+)
+from sevis_tui.storage.atomic import write_atomic
+from sevis_tui.workflows.multi_register import (
     AgreementChanged,
     Certificate,
     MultiRegistration,
@@ -24,15 +34,6 @@ from sevis_tui.api.multi_register import (
     Stop,
     Target,
     receipt_text,
-)
-from sevis_tui.cert import Policy, inspect_bytes
-from sevis_tui.files import write_atomic
-from sevis_tui.service import accounts, programs
-from sevis_tui.service.demo import (
-    DEMO_PASSWORD,
-    DEMO_USER_ID,
-    extra_program_number,
-    seed_extra_programs,
 )
 
 from .conftest import in_process
@@ -346,7 +347,7 @@ async def test_fifty_programs_each_with_its_own_key_and_one_receipt(
     database: Path,
     tmp_path: Path,
 ) -> None:
-    from sevis_tui.printouts import write_text_file
+    from sevis_tui.workflows.printouts import write_text_file
 
     app.state.service.store.write(lambda tx: seed_extra_programs(tx, 50, clock()))
     numbers = tuple(extra_program_number(i) for i in range(1, 51))

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from sevis_tui.cert import factory
-from sevis_tui.config import paths
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.settings.config import paths
 
 PROGRAMS = ("P-1-00001", "P-1-00002", "P-2-00001")
 

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.worker import WorkerCancelled
 
-from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.tui.widgets.file_browser import FileBrowser
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 

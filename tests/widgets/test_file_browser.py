@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sevis_tui.widgets.path_input import PathInput
+from sevis_tui.tui.widgets.path_input import PathInput
 
 from .browser_app import PEM, BrowserApp, settle, wait_for_workers
 

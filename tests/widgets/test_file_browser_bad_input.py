@@ -12,7 +12,7 @@ import pytest
 
 from sevis_tui.folders import listing as file_listing
 from sevis_tui.folders.listing import Kind
-from sevis_tui.widgets.folder_pane import LARGE_FOLDER_ENTRIES
+from sevis_tui.tui.widgets.folder_pane import LARGE_FOLDER_ENTRIES
 
 from .browser_app import PEM, BrowserApp, settle
 

@@ -15,11 +15,11 @@ from textual.app import App, ComposeResult
 
 from sevis_tui.cert import Policy, inspect_path
 from sevis_tui.cert.factory import Issued, make_ca, make_personal, pem
-from sevis_tui.widgets.certificate_chooser import SIDE_BY_SIDE_FROM, CertificateChooser
-from sevis_tui.widgets.file_browser import FileBrowser
-from sevis_tui.widgets.file_preview import FilePreview
-from sevis_tui.widgets.report_view import ReportView
-from sevis_tui.widgets.wrapping import Hanging
+from sevis_tui.tui.widgets.certificate_chooser import SIDE_BY_SIDE_FROM, CertificateChooser
+from sevis_tui.tui.widgets.file_browser import FileBrowser
+from sevis_tui.tui.widgets.file_preview import FilePreview
+from sevis_tui.tui.widgets.report_view import ReportView
+from sevis_tui.tui.widgets.wrapping import Hanging
 
 from .browser_app import screen_words, wait_for_workers
 
@@ -145,7 +145,7 @@ def test_preview_of_a_protected_p12_says_enter_asks_for_the_password(
     tmp_path: Path, issuer: Issued
 ) -> None:
     from sevis_tui.cert.factory import pkcs12
-    from sevis_tui.widgets.file_preview import preview_text
+    from sevis_tui.tui.widgets.file_preview import preview_text
 
     person = make_personal(issuer, not_before=NOW - dt.timedelta(days=1))
     (tmp_path / "locked.p12").write_bytes(pkcs12(person, b"secret"))

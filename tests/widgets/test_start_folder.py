@@ -8,9 +8,9 @@ import pytest
 from textual.app import App, ComposeResult
 
 from sevis_tui.cert import Policy
-from sevis_tui.config import shipped_settings
-from sevis_tui.widgets.certificate_chooser import CertificateChooser, start_folder
-from sevis_tui.widgets.file_browser import FileBrowser
+from sevis_tui.settings.config import shipped_settings
+from sevis_tui.tui.widgets.certificate_chooser import CertificateChooser, start_folder
+from sevis_tui.tui.widgets.file_browser import FileBrowser
 
 from .browser_app import wait_for_workers
 

@@ -25,9 +25,9 @@ import uvicorn
 from cryptography import x509
 
 from sevis_tui.cert.factory import pem
-from sevis_tui.secret_files import load_identity
 from sevis_tui.service.batch.tls_scope import ServerContext, TLSExtensionH11Protocol
 from sevis_tui.service.connection_limits import ConnectionLimits
+from sevis_tui.storage.ssl_identity import load_identity
 
 DEFAULT_LIMITS = ConnectionLimits()
 

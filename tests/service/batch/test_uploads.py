@@ -184,7 +184,7 @@ async def test_a_body_that_is_not_multipart_is_refused(client: BatchClient) -> N
 async def test_a_half_closed_connection_stores_nothing_and_the_listener_serves_on(
     client: BatchClient, listener: Listener, registered: factory.Issued
 ) -> None:
-    from sevis_tui.secret_files import load_identity
+    from sevis_tui.storage.ssl_identity import load_identity
 
     context = ssl.create_default_context(cadata=listener.ca_pem)
     load_identity(context, registered.key, [registered.certificate])

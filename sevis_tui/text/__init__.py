@@ -1,0 +1,1 @@
+"""How sizes and dates are written, everywhere. No Textual, nothing of ours."""

@@ -1,0 +1,1 @@
+"""The app side: the Textual app, the flow, screens, dialogs and widgets."""
