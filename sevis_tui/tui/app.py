@@ -32,7 +32,7 @@ from sevis_tui.text import formats
 from sevis_tui.tui.flow import Flow
 from sevis_tui.tui.key_order import KeysInOrder
 from sevis_tui.tui.palette import FlowCommands
-from sevis_tui.tui.screens.outcomes import InspectionWanted, Outcome
+from sevis_tui.tui.screens.outcomes import CertificateToolWanted, InspectionWanted, Outcome
 from sevis_tui.tui.terminal import GlyphMode, glyph_mode
 
 if TYPE_CHECKING:
@@ -305,6 +305,10 @@ class SevisApp(KeysInOrder[None]):
     def action_open_inspect(self) -> None:
         """Offline inspection: from the login screen, the palette, anywhere; no server needed."""
         self.flow.after(InspectionWanted())
+
+    def action_open_certificate_tool(self, tool: str) -> None:
+        """Request, Assemble or Extract, offline (the palette): the flow opens it."""
+        self.post_message(CertificateToolWanted(tool))
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()

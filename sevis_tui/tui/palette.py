@@ -58,26 +58,26 @@ class FlowCommands(Provider):
 
 
 def _certificate_tools(app: App[Any]) -> list[PaletteCommand]:
-    """Offline, from anywhere: the flow opens each (tui/screens/certificate_tools.py)."""
-    from sevis_tui.tui.screens.outcomes import CertificateToolWanted
+    """Offline, from anywhere. The app's action hands the tool to the flow (tui/flow.py): the
+    palette names what to open, it never imports a screen or an outcome."""
 
-    def wanted(tool: str) -> None:
-        app.post_message(CertificateToolWanted(tool))
+    def wanted(tool: str) -> Callable[[], object]:
+        return partial(app.run_action, f"open_certificate_tool({tool!r})")
 
     return [
         (
             "Request a certificate (key and CSR)",
             "Make a private key and the request to paste into a vendor's form; offline",
-            partial(wanted, "request"),
+            wanted("request"),
         ),
         (
             "Assemble the batch client's PKCS#12 (.p12)",
             "Key and certificate, checked, into the .p12 the batch client uses; offline",
-            partial(wanted, "assemble"),
+            wanted("assemble"),
         ),
         (
             "Extract the certificate from a .p12",
             "The certificate alone (.pem and .cer), for upload; offline",
-            partial(wanted, "extract"),
+            wanted("extract"),
         ),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
@@ -14,8 +15,11 @@ from sevis_tui.tui.app import SevisApp
 from sevis_tui.tui.dialogs.confirm import ConfirmDialog
 from sevis_tui.tui.dialogs.help import HelpScreen
 from sevis_tui.tui.screens.agreement import AgreementScreen
+from sevis_tui.tui.screens.assemble_p12 import AssembleP12Screen
+from sevis_tui.tui.screens.extract_certificate import ExtractCertificateScreen
 from sevis_tui.tui.screens.login import LoginScreen
 from sevis_tui.tui.screens.programs import ProgramsScreen
+from sevis_tui.tui.screens.request_certificate import RequestCertificateScreen
 
 from .pilot_support import log_in, settle
 
@@ -36,6 +40,30 @@ async def test_palette_runs_a_screen_command(plain_settings: Settings) -> None:
         await settle(pilot)
         assert app.screen is programs
         assert programs.sort_index == 1  # sorted by name now
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [
+        ("request a certificate", RequestCertificateScreen),
+        ("assemble the batch", AssembleP12Screen),
+        ("extract the certificate", ExtractCertificateScreen),
+    ],
+)
+async def test_palette_opens_each_certificate_tool(
+    plain_settings: Settings, typed: str, screen: type
+) -> None:
+    """The palette names the tool; the app's action hands it to the flow, which opens it."""
+    app = SevisApp(plain_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
 
 
 async def palette_titles(pilot: Pilot[None]) -> list[str]:

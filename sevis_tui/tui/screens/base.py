@@ -30,6 +30,7 @@ from sevis_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
+    from sevis_tui.tui.widgets.certificate_chooser import CertificateChooser
 
 Answer = TypeVar("Answer")
 Retry = Callable[[], object]
@@ -191,6 +192,15 @@ class SevisScreen(QuietFocus, Screen[bool]):
     def load_again_on_return(self) -> None:
         """The screen the flow opens next may change what this one shows: load() on return."""
         self._load_on_return = True
+
+    def on_certificate_chooser_password_needed(
+        self, event: CertificateChooser.PasswordNeeded
+    ) -> None:
+        """A .p12 chosen on this screen needs its password: the masked dialog answers it."""
+        from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+
+        event.stop()
+        self.app.push_screen(PasswordDialog(event.file_name, wrong=event.wrong), event.answer)
 
     def on_screen_suspend(self) -> None:
         # Only what was asked before this screen was covered counts: help, the palette or a

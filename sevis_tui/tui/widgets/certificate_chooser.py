@@ -78,6 +78,20 @@ class CertificateChooser(Widget):
             self.report = report
             self.with_password = with_password
 
+    class PasswordNeeded(Message):
+        """A .p12 needs its password: the screen asks for it (a dialog) and calls `answer`.
+
+        The chooser does not open the dialog itself: a widget never imports a screen.
+        """
+
+        def __init__(
+            self, file_name: str, wrong: bool, answer: Callable[[bytearray | None], None]
+        ) -> None:
+            super().__init__()
+            self.file_name = file_name
+            self.wrong = wrong
+            self.answer = answer
+
     def __init__(
         self,
         *,
@@ -180,8 +194,7 @@ class CertificateChooser(Widget):
             self._key_hold = None
 
     def ask_password(self, path: Path, report: FileReport, *, wrong: bool) -> None:
-        """The masked dialog; Escape shows the report of the file as it could be read."""
-        from sevis_tui.tui.dialogs.p12_password import PasswordDialog
+        """Ask the screen for the password; None (Escape) shows the report of the file as read."""
 
         def answered(secret: bytearray | None) -> None:
             if secret is None:
@@ -190,7 +203,7 @@ class CertificateChooser(Widget):
             self.query_one("#report-heading", Static).update(safe(f"Opening {os.fsdecode(path)}…"))
             self._check(path, secret)
 
-        self.app.push_screen(PasswordDialog(os.fsdecode(path.name), wrong=wrong), answered)
+        self.post_message(self.PasswordNeeded(os.fsdecode(path.name), wrong, answered))
 
     def on_certificate_chooser_inspected(self, event: Inspected) -> None:
         # Show the report here, then let the event bubble on to the screen.
