@@ -43,10 +43,16 @@ run: lock-check $(STAMP_RUN)
 	SEVIS_TUI_START_FOLDER="$(DEMO_DIR)" $(BIN)/sevis-tui $(ARGS)
 
 # lint-imports: the layers of pyproject.toml's [tool.importlinter] (e.g. no Textual in the domain).
+# The package root holds only the entry points; every other module lives in its layer's package.
 lint: lock-check $(STAMP_TEST)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	@stray=$$(ls sevis_tui/*.py | grep -vE '/(__init__|__main__|cli)\.py$$' || true); \
+	if [ -n "$$stray" ]; then \
+		echo "sevis_tui/ holds only __init__, __main__ and cli; file these in a package: $$stray"; \
+		exit 1; \
+	fi
 
 typecheck: lock-check $(STAMP_TEST)
 	$(BIN)/mypy --strict sevis_tui

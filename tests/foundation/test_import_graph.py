@@ -1,84 +1,84 @@
-"""The app's side imports in one direction: app -> flow -> screens -> widgets -> folders, cert, api.
+"""The layers are stated once, in pyproject.toml's import-linter contracts (`make lint` runs them).
 
-Read from the source, every import statement counts (also the ones inside functions and under
-TYPE_CHECKING), so that a screen can never reach back to the app or the flow, even lazily.
+These tests prove that the contracts can fail: an arrow added upward, or a module added at the
+package root, breaks them. `lint-imports` itself checks the real graph.
 """
 
 from __future__ import annotations
 
-import ast
+import tomllib
+from functools import cache
 from pathlib import Path
+
+import grimp
+import pytest
+from importlinter.contracts.layers import LayersContract
 
 import sevis_tui
 
 PACKAGE = Path(sevis_tui.__file__).parent
-UI = ("sevis_tui.tui.app", "sevis_tui.tui.flow", "sevis_tui.tui.screens", "sevis_tui.tui.widgets")
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
+ROOT_MODULES = {"__init__.py", "__main__.py", "cli.py"}
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def layer_contracts() -> list[LayersContract]:
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    # import-linter reads the options as its config file gives them: lists, or else strings
+    return [
+        LayersContract(
+            name=options["name"],
+            session_options={"root_packages": ["sevis_tui"]},
+            contract_options={k: v if isinstance(v, list) else str(v) for k, v in options.items()},
+        )
+        for options in config["contracts"]
+        if options["type"] == "layers"
+    ]
 
 
-def import_graph() -> dict[str, set[str]]:
-    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        named: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                named.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                named.add(node.module)
-                named.update(f"{node.module}.{alias.name}" for alias in node.names)
-        graph[name] = {other for other in named if other in modules and other != name}
-    return graph
+@cache
+def real_graph() -> grimp.ImportGraph:
+    return grimp.build_graph("sevis_tui", exclude_type_checking_imports=True)
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected groups of more than one module (Tarjan)."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        order[node] = low[node] = len(order)
-        stack.append(node)
-        for other in graph[node]:
-            if other not in order:
-                visit(other)
-                low[node] = min(low[node], low[other])
-            elif other in stack:
-                low[node] = min(low[node], order[other])
-        if low[node] == order[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    for node in graph:
-        if node not in order:
-            visit(node)
-    return found
+def broken(graph: grimp.ImportGraph) -> list[str]:
+    return [c.name for c in layer_contracts() if not c.check(graph, verbose=False).kept]
 
 
-def test_no_import_circle_through_the_app_side() -> None:
-    circles = [group for group in cycles(import_graph()) if any(m.startswith(UI) for m in group)]
-    assert circles == []
+def test_the_package_root_holds_only_the_entry_points() -> None:
+    modules = {path.name for path in PACKAGE.glob("*.py")}
+    assert modules == ROOT_MODULES, "file these in a package: " + ", ".join(modules - ROOT_MODULES)
 
 
-def test_screens_and_widgets_never_import_the_app_or_the_flow() -> None:
-    graph = import_graph()
-    for name, imported in graph.items():
-        if name.startswith(("sevis_tui.tui.screens", "sevis_tui.tui.widgets", "sevis_tui.folders")):
-            assert not imported & {"sevis_tui.tui.app", "sevis_tui.tui.flow"}, name
+def test_the_layers_hold_on_the_real_graph() -> None:
+    assert len(layer_contracts()) == 2
+    assert broken(real_graph()) == []
 
 
-def test_the_check_sees_a_circle() -> None:
-    """Proof that the search can fail: a made-up circle of three is found."""
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("sevis_tui.cert.model", "sevis_tui.settings.config"),  # the engine reading the config
+        ("sevis_tui.service.app", "sevis_tui.api.client"),  # siblings: never each other
+        ("sevis_tui.contract.models", "sevis_tui.text.formats"),
+        ("sevis_tui.tui.widgets.certificate_chooser", "sevis_tui.tui.dialogs.p12_password"),
+        ("sevis_tui.tui.palette", "sevis_tui.tui.screens.outcomes"),
+        ("sevis_tui.tui.screens.login", "sevis_tui.tui.flow"),
+    ],
+)
+def test_an_arrow_back_up_breaks_a_contract(importer: str, imported: str) -> None:
+    graph = real_graph()
+    assert not graph.direct_import_exists(importer=importer, imported=imported)
+    graph.add_import(importer=importer, imported=imported)
+    try:
+        assert broken(graph) != []
+    finally:
+        graph.remove_import(importer=importer, imported=imported)
+
+
+def test_a_module_added_at_the_root_breaks_the_layers() -> None:
+    graph = real_graph()
+    graph.add_module("sevis_tui.stray")
+    try:
+        assert broken(graph) == ["The layers of sevis_tui, top to bottom"]
+    finally:
+        graph.remove_module("sevis_tui.stray")
