@@ -95,12 +95,12 @@ async def door(uploads: int) -> bool:
 
     from sevis_tui.api.batch_client import BatchClient, BatchIdentity
     from sevis_tui.cert import factory
-    from sevis_tui.service.app import create_app
     from sevis_tui.service.batch.app import create_batch_app
     from sevis_tui.service.batch.listener import BatchListener, demo_server_identity, server_context
-    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
     from sevis_tui.sevis_batch.sample import sample_batch
     from sevis_tui.sevis_batch.translog import read_log
+    from sevis_tui.wiring.local_service import create_app, ensure_demo_issuer
 
     database = Path(os.environ["XDG_DATA_HOME"]) / "sevis.db"
     registration = create_app(database, demo=True)

@@ -92,8 +92,9 @@ def main() -> int:
         for name in [n for n in env if n.startswith("SEVIS_TUI_")]:
             del env[name]
         from sevis_tui.cert import factory
-        from sevis_tui.service.demo import DEMO_PASSWORD, ensure_demo_issuer, extra_program_number
+        from sevis_tui.service.demo import DEMO_PASSWORD, extra_program_number
         from sevis_tui.settings.config import paths
+        from sevis_tui.wiring.local_service import ensure_demo_issuer
 
         issuer = ensure_demo_issuer()
         env["SEVIS_TUI_ACCEPTED_ISSUERS"] = str(paths().demo_issuer_cert)

@@ -68,8 +68,9 @@ async def run(clients: int, uploads: int, folder: Path, prefix: list[str]) -> in
     from sevis_tui.api.client import new_idempotency_key
     from sevis_tui.api.remote import open_remote_client
     from sevis_tui.cert import factory
-    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+    from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
     from sevis_tui.settings.config import shipped_settings
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     database = folder / "load.db"
     issuer = ensure_demo_issuer()

@@ -207,7 +207,7 @@ def main() -> int:
         folder = Path(temporary)
         os.environ["XDG_DATA_HOME"] = str(folder / "data")
         from sevis_tui.cert import factory
-        from sevis_tui.service.demo import ensure_demo_issuer
+        from sevis_tui.wiring.local_service import ensure_demo_issuer
 
         issuer = ensure_demo_issuer()
         key = factory.new_key("rsa", 2048)

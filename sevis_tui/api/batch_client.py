@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from sevis_tui.api.errors import SevisError
 from sevis_tui.cert.describe import fingerprint
-from sevis_tui.cert.factory import der
+from sevis_tui.cert.encoding import der
 from sevis_tui.storage.ssl_identity import load_identity
 
 if TYPE_CHECKING:

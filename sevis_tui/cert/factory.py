@@ -22,11 +22,18 @@ from cryptography.hazmat.primitives.serialization import pkcs7 as pkcs7_serializ
 from cryptography.hazmat.primitives.serialization import pkcs12 as pkcs12_serialization
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+# The encoders are cert/encoding.py's; named here too for the tests and demos that build with
+# this module.
+from sevis_tui.cert.encoding import der as der
+from sevis_tui.cert.encoding import encryption
+from sevis_tui.cert.encoding import key_pem as key_pem
+from sevis_tui.cert.encoding import pem as pem
 from sevis_tui.cert.request import PERSONAL_PURPOSES, personal_key_usage
 
 PrivateKey = (
     rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | dsa.DSAPrivateKey | (ed25519.Ed25519PrivateKey)
 )
+
 KeyType = Literal["rsa", "ec", "dsa", "ed25519"]
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -264,33 +271,11 @@ def make_server(
     return Issued(certificate, key)
 
 
-def pem(certificate: x509.Certificate) -> bytes:
-    return certificate.public_bytes(serialization.Encoding.PEM)
-
-
-def der(certificate: x509.Certificate) -> bytes:
-    return certificate.public_bytes(serialization.Encoding.DER)
-
-
-def _encryption(password: bytes | None) -> serialization.KeySerializationEncryption:
-    """Encrypt with the best available scheme when a (non-empty) password is given."""
-    if password:
-        return serialization.BestAvailableEncryption(password)
-    return serialization.NoEncryption()
-
-
-def key_pem(key: PrivateKey, password: bytes | None = None) -> bytes:
-    """The private key as PKCS#8 PEM, encrypted when a password is given."""
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(password)
-    )
-
-
 def pkcs12(issued: Issued, password: bytes | None, chain: Sequence[x509.Certificate] = ()) -> bytes:
     """A PKCS#12 (.p12/.pfx) holding the key, the certificate and the chain."""
     name = issued.certificate.subject.rfc4514_string().encode("utf-8", "replace")[:64]
     return pkcs12_serialization.serialize_key_and_certificates(
-        name, issued.key, issued.certificate, list(chain) or None, _encryption(password)
+        name, issued.key, issued.certificate, list(chain) or None, encryption(password)
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any, Literal
 import msgspec
 from cryptography import x509
 
+from sevis_tui.cert.encoding import pem_from_der
 from sevis_tui.cert.findings import Finding
 
 Role = Literal["end-entity", "intermediate", "root"]
@@ -125,7 +125,7 @@ class FileReport:
         if self.subject_der is not None and self.subject_der in ders:
             ders.remove(self.subject_der)
             ders.insert(0, self.subject_der)
-        return b"".join(_pem_certificate(der) for der in ders)
+        return b"".join(pem_from_der(der) for der in ders)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able; never includes DER or key bytes."""
@@ -144,12 +144,6 @@ class FileReport:
             "certificates": [c.to_dict() for c in self.certificates],
             "findings": [msgspec.structs.asdict(f) for f in self.findings],
         }
-
-
-def _pem_certificate(der: bytes) -> bytes:
-    body = base64.encodebytes(der).replace(b"\n", b"")
-    lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
-    return b"-----BEGIN CERTIFICATE-----\n" + lines + b"\n-----END CERTIFICATE-----\n"
 
 
 @dataclass(frozen=True)

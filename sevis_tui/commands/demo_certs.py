@@ -89,7 +89,8 @@ def _still_valid(target: Path) -> bool:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
 
-    from sevis_tui.service.demo import DEMO_USER_ID, ensure_demo_issuer
+    from sevis_tui.service.demo import DEMO_USER_ID
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     try:
         good = x509.load_pem_x509_certificate((target / f"{DEMO_USER_ID}.pem").read_bytes())
@@ -103,8 +104,8 @@ def write_samples(target: Path, user_id: str) -> list[Path]:
     import datetime as dt
 
     from sevis_tui.cert import factory
-    from sevis_tui.service.demo import ensure_demo_issuer
     from sevis_tui.storage.atomic import write_atomic
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     issuer = ensure_demo_issuer()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -97,8 +97,8 @@ def run_server(args: argparse.Namespace, settings: Settings) -> int:
     limits = _limits(args)
     import uvicorn
 
-    from sevis_tui.service.app import create_app
     from sevis_tui.service.errors import ApiError
+    from sevis_tui.wiring.local_service import create_app
 
     database = database_of(args.db)
     open_store_of(database)  # a URL that must not be used is refused before anything starts
@@ -228,8 +228,8 @@ def _batch_listener(
         demo_server_identity,
         server_context,
     )
-    from sevis_tui.service.demo import ensure_demo_issuer
     from sevis_tui.settings.policy import load_policy
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     extra = []
     identity = None

@@ -1,6 +1,8 @@
 """The registration service as a Starlette app (the API: docs/api.md).
 
-    app = create_app(path_to_sqlite, settings=settings, demo=True, clock=clock)
+    app = service_app(ServiceConfig(path_to_sqlite, policy, clock=clock, demo=True))
+
+`wiring/local_service.py` builds the ServiceConfig from the settings (`create_app`).
 
 Every answer that is not a success has the one error shape
 `{"error": {"code", "message", "remedy"}}` (+ `"findings"` for rejected certificates); every
@@ -18,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -39,10 +40,11 @@ from sevis_tui.contract import (
 )
 from sevis_tui.service import accounts, programs, registrations, uploads
 from sevis_tui.service.caller import Caller
+from sevis_tui.service.config import ServiceConfig
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.passwords import burn_time, control_problem, verify_password
 from sevis_tui.service.requests import MAX_JSON_BYTES, decode
-from sevis_tui.service.store import Clock, Storage, Tx, open_store, utc_now
+from sevis_tui.service.store import Clock, Storage, Tx, open_store
 from sevis_tui.service.web import (
     api_error_answer,
     bearer_token,
@@ -52,7 +54,6 @@ from sevis_tui.service.web import (
     program_number,
     read_limited,
 )
-from sevis_tui.settings.config import Settings, shipped_settings
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -70,42 +71,27 @@ Work = Callable[[Caller], Reply]
 AsUser = Callable[[Tx, str, dt.datetime], Reply | ApiError]
 
 
-def create_app(
-    db_path: Path | str,
-    *,
-    clock: Clock = utc_now,
-    settings: Settings | None = None,
-    demo: bool = False,
-    demo_programs: int = 0,
-    extra_issuers: Sequence[x509.Certificate] = (),
-    busy_timeout: float = 5.0,
-) -> Starlette:
-    """The service over the SQLite file `db_path` (created and migrated as needed).
+def service_app(config: ServiceConfig) -> Starlette:
+    """The service over the SQLite file `config.database` (created and migrated as needed).
 
-    `demo` seeds the demo programs, officials and user and accepts the demo issuer;
-    `demo_programs` adds that many more active programs with the demo user as RO.
-    `clock` returns aware UTC datetimes; tests pass their own to move time.
+    `config.demo` seeds the demo programs, officials and user (`demo_programs` more programs).
     """
     from sevis_tui.service.agreement import ensure_agreement
-    from sevis_tui.service.demo import ensure_demo_issuer, seed, seed_extra_programs
-    from sevis_tui.settings.policy import load_policy
+    from sevis_tui.service.demo import seed, seed_extra_programs
 
-    settings = settings or shipped_settings()
-    store = open_store(db_path, busy_timeout=busy_timeout)
+    clock = config.clock
+    store = open_store(config.database, busy_timeout=config.busy_timeout)
     store.migrate()
-    issuers = list(extra_issuers)
-    if demo:
-        issuers.append(ensure_demo_issuer(now=clock()).certificate)
     try:
         store.write(ensure_agreement)
-        if demo:
+        if config.demo:
             store.write(lambda tx: seed(tx, clock()))
-            if demo_programs:
-                store.write(lambda tx: seed_extra_programs(tx, demo_programs, clock()))
+            if config.demo_programs:
+                store.write(lambda tx: seed_extra_programs(tx, config.demo_programs, clock()))
     except ApiError as error:
         # A read-only or locked database: serve anyway; writes will answer 503 and say why.
-        log.warning("could not prepare the database %s: %s", db_path, error.message)
-    service = Service(store, clock, load_policy(settings, extra_issuers=issuers, clock=clock))
+        log.warning("could not prepare the database %s: %s", config.database, error.message)
+    service = Service(store, clock, config.policy)
     api = [
         Route("/health", service.health, methods=["GET"]),
         Route("/session", service.login, methods=["POST"]),
@@ -329,7 +315,7 @@ def _raised(outcome: Reply | ApiError) -> Reply:
 
 def _trust(issuers: Sequence[x509.Certificate]) -> Trust:
     from sevis_tui.cert.describe import fingerprint, name_text
-    from sevis_tui.cert.factory import der, pem
+    from sevis_tui.cert.encoding import der, pem
 
     return Trust(
         tuple(

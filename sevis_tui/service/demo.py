@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sevis_tui.service.demo_login import DEMO_PASSWORD as DEMO_PASSWORD
 from sevis_tui.service.demo_login import DEMO_USER_ID as DEMO_USER_ID
 
 if TYPE_CHECKING:
-    from sevis_tui.cert.factory import Issued
     from sevis_tui.service.store import Tx
 
 DEMO_USER_NAME = "Jordan Smith"
@@ -197,36 +195,3 @@ def seed_extra_programs(tx: Tx, count: int, now: dt.datetime) -> None:
             designated_to=dt.date(start.year + 5, 6, 30),
         )
         programs.add_official(tx, number, DEMO_USER_ID, "RO")
-
-
-# --------------------------------------------------------------------------- the demo issuer
-
-
-def ensure_demo_issuer(
-    cert_path: Path | None = None, key_path: Path | None = None, *, now: dt.datetime | None = None
-) -> Issued:
-    """The demo issuing CA from the data folder, created there (key mode 0600) the first time,
-    valid from a day before `now` (the service's clock; default the system's) for ten years."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    from sevis_tui.cert import factory
-    from sevis_tui.settings.config import paths
-    from sevis_tui.storage.atomic import write_atomic
-
-    where = paths()
-    cert_path = cert_path or where.demo_issuer_cert
-    key_path = key_path or where.demo_issuer_key
-    if cert_path.is_file() and key_path.is_file():
-        certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-        if isinstance(key, rsa.RSAPrivateKey):
-            return factory.Issued(certificate, key)
-    start = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0) - dt.timedelta(days=1)
-    issued = factory.make_ca(
-        DEMO_ISSUER_NAME, organization=DEMO_ISSUER_ORGANIZATION, not_before=start
-    )
-    write_atomic(key_path, factory.key_pem(issued.key), 0o600)
-    write_atomic(cert_path, factory.pem(issued.certificate), 0o644)
-    return issued

@@ -48,16 +48,15 @@ def open_batch_endpoint(settings: Settings, clock: Clock | None = None) -> Batch
 
 
 def _embedded(settings: Settings, clock: Clock) -> BatchEndpoint:
-    from sevis_tui.cert.factory import pem
-    from sevis_tui.service.app import create_app
+    from sevis_tui.cert.encoding import pem
     from sevis_tui.service.batch.app import create_batch_app
     from sevis_tui.service.batch.listener import (
         BatchListener,
         demo_server_identity,
         server_context,
     )
-    from sevis_tui.service.demo import ensure_demo_issuer
     from sevis_tui.settings.policy import load_policy
+    from sevis_tui.wiring.local_service import create_app, ensure_demo_issuer
 
     database = paths().database
     try:

@@ -44,7 +44,7 @@ async def open_embedded_client(settings: Settings, database: Path | None = None)
 
     from sevis_tui.api import errors
     from sevis_tui.api.client import SevisClient
-    from sevis_tui.service.app import create_app
+    from sevis_tui.wiring.local_service import create_app
 
     target = database or paths().database
     # Creating the app migrates and seeds the database (scrypt, maybe a CA key): off the loop.
@@ -75,7 +75,7 @@ def demo_issuers(settings: Settings, now: datetime) -> tuple[x509.Certificate, .
     """
     if not settings.embedded:
         return ()
-    from sevis_tui.service.demo import ensure_demo_issuer
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     try:
         return (ensure_demo_issuer(now=now).certificate,)

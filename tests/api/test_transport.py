@@ -14,10 +14,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from sevis_tui.api import errors
 from sevis_tui.cert import factory
-from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 from sevis_tui.settings.config import paths, shipped_settings
 from sevis_tui.wiring.embedded import open_client
+from sevis_tui.wiring.local_service import create_app
 
 from ..service.background import BackgroundServer
 

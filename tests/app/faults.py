@@ -83,7 +83,7 @@ class FaultyTransport(httpx.AsyncBaseTransport):
 
 def faulty_factory(database: Path) -> tuple[FaultyTransport, ClientFactory]:
     """A client factory for SevisApp whose transport can fail on demand."""
-    from sevis_tui.service.app import create_app
+    from sevis_tui.wiring.local_service import create_app
 
     transport = FaultyTransport(inner=httpx.ASGITransport(app=create_app(database, demo=True)))
 

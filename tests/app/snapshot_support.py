@@ -24,7 +24,7 @@ def fixed_clock() -> dt.datetime:
 
 def fixed_clock_factory(database: Path) -> ClientFactory:
     async def factory(settings: Settings) -> SevisClient:
-        from sevis_tui.service.app import create_app
+        from sevis_tui.wiring.local_service import create_app
 
         app = create_app(database, demo=True, clock=fixed_clock, settings=settings)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=EMBEDDED_BASE_URL)

@@ -18,7 +18,6 @@ from textual.widgets import Input, Static
 
 from sevis_tui.cert.factory import make_ca, pem, sign_request
 from sevis_tui.cert.request import RequestDetails, build_csr, encrypted_key_pem, new_private_key
-from sevis_tui.service.demo import ensure_demo_issuer
 from sevis_tui.settings.config import Settings
 from sevis_tui.tui.app import SevisApp
 from sevis_tui.tui.dialogs.confirm import ConfirmDialog
@@ -28,6 +27,7 @@ from sevis_tui.tui.screens.extract_certificate import ExtractCertificateScreen
 from sevis_tui.tui.screens.login import LoginScreen
 from sevis_tui.tui.screens.outcomes import CertificateToolWanted
 from sevis_tui.tui.screens.request_certificate import RequestCertificateScreen
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 from .pilot_support import message_text, settle
 from .snapshot_support import FIXED_NOW, snapshot_app

@@ -30,7 +30,7 @@ def clocked_app(settings: Settings, database: Path, now: dt.datetime) -> SevisAp
         return now
 
     async def client_factory(settings: Settings) -> SevisClient:
-        from sevis_tui.service.app import create_app
+        from sevis_tui.wiring.local_service import create_app
 
         service = create_app(database, demo=True, clock=clock, settings=settings)
         transport = httpx.ASGITransport(app=service)

@@ -18,7 +18,7 @@ from textual.widgets import DataTable
 
 from sevis_tui.api.client import SevisClient
 from sevis_tui.cert.factory import make_personal, pem
-from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 from sevis_tui.settings.config import Settings
 from sevis_tui.tui.app import SevisApp
 from sevis_tui.tui.dialogs.programs_confirm import ProgramsConfirmDialog
@@ -27,6 +27,7 @@ from sevis_tui.tui.screens.multi_run import MultiRunScreen
 from sevis_tui.tui.screens.multi_upload import MultiUploadScreen
 from sevis_tui.tui.screens.programs import ProgramsScreen
 from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 from .pilot_support import choose_file, log_in, message_text, settle
 
@@ -49,7 +50,7 @@ class Service:
         self.database, self.clock = database, clock
 
     async def client(self, settings: Settings) -> SevisClient:
-        from sevis_tui.service.app import create_app
+        from sevis_tui.wiring.local_service import create_app
 
         service = create_app(self.database, demo=True, clock=self.clock, settings=settings)
         transport = httpx.ASGITransport(app=service)

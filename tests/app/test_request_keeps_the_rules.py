@@ -9,10 +9,10 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from sevis_tui.cert import factory
-from sevis_tui.service.demo import ensure_demo_issuer
 from sevis_tui.settings.config import Settings
 from sevis_tui.tui.screens.inspect import InspectScreen
 from sevis_tui.tui.screens.request_certificate import RequestCertificateScreen
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 from .pilot_support import choose_file, message_text, settle
 from .snapshot_support import FIXED_NOW, snapshot_app

@@ -41,7 +41,7 @@ def results_app(settings: Settings, home: Path) -> SevisApp:
     )
 
     async def factory(settings: Settings) -> SevisClient:
-        from sevis_tui.service.app import create_app
+        from sevis_tui.wiring.local_service import create_app
 
         app = create_app(home / "multi.db", demo=True, clock=fixed_clock, settings=settings)
         transport = FaultyTransport(inner=httpx.ASGITransport(app=app))

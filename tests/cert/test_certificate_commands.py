@@ -19,8 +19,8 @@ from cryptography import x509
 from sevis_tui.cert.factory import Issued, make_ca, pem, sign_request
 from sevis_tui.cli import main, parse
 from sevis_tui.commands import CommandError, extract_cert, make_p12
-from sevis_tui.service.demo import ensure_demo_issuer
 from sevis_tui.settings.config import load_settings
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 # The demo issuer is made a day before this (docs/domain.md: the embedded demo's own issuer).
 NOW = dt.datetime(2027, 1, 1, 12, 0, tzinfo=dt.UTC)

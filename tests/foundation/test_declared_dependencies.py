@@ -77,7 +77,7 @@ def test_sqlite_needs_no_postgresql_driver(tmp_path: Path) -> None:
     for a postgresql:// database)."""
     script = (
         "import sys; sys.modules['psycopg'] = None; sys.modules['psycopg_pool'] = None\n"
-        "from sevis_tui.service.app import create_app\n"
+        "from sevis_tui.wiring.local_service import create_app\n"
         f"create_app({str(tmp_path / 'x.db')!r}).state.service.store.close()\n"
         "from sevis_tui.commands import serve\n"
     )

@@ -21,8 +21,8 @@ import pytest
 from starlette.applications import Starlette
 
 from sevis_tui.cert import factory
-from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.wiring.local_service import create_app
 
 from .pg_support import Cluster, missing_reason
 
@@ -203,7 +203,7 @@ def service_store(app: Starlette) -> Any:
 
 @pytest.fixture
 def issuer() -> factory.Issued:
-    from sevis_tui.service.demo import ensure_demo_issuer
+    from sevis_tui.wiring.local_service import ensure_demo_issuer
 
     return ensure_demo_issuer()
 

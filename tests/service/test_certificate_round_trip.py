@@ -23,11 +23,11 @@ from sevis_tui.cert import inspect_path
 from sevis_tui.cert.factory import pem, sign_request
 from sevis_tui.cli import main, parse
 from sevis_tui.commands import CommandError, extract_cert, make_p12, status
-from sevis_tui.service.app import create_app
-from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 from sevis_tui.settings.config import Settings, load_settings
 from sevis_tui.settings.policy import demo_issuers, load_policy
 from sevis_tui.wiring.embedded import EMBEDDED_BASE_URL
+from sevis_tui.wiring.local_service import create_app, ensure_demo_issuer
 
 START = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 EXPIRES = START + dt.timedelta(days=40)

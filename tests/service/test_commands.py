@@ -12,10 +12,11 @@ import pytest
 from sevis_tui.cert import inspect_path
 from sevis_tui.cli import main
 from sevis_tui.commands.demo_certs import DEMO_PROGRAM, batch_names, sample_names
-from sevis_tui.service.demo import DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.service.demo import DEMO_USER_ID
 from sevis_tui.settings.config import paths, shipped_settings
 from sevis_tui.settings.policy import load_policy
 from sevis_tui.sevis_batch.check import check_file
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import pytest
 from starlette.applications import Starlette
 
 from sevis_tui.service import programs, registrations
-from sevis_tui.service.app import create_app
+from sevis_tui.wiring.local_service import create_app
 
 from .support import code
 

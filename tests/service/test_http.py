@@ -15,9 +15,9 @@ import pytest
 from sevis_tui.api import errors
 from sevis_tui.api.client import SevisClient, new_idempotency_key
 from sevis_tui.api.remote import open_remote_client
-from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
 from sevis_tui.settings.config import Settings, shipped_settings
+from sevis_tui.wiring.local_service import create_app
 
 from .background import BackgroundServer
 

@@ -23,7 +23,8 @@ import pytest
 
 from sevis_tui.api.batch_client import BatchClient, BatchIdentity
 from sevis_tui.cert import factory
-from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID, ensure_demo_issuer
+from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.wiring.local_service import ensure_demo_issuer
 
 from .batch.conftest import batch_xml
 from .pg_support import Cluster

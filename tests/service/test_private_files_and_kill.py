@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.wiring.local_service import create_app
 
 from .support import admin
 
@@ -39,7 +39,7 @@ def modes(database: Path) -> dict[str, int]:
 CLOCKED_SERVER = """
 import datetime as dt, sys, time
 import uvicorn
-from sevis_tui.service.app import create_app
+from sevis_tui.wiring.local_service import create_app
 database, port, start = sys.argv[1], int(sys.argv[2]), dt.datetime.fromisoformat(sys.argv[3])
 began = time.monotonic()
 def clock():

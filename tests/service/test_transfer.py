@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sevis_tui.service.app import create_app
 from sevis_tui.service.demo import DEMO_PASSWORD, DEMO_USER_ID
+from sevis_tui.wiring.local_service import create_app
 
 from .conftest import MovableClock, in_process
 from .pg_support import Cluster

@@ -24,7 +24,7 @@ from typing import Any
 import uvicorn
 from cryptography import x509
 
-from sevis_tui.cert.factory import pem
+from sevis_tui.cert.encoding import pem
 from sevis_tui.service.batch.tls_scope import ServerContext, TLSExtensionH11Protocol
 from sevis_tui.service.connection_limits import ConnectionLimits
 from sevis_tui.storage.ssl_identity import load_identity
