@@ -34,6 +34,7 @@ from sevis_tui.tui.key_order import KeysInOrder
 from sevis_tui.tui.palette import FlowCommands
 from sevis_tui.tui.screens.outcomes import CertificateToolWanted, InspectionWanted, Outcome
 from sevis_tui.tui.terminal import GlyphMode, glyph_mode
+from sevis_tui.tui.textual_compat import parse_action
 
 if TYPE_CHECKING:
     from sevis_tui.api.client import SevisClient
@@ -277,9 +278,8 @@ class SevisApp(KeysInOrder[None]):
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
-        target, name, parameters = self._parse_action(
-            action, self if default_namespace is None else default_namespace, namespaces
-        )
+        namespace = self if default_namespace is None else default_namespace
+        target, name, parameters = parse_action(self, action, namespace, namespaces)
         if target.check_action(name, parameters) is None:
             # The key bar shows this key dimmed: pressing it says why, never nothing at all.
             self._say_why_not(target, name)

@@ -35,6 +35,8 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
+from sevis_tui.tui.textual_compat import parent_of
+
 ReturnType = TypeVar("ReturnType")
 
 # A key whose handling never finishes (its widget was removed with the key in its queue) must not
@@ -135,7 +137,7 @@ class KeysInOrder(App[ReturnType]):
         def after_node() -> None:
             if key is not self._key_in_hand:
                 return
-            parent = node._parent
+            parent = parent_of(node)
             if node is self or parent is None:
                 self._key_handled(key)
             else:

@@ -23,12 +23,12 @@ from typing import Any, ClassVar
 
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
-from textual.scrollbar import ScrollBar
 
 from sevis_tui.tui.terminal import GlyphMode, WholeCellScrollBarRender, for_terminal, squeeze
+from sevis_tui.tui.textual_compat import ClicksAndWheelOnly, use_scroll_bar_renderer
 
 
-class SevisDriver(LinuxDriver):
+class SevisDriver(ClicksAndWheelOnly, LinuxDriver):
     """Textual's Linux/macOS driver: clicks and the wheel only, glyphs that fit, fewer bytes."""
 
     glyphs: ClassVar[GlyphMode] = "unicode"
@@ -78,20 +78,6 @@ class SevisDriver(LinuxDriver):
         self._file.write("\r" + (f"\x1b[{rows}A" if rows else "") + "\x1b[J")
         self._file.flush()
 
-    def _enable_mouse_support(self) -> None:
-        if not self._mouse:
-            return
-        self.write("\x1b[?1000h")  # clicks and the wheel (no motion, no drags)
-        self.write("\x1b[?1006h")  # in SGR coordinates (any terminal width)
-        self.flush()
-
-    def _disable_mouse_support(self) -> None:
-        if not self._mouse:
-            return
-        self.write("\x1b[?1000l")
-        self.write("\x1b[?1006l")
-        self.flush()
-
     def write(self, data: str) -> None:
         squeezed, self._style = squeeze(for_terminal(data, self.glyphs), self._style)
         super().write(squeezed)
@@ -123,5 +109,5 @@ def echoed_rows(typed: str, width: int) -> int:
 def driver_for(mode: GlyphMode) -> type[SevisDriver]:
     """The driver class for a terminal of `mode`; also makes scroll bars fit it."""
     if mode != "unicode":
-        ScrollBar.renderer = WholeCellScrollBarRender
+        use_scroll_bar_renderer(WholeCellScrollBarRender)
     return type("SevisDriverFor" + mode.title(), (SevisDriver,), {"glyphs": mode})

@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from sevis_tui.tui.textual_compat import declared_bindings, keymap
+
 MORE = " F1 more"
 
 
@@ -90,13 +92,12 @@ def bound_keys(screen: Screen[Any]) -> dict[str, str]:
     for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
         if binding.id:
             keys.setdefault(binding.id, app.get_key_display(binding))
-    keymap = getattr(app, "_keymap", {})  # App.set_keymap's, normalised (no public getter)
+    remapped = keymap(app)
     for node in (*screen.walk_children(with_self=True), app):
-        for bindings in node._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.id and binding.id not in keys:
-                    key = keymap.get(binding.id, binding.key).split(",")[0]
-                    keys[binding.id] = app.get_key_display(binding.with_key(key))
+        for binding in declared_bindings(node):
+            if binding.id and binding.id not in keys:
+                key = remapped.get(binding.id, binding.key).split(",")[0]
+                keys[binding.id] = app.get_key_display(binding.with_key(key))
     return keys
 
 
