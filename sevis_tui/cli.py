@@ -111,14 +111,12 @@ def parse(arguments: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(list(sys.argv[1:] if argv is None else argv))
-    if args.config:
-        os.environ["SEVIS_TUI_CONFIG"] = args.config
     overrides: dict[str, dict[str, Any]] = {
         "server": {"url": args.server, "environment": args.env},
         "ui": {"mouse": args.mouse},
     }
     try:
-        settings = load_settings(overrides=overrides)
+        settings = load_settings(overrides=overrides, config_file=args.config)
     except ConfigError as error:
         print(f"sevis-tui: {error}", file=sys.stderr)
         return 2

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
+
 from sevis_tui.api.batch_client import BatchError, BatchReply
 from sevis_tui.text import formats
 
@@ -67,15 +69,9 @@ class Verdict:
     facts: tuple[tuple[str, str], ...] = ()  # labelled values: fingerprints, dates
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "accepted": self.accepted,
-            "headline": self.headline,
-            "message": self.message,
-            "remedy": self.remedy,
-            "code": self.code,
-            "facts": dict(self.facts),
-        }
+        """JSON-able: the fields in order, the facts as an object (label: value)."""
+        fields: dict[str, object] = msgspec.to_builtins(self)
+        return fields | {"facts": dict(self.facts)}
 
 
 def from_reply(reply: BatchReply, presented: str) -> Verdict:

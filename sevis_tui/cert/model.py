@@ -47,11 +47,11 @@ class CertificateInfo:
     key_usage: tuple[str, ...] = ()
     extended_key_usage: tuple[str, ...] = ()
     is_ca: bool = False
+    path_length: int | None = None
     self_signed: bool = False
     aia_urls: tuple[str, ...] = ()
     crl_urls: tuple[str, ...] = ()
     role: Role = "end-entity"
-    path_length: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -59,31 +59,11 @@ class CertificateInfo:
         return self.subject_common_name or self.subject or "(no subject)"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "subject": self.subject,
-            "subject_common_name": self.subject_common_name,
-            "subject_organization": self.subject_organization,
-            "issuer": self.issuer,
-            "issuer_common_name": self.issuer_common_name,
-            "issuer_organization": self.issuer_organization,
-            "serial_hex": self.serial_hex,
+        """JSON-able: the fields in order, the dates in ISO 8601 with their offset (+00:00)."""
+        fields: dict[str, Any] = msgspec.to_builtins(self, builtin_types=(dt.datetime,))
+        return fields | {
             "not_before": self.not_before.isoformat(),
             "not_after": self.not_after.isoformat(),
-            "days_left": self.days_left,
-            "key_description": self.key_description,
-            "signature_algorithm": self.signature_algorithm,
-            "sha256": self.sha256,
-            "sha1": self.sha1,
-            "emails": list(self.emails),
-            "sans": list(self.sans),
-            "key_usage": list(self.key_usage),
-            "extended_key_usage": list(self.extended_key_usage),
-            "is_ca": self.is_ca,
-            "path_length": self.path_length,
-            "self_signed": self.self_signed,
-            "aia_urls": list(self.aia_urls),
-            "crl_urls": list(self.crl_urls),
-            "role": self.role,
         }
 
 
@@ -142,7 +122,7 @@ class FileReport:
             "subject_index": subject_index,
             "subject": self.subject.to_dict() if self.subject is not None else None,
             "certificates": [c.to_dict() for c in self.certificates],
-            "findings": [msgspec.structs.asdict(f) for f in self.findings],
+            "findings": msgspec.to_builtins(self.findings),
         }
 
 

@@ -12,11 +12,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    del args
-    where = paths()
+    where = paths(config_file=getattr(args, "config", None))  # --config, given as a value
+    config_file = where.config_file
     rows = [
         ("defaults", str(where.defaults_file)),
-        ("config file", f"{where.config_file}{'' if where.config_file.exists() else ' (absent)'}"),
+        ("config file", f"{config_file}{'' if config_file.exists() else ' (absent)'}"),
         # "a < b": b's values win, as in settings/config.py's docstring.
         ("settings from", " < ".join(settings.sources)),
         ("state file", str(where.state_file)),

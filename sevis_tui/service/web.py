@@ -29,12 +29,17 @@ def program_number(request: Request) -> str:
     return str(request.path_params["number"])[:32]
 
 
-async def read_limited(request: Request, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` (the rest is drained so the answer arrives)."""
+def declared_over(request: Request, limit: int) -> bool:
+    """The request's Content-Length says more than `limit` bytes (checked before reading)."""
     declared = request.headers.get("content-length", "")
     # A length of more than 12 digits is over any limit (and int() of thousands of digits
     # would raise).
-    too_big = declared.isdigit() and (len(declared) > 12 or int(declared) > limit)
+    return declared.isdigit() and (len(declared) > 12 or int(declared) > limit)
+
+
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is over `limit` (the rest is drained so the answer arrives)."""
+    too_big = declared_over(request, limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -221,26 +221,22 @@ def _package_folder() -> Path | None:
     return None
 
 
-def paths(environ: Mapping[str, str] | None = None) -> Paths:
+def paths(environ: Mapping[str, str] | None = None, config_file: str | None = None) -> Paths:
+    """Where things are. The config file: `config_file` (--config), else SEVIS_TUI_CONFIG from
+    `environ` (default os.environ), else platformdirs' (XDG_CONFIG_HOME when set), as are the
+    state and data folders."""
     env = os.environ if environ is None else environ
-    named = env.get(ENV_PREFIX + "CONFIG")
-    config_file = (
-        Path(named).expanduser()
-        if named
-        else _xdg(env, "XDG_CONFIG_HOME", platformdirs.user_config_path(APP_NAME)) / "config.toml"
-    )
+    named = config_file or env.get(ENV_PREFIX + "CONFIG")
     return Paths(
-        config_file=config_file,
-        state_dir=_xdg(env, "XDG_STATE_HOME", platformdirs.user_state_path(APP_NAME)),
-        data_dir=_xdg(env, "XDG_DATA_HOME", platformdirs.user_data_path(APP_NAME)),
+        config_file=(
+            Path(named).expanduser()
+            if named
+            else platformdirs.user_config_path(APP_NAME) / "config.toml"
+        ),
+        state_dir=platformdirs.user_state_path(APP_NAME),
+        data_dir=platformdirs.user_data_path(APP_NAME),
         defaults_file=defaults_file(),
     )
-
-
-def _xdg(env: Mapping[str, str], name: str, fallback: Path) -> Path:
-    # Read the variable ourselves so tests (and officers) can point one run elsewhere.
-    value = env.get(name)
-    return Path(value).expanduser() / APP_NAME if value else fallback
 
 
 # --------------------------------------------------------------------------- loading
@@ -249,14 +245,16 @@ def _xdg(env: Mapping[str, str], name: str, fallback: Path) -> Path:
 def load_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    config_file: str | None = None,
 ) -> Settings:
-    """Merge every layer into one Settings. `overrides` are command-line values by section."""
+    """Merge every layer into one Settings. `overrides` are command-line values by section;
+    `config_file` is --config's value (it wins over SEVIS_TUI_CONFIG)."""
     env = os.environ if environ is None else environ
-    where = paths(env)
+    where = paths(env, config_file)
     layers = Layers(Settings, where.defaults_file, ENTRIES)
     if where.config_file.exists():
         layers.add_file(where.config_file)
-    elif ENV_PREFIX + "CONFIG" in env:
+    elif config_file or ENV_PREFIX + "CONFIG" in env:
         raise ConfigError(
             f"config file {where.config_file} does not exist; "
             f"fix {ENV_PREFIX}CONFIG or --config, or create the file"

@@ -2,8 +2,9 @@
 
 The app applies the table with Textual's keymap (App.set_keymap); this module only checks it,
 so that a wrong id or key is a config error with its file and line. No Textual here: the
-config is read before Textual starts (tests/foundation/test_keys_config.py keeps these ids
-equal to the bindings the screens declare, and the key names to Textual's).
+config is read before Textual starts. The one source of the ids is the bindings the screens
+and widgets declare: tests/foundation/test_keys_config.py fails when this copy (or
+docs/keys.md's) differs from them, and when the key names differ from Textual's.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import msgspec
+
 from sevis_tui.api import errors
 from sevis_tui.api.errors import SevisError
 
@@ -188,10 +190,7 @@ class ProgramResult:
             "code": error.code if error else None,
             "message": error.message if error else None,
             "remedy": error.remedy if error else None,
-            "findings": [
-                {"code": f.code, "severity": f.severity, "message": f.message, "remedy": f.remedy}
-                for f in (error.findings if error else ())
-            ],
+            "findings": msgspec.to_builtins(error.findings if error else ()),
             "what_to_do": self.what_to_do(),
         }
 

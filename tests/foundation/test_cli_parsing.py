@@ -4,6 +4,7 @@ and only the chosen command's module is imported (start-up stays light)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,19 @@ def test_an_options_value_that_names_a_command_is_a_value(
     args = parse(["--server", "locate", "serve", "--port", "9000", "--demo"])
     assert (args.server, args.command, args.port, args.demo) == ("locate", "serve", 9000, True)
     assert parse(["--no-mouse"]).command is None
+
+
+def test_config_is_passed_as_a_value_not_through_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text("[certificates]\nexpiry_warning_days = 45\n")
+    assert main(["--config", str(chosen), "locate"]) == 0
+    shown = capsys.readouterr().out
+    assert f"config file    {chosen}\n" in shown and str(chosen) in shown.split("settings from")[1]
+    assert "SEVIS_TUI_CONFIG" not in os.environ  # the process's environment is left alone
+    assert main(["--config", str(tmp_path / "missing.toml"), "locate"]) == 2
+    assert "missing.toml does not exist" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,10 @@ from sevis_tui.settings.key_names import BINDING_IDS, NAMED_KEYS, SYMBOL_KEYS, k
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def declared_binding_ids() -> set[str]:
-    """The ids of every Binding a class of ours declares (read from the classes themselves)."""
-    found: set[str] = set()
+def declared_bindings() -> dict[str, set[str]]:
+    """Each binding id a class of ours declares, with its keys: the one source of the ids (read
+    from the classes' BINDINGS; settings/key_names.py and docs/keys.md copy them)."""
+    found: dict[str, set[str]] = {}
     for info in pkgutil.walk_packages(sevis_tui.__path__, "sevis_tui."):
         if info.name.endswith("__main__"):
             continue  # it runs the app
@@ -32,8 +33,12 @@ def declared_binding_ids() -> set[str]:
             if inspect.isclass(value) and issubclass(value, DOMNode):
                 for binding in value.__dict__.get("BINDINGS", []):
                     if isinstance(binding, Binding) and binding.id:
-                        found.add(binding.id)
+                        found.setdefault(binding.id, set()).add(binding.key)
     return found
+
+
+def declared_binding_ids() -> set[str]:
+    return set(declared_bindings())
 
 
 def user_config(text: str) -> Path:
@@ -47,9 +52,12 @@ def test_the_ids_a_config_may_name_are_the_bindings_ids() -> None:
     assert declared_binding_ids() == BINDING_IDS
 
 
-def test_docs_list_every_id_and_no_other() -> None:
+def test_docs_list_every_binding_with_its_key_and_no_other() -> None:
+    """docs/keys.md's table is checked against the bindings themselves, not against a copy."""
     text = (PROJECT / "docs" / "keys.md").read_text(encoding="utf-8")
-    assert set(re.findall(r"^\| `([a-z_.]+)` \|", text, re.MULTILINE)) == BINDING_IDS
+    rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]*?) \|", text, re.MULTILINE)
+    assert len(rows) == len(dict(rows)), "an id is listed twice"
+    assert {row_id: {key} for row_id, key in rows} == declared_bindings()
 
 
 def test_key_names_are_textuals() -> None:

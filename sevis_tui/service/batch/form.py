@@ -14,6 +14,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from sevis_tui.service.batch.replies import BatchRefusal
+from sevis_tui.service.web import declared_over
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_PARTS = 8
@@ -28,11 +29,6 @@ def too_large() -> BatchRefusal:
         f"The upload is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.",
         "Split the records into several batches, each under the limit.",
     )
-
-
-def declared_too_large(request: Request) -> bool:
-    declared = request.headers.get("content-length", "")
-    return declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES)
 
 
 @dataclass
@@ -59,7 +55,7 @@ async def read_form(request: Request) -> Form:
             "The upload is not multipart/form-data.",
             "Send the parts xml, orgid, batchid and userid as multipart/form-data.",
         )
-    if declared_too_large(request):
+    if declared_over(request, MAX_BODY_BYTES):
         raise too_large()
     parts: list[_Part] = []
     header_name = bytearray()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,9 +123,11 @@ file and never stored or sent.
     # ------------------------------------------------------------------ choosing
 
     def on_certificate_chooser_inspected(self, event: CertificateChooser.Inspected) -> None:
+        from sevis_tui.api.client import new_idempotency_key  # loaded since the login
+
         self.report = event.report
         self.path = event.path
-        self.idempotency_key = str(uuid.uuid4())
+        self.idempotency_key = new_idempotency_key()  # one per chosen file, the same on retry
         name = Path(event.path).name
         if event.report.ok and event.report.has_private_key:
             self.message.show(
