@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    database: Path  # the SQLite file, created and migrated as needed
+    database: Path | str  # the SQLite file, created and migrated as needed
     policy: Policy  # the certificate rules: accepted issuers (the demo's too), size limit
     clock: Clock = utc_now  # aware UTC datetimes; tests pass their own to move time
     demo: bool = False  # seed the demo programs, officials and user

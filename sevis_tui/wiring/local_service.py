@@ -44,7 +44,7 @@ def service_config(
     if demo:
         issuers.append(ensure_demo_issuer(now=clock()).certificate)
     return ServiceConfig(
-        database=Path(database),
+        database=database,
         policy=load_policy(settings, extra_issuers=issuers, clock=clock),
         clock=clock,
         demo=demo,
