@@ -36,6 +36,12 @@ _PRIVATE_KEY_WARNING = (
     "This file also holds a private key: whoever has it can act as you in SEVIS batch. Never "
     "e-mail this file or give it to anyone; keep it only with the batch client."
 )
+_KEY_UNREADABLE = finding(
+    "key_unreadable",
+    "The key file given holds no private key that can be read (or it needs a password).",
+    "Give the PEM key or the .p12 file of this certificate; add --password-file if it is "
+    "protected.",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,22 +103,9 @@ def _inspect_guarded(
 def _inspect(
     data: bytes, policy: Policy, name: str, key: KeyFile | None, password: Password | None
 ) -> FileReport:
-    if not data:
-        return FileReport(
-            name,
-            "unknown",
-            findings=(
-                finding(
-                    "empty_file",
-                    "The file is empty.",
-                    "Choose the certificate file itself; this one has no content.",
-                ),
-            ),
-        )
-    if len(data) > policy.max_bytes:
-        return FileReport(
-            name, "unknown", findings=(too_large_finding(len(data), policy.max_bytes),)
-        )
+    unreadable = _refused_unread(data, policy, name)
+    if unreadable is not None:
+        return unreadable
     loaded = load(data, password=password)
     now = policy.current_time().replace(microsecond=0)  # certificates count whole seconds
     described: list[Described] = [
@@ -125,15 +118,7 @@ def _inspect(
     keys = list(loaded.private_keys)
     if key is not None and key.readable:
         if key.key is None:
-            findings.append(
-                finding(
-                    "key_unreadable",
-                    "The key file given holds no private key that can be read (or it needs a "
-                    "password).",
-                    "Give the PEM key or the .p12 file of this certificate; add "
-                    "--password-file if it is protected.",
-                )
-            )
+            findings.append(_KEY_UNREADABLE)
         else:
             keys = [key.key]
     subject_index = choose_subject(described, loaded.key_certificate)
@@ -159,6 +144,27 @@ def _inspect(
         has_private_key=loaded.has_private_key,
         certificate_ders=tuple([item.facts.der for item in described]),
     )
+
+
+def _refused_unread(data: bytes, policy: Policy, name: str) -> FileReport | None:
+    """The report of a file refused before it is parsed: empty, or over the size limit."""
+    if not data:
+        return FileReport(
+            name,
+            "unknown",
+            findings=(
+                finding(
+                    "empty_file",
+                    "The file is empty.",
+                    "Choose the certificate file itself; this one has no content.",
+                ),
+            ),
+        )
+    if len(data) > policy.max_bytes:
+        return FileReport(
+            name, "unknown", findings=(too_large_finding(len(data), policy.max_bytes),)
+        )
+    return None
 
 
 def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:

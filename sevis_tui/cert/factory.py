@@ -174,13 +174,7 @@ def make_personal(
     (the benchmark does, to avoid generating thousands of RSA keys).
     """
     own_key = key or new_key(key_type, key_size, curve)
-    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "US")]
-    if organization:
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name or user_id))
-    if email:
-        attributes.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
-    subject = x509.Name(attributes)
+    subject = _personal_name(user_id, email, common_name, organization)
     start = not_before or _now() - dt.timedelta(days=1)
     end = not_after or start + dt.timedelta(days=365)
     signer_key = own_key if self_signed else issuer.key
@@ -196,20 +190,7 @@ def make_personal(
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=key_type == "rsa",
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_personal_key_usage(ca=ca, rsa=key_type == "rsa"), critical=True)
         .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
         .add_extension(_subject_key_id(own_key), critical=False)
         .add_extension(
@@ -217,6 +198,15 @@ def make_personal(
             critical=False,
         )
     )
+    builder = _with_email_and_issuer_url(builder, email, ca_issuers_url)
+    certificate = builder.sign(signer_key, _hash(signer_key, hash_name))
+    return Issued(certificate, own_key)
+
+
+def _with_email_and_issuer_url(
+    builder: x509.CertificateBuilder, email: str | None, ca_issuers_url: str | None
+) -> x509.CertificateBuilder:
+    """The e-mail address as a subject alternative name; where the issuer's certificate is."""
     if email:
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
@@ -226,8 +216,34 @@ def make_personal(
             AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(ca_issuers_url)
         )
         builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
-    certificate = builder.sign(signer_key, _hash(signer_key, hash_name))
-    return Issued(certificate, own_key)
+    return builder
+
+
+def _personal_name(
+    user_id: str, email: str | None, common_name: str | None, organization: str | None
+) -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "US")]
+    if organization:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name or user_id))
+    if email:
+        attributes.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
+    return x509.Name(attributes)
+
+
+def _personal_key_usage(*, ca: bool, rsa: bool) -> x509.KeyUsage:
+    """Signing; key encipherment for RSA keys; certificate signing only for a CA."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=rsa,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 def make_server(

@@ -8,7 +8,7 @@ extended key usage, CA flag, self-signed), then validates its path to an accepte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from sevis_tui.cert.chain import check_chain, new_certificate_remedy
 from sevis_tui.cert.describe import UNREADABLE, Described
 from sevis_tui.cert.findings import Finding, finding
-from sevis_tui.cert.model import Policy
+from sevis_tui.cert.model import CertificateInfo, Policy
 from sevis_tui.cert.refusals import nonconforming_finding
 from sevis_tui.text import formats
 
@@ -113,39 +113,55 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
     """
     info, facts = subject.info, subject.facts
     findings: list[Finding] = []
-    if now.microsecond:
-        now = now.replace(microsecond=0)
     if facts.valid_dates:
-        if now > info.not_after:
-            ago = (now - info.not_after).days
-            findings.append(
-                finding(
-                    "expired",
-                    f"The certificate expired on {formats.day(info.not_after)} "
-                    + ("(today)." if ago == 0 else f"({ago} day{'s' * (ago != 1)} ago)."),
-                    "Renew it with your provider, then register the new certificate.",
-                )
+        findings += _date_rules(info, policy, now.replace(microsecond=0))
+    findings += _personal_rules(info, policy)
+    findings += _key_and_signature(subject)
+    # An unreadable extension has its own error finding (describe.py): not "absent".
+    if facts.eku_oids is not None and _CLIENT_AUTH not in facts.eku_oids:
+        findings.append(_no_client_auth(info, facts.eku_oids))
+    if not facts.unreadable_extensions:
+        findings += _alternative_name_rules(subject)
+    return findings
+
+
+def _date_rules(info: CertificateInfo, policy: Policy, now: dt.datetime) -> list[Finding]:
+    """Expired, not yet valid, or expiring within the warning days (`now` to the second)."""
+    if now > info.not_after:
+        ago = (now - info.not_after).days
+        return [
+            finding(
+                "expired",
+                f"The certificate expired on {formats.day(info.not_after)} "
+                + ("(today)." if ago == 0 else f"({ago} day{'s' * (ago != 1)} ago)."),
+                "Renew it with your provider, then register the new certificate.",
             )
-        elif now < info.not_before:
-            findings.append(
-                finding(
-                    "not_yet_valid",
-                    f"The certificate is not valid until {formats.day(info.not_before)}.",
-                    "Wait until that date, or check that this computer's clock is right.",
-                )
+        ]
+    if now < info.not_before:
+        return [
+            finding(
+                "not_yet_valid",
+                f"The certificate is not valid until {formats.day(info.not_before)}.",
+                "Wait until that date, or check that this computer's clock is right.",
             )
-        elif info.days_left < policy.expiry_warning_days:
-            findings.append(
-                finding(
-                    "expires_soon",
-                    f"The certificate expires in {info.days_left} days, on "
-                    f"{formats.day(info.not_after)}.",
-                    "Renew it soon; a renewed certificate must be registered again before its "
-                    "first batch.",
-                )
+        ]
+    if info.days_left < policy.expiry_warning_days:
+        return [
+            finding(
+                "expires_soon",
+                f"The certificate expires in {info.days_left} days, on "
+                f"{formats.day(info.not_after)}.",
+                "Renew it soon; a renewed certificate must be registered again before its "
+                "first batch.",
             )
+        ]
+    return []
+
+
+def _personal_rules(info: CertificateInfo, policy: Policy) -> list[Finding]:
+    """A personal certificate: neither a certificate authority's nor signed by itself."""
     if info.is_ca:
-        findings.append(
+        return [
             finding(
                 "ca_certificate",
                 f"«{info.display_name}» is a certificate authority's certificate "
@@ -153,35 +169,31 @@ def leaf_rules(subject: Described, policy: Policy, now: dt.datetime) -> list[Fin
                 "Choose the file with your own certificate, usually named after your SEVIS "
                 "user ID (for example jsmith6544.cer).",
             )
-        )
-    elif info.self_signed:
-        findings.append(
+        ]
+    if info.self_signed:
+        return [
             finding(
                 "self_signed",
                 "The certificate is signed by itself, not by a certificate authority; SEVIS does "
                 "not accept self-made certificates.",
                 new_certificate_remedy(policy),
             )
-        )
-    findings += _key_and_signature(subject)
-    # An unreadable extension has its own error finding (describe.py): not "absent".
-    if facts.eku_oids is not None and _CLIENT_AUTH not in facts.eku_oids:
-        allowed = ", ".join(info.extended_key_usage) or "none"
-        # As for cryptography's verifier and OpenSSL's TLS-client purpose check, "any purpose"
-        # alone is not enough: a TLS server looks for client authentication by name.
-        alone = " «Any Purpose» alone is not enough." if _ANY_USAGE in facts.eku_oids else ""
-        findings.append(
-            finding(
-                "no_client_auth",
-                f"The certificate is not allowed for client authentication (it allows: {allowed}); "
-                f"the batch interface needs it to log in.{alone}",
-                "Ask your provider for a personal certificate that includes client "
-                "authentication (often sold as an S/MIME or personal authentication certificate).",
-            )
-        )
-    if not facts.unreadable_extensions:
-        findings += _alternative_name_rules(subject)
-    return findings
+        ]
+    return []
+
+
+def _no_client_auth(info: CertificateInfo, eku_oids: Collection[str]) -> Finding:
+    allowed = ", ".join(info.extended_key_usage) or "none"
+    # As for cryptography's verifier and OpenSSL's TLS-client purpose check, "any purpose"
+    # alone is not enough: a TLS server looks for client authentication by name.
+    alone = " «Any Purpose» alone is not enough." if _ANY_USAGE in eku_oids else ""
+    return finding(
+        "no_client_auth",
+        f"The certificate is not allowed for client authentication (it allows: {allowed}); "
+        f"the batch interface needs it to log in.{alone}",
+        "Ask your provider for a personal certificate that includes client "
+        "authentication (often sold as an S/MIME or personal authentication certificate).",
+    )
 
 
 def _alternative_name_rules(subject: Described) -> list[Finding]:

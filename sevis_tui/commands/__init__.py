@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 class CommandError(Exception):
@@ -21,3 +22,19 @@ def add_secret_file_option(parser: argparse.ArgumentParser, option: str, holds: 
         metavar="FILE",
         help=f"first line: {holds} (mode 600; - = standard input; never on the command line)",
     )
+
+
+def check_destination(files: tuple[Path, ...], folder: Path, *, force: bool, instead: str) -> None:
+    """Refuse before any work: a file that exists (unless --force), or a folder that cannot
+    take new files. `instead` says what to do about the files that exist."""
+    from sevis_tui.storage.certificate_files import existing, folder_problem
+
+    there = existing(files)
+    if there and not force:
+        names = " and ".join(str(path) for path in there)
+        raise CommandError(
+            f"{names} already exist{'s' * (len(there) == 1)}; nothing was written. {instead}"
+        )
+    problem = folder_problem(folder)
+    if problem:
+        raise CommandError(problem)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sevis_tui.commands import CommandError, add_secret_file_option
+from sevis_tui.commands import CommandError, add_secret_file_option, check_destination
 from sevis_tui.settings.config import Settings
 
 Clock = Callable[[], dt.datetime]
@@ -47,33 +47,11 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
     from sevis_tui.commands.make_p12 import refused
     from sevis_tui.commands.secrets import display, existing_secret
     from sevis_tui.settings.policy import demo_issuers, load_policy
-    from sevis_tui.storage.certificate_files import (
-        UnreadableInput,
-        existing,
-        extracted_files,
-        folder_problem,
-        read_input,
-        write_certificate_pair,
-        write_error,
-    )
+    from sevis_tui.storage.certificate_files import write_certificate_pair, write_error
 
     source = Path(args.p12).expanduser()
-    try:
-        data = read_input(source, ".p12", settings.certificates.max_file_bytes)
-    except UnreadableInput as error:
-        raise CommandError(str(error)) from None
-    folder = Path(args.out_dir).expanduser() if args.out_dir else source.parent
-    pem_path, cer_path = extracted_files(folder, source)
-    there = existing((pem_path, cer_path))
-    if there and not args.force:
-        names = " and ".join(str(path) for path in there)
-        raise CommandError(
-            f"{names} already exist{'s' * (len(there) == 1)}; nothing was written. Choose "
-            "another --out-dir, or give --force to replace"
-        )
-    problem = folder_problem(folder)
-    if problem:
-        raise CommandError(problem)
+    data = _read_p12(source, settings.certificates.max_file_bytes)
+    pem_path, cer_path = _out_files(args, source)
     secret = existing_secret(
         args.passphrase_file,
         f"Passphrase of {display(source)}: ",
@@ -100,3 +78,27 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
     console.print()
     render_report(report, console)
     return 1 if report.errors else 0
+
+
+def _read_p12(source: Path, limit: int) -> bytes:
+    from sevis_tui.storage.certificate_files import UnreadableInput, read_input
+
+    try:
+        return read_input(source, ".p12", limit)
+    except UnreadableInput as error:
+        raise CommandError(str(error)) from None
+
+
+def _out_files(args: argparse.Namespace, source: Path) -> tuple[Path, Path]:
+    """The .pem and .cer to write: in --out-dir, else beside the .p12; refused before any work."""
+    from sevis_tui.storage.certificate_files import extracted_files
+
+    folder = Path(args.out_dir).expanduser() if args.out_dir else source.parent
+    pem_path, cer_path = extracted_files(folder, source)
+    check_destination(
+        (pem_path, cer_path),
+        folder,
+        force=args.force,
+        instead="Choose another --out-dir, or give --force to replace",
+    )
+    return pem_path, cer_path

@@ -12,11 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sevis_tui.commands import CommandError, add_secret_file_option
+from sevis_tui.commands import CommandError, add_secret_file_option, check_destination
 from sevis_tui.settings.config import Settings
 
 if TYPE_CHECKING:
-    from sevis_tui.cert.bundle import BundleError
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+    from sevis_tui.cert import Policy
+    from sevis_tui.cert.bundle import Assembled, BundleError
 
 Clock = Callable[[], dt.datetime]
 
@@ -60,59 +63,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = None) -> int:
     """clock: the time the checks are made at (tests move it); default the system's."""
-    from sevis_tui.cert import inspect_path
-    from sevis_tui.cert.bundle import (
-        LEGACY_WARNING,
-        BundleError,
-        assemble,
-        read_certificates,
-        read_private_key,
-    )
-    from sevis_tui.cert.text_report import make_console, render_report
-    from sevis_tui.commands.secrets import display, existing_secret, new_passphrase
+    from sevis_tui.cert.bundle import BundleError, assemble, read_certificates
+    from sevis_tui.commands.secrets import display, new_passphrase
     from sevis_tui.settings.policy import demo_issuers, load_policy
-    from sevis_tui.storage.certificate_files import (
-        UnreadableInput,
-        existing,
-        folder_problem,
-        p12_file,
-        read_input,
-        write_error,
-        write_private,
-    )
+    from sevis_tui.storage.certificate_files import write_error, write_private
 
     key_path, cert_path = Path(args.key).expanduser(), Path(args.cert).expanduser()
-    limit = settings.certificates.max_file_bytes
-    try:
-        key_data = read_input(key_path, "key", limit)
-        cert_data = read_input(cert_path, "certificate", limit)
-    except UnreadableInput as error:
-        raise CommandError(str(error)) from None
-    out = Path(args.out).expanduser() if args.out else p12_file(cert_path)
-    if out.suffix.lower() not in {".p12", ".pfx"}:
-        raise CommandError(f"--out {out} should end in .p12 (or .pfx), as batch clients expect")
-    if existing((out,)) and not args.force:
-        raise CommandError(
-            f"{out} already exists; nothing was written. Choose another --out, or give --force "
-            "to replace it"
-        )
-    problem = folder_problem(out.parent)
-    if problem:
-        raise CommandError(problem)
+    key_data, cert_data = _read_inputs(key_path, cert_path, settings.certificates.max_file_bytes)
+    out = _out_file(args, cert_path)
     policy = load_policy(settings, extra_issuers=demo_issuers(settings), clock=clock)
     try:
-        try:
-            key = read_private_key(key_data, None, display(key_path))
-        except BundleError as error:
-            if error.code != "key_encrypted":
-                raise
-            secret = existing_secret(
-                args.key_passphrase_file,
-                f"Passphrase of the key {display(key_path)}: ",
-                "key passphrase",
-                "--key-passphrase-file",
-            )
-            key = read_private_key(key_data, secret, display(key_path))
+        key = _private_key(args, key_data, key_path)
         certificates = read_certificates(cert_data, display(cert_path))
         passphrase = new_passphrase(args.passphrase_file, ".p12 file")
         made = assemble(
@@ -130,6 +91,60 @@ def run(args: argparse.Namespace, settings: Settings, *, clock: Clock | None = N
         write_private(out, made.data, overwrite=args.force)
     except OSError as error:
         raise CommandError(write_error(error)) from None
+    return _show_written(out, made, policy, passphrase)
+
+
+def _read_inputs(key_path: Path, cert_path: Path, limit: int) -> tuple[bytes, bytes]:
+    from sevis_tui.storage.certificate_files import UnreadableInput, read_input
+
+    try:
+        return read_input(key_path, "key", limit), read_input(cert_path, "certificate", limit)
+    except UnreadableInput as error:
+        raise CommandError(str(error)) from None
+
+
+def _out_file(args: argparse.Namespace, cert_path: Path) -> Path:
+    """Where the .p12 goes: --out, else beside the certificate; refused before any work."""
+    from sevis_tui.storage.certificate_files import p12_file
+
+    out = Path(args.out).expanduser() if args.out else p12_file(cert_path)
+    if out.suffix.lower() not in {".p12", ".pfx"}:
+        raise CommandError(f"--out {out} should end in .p12 (or .pfx), as batch clients expect")
+    check_destination(
+        (out,),
+        out.parent,
+        force=args.force,
+        instead="Choose another --out, or give --force to replace it",
+    )
+    return out
+
+
+def _private_key(args: argparse.Namespace, key_data: bytes, key_path: Path) -> PrivateKeyTypes:
+    """The key; its passphrase is asked for (or read from its file) only when it has one."""
+    from sevis_tui.cert.bundle import BundleError, read_private_key
+    from sevis_tui.commands.secrets import display, existing_secret
+
+    try:
+        return read_private_key(key_data, None, display(key_path))
+    except BundleError as error:
+        if error.code != "key_encrypted":
+            raise
+    secret = existing_secret(
+        args.key_passphrase_file,
+        f"Passphrase of the key {display(key_path)}: ",
+        "key passphrase",
+        "--key-passphrase-file",
+    )
+    return read_private_key(key_data, secret, display(key_path))
+
+
+def _show_written(out: Path, made: Assembled, policy: Policy, passphrase: bytes) -> int:
+    """What the written .p12 holds, read back and checked as `inspect` would."""
+    from sevis_tui.cert import inspect_path
+    from sevis_tui.cert.bundle import LEGACY_WARNING
+    from sevis_tui.cert.text_report import make_console, render_report
+    from sevis_tui.commands.secrets import display
+
     report = inspect_path(out, policy, password=passphrase)
     console = make_console(sys.stdout)
     form = "legacy: 3DES and SHA-1" if made.legacy else "AES-256-CBC, PBKDF2-HMAC-SHA256"

@@ -8,9 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sevis_tui.commands import CommandError, add_secret_file_option
+from sevis_tui.commands import CommandError, add_secret_file_option, check_destination
 from sevis_tui.settings.config import Settings
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from sevis_tui.cert.request import RequestDetails
+    from sevis_tui.storage.certificate_files import RequestFiles
 
 EPILOG = """\
 Writes two files into --out-dir (default: the current folder), named after the user ID:
@@ -59,45 +66,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from sevis_tui.cert.request import (
-        RequestDetails,
         build_csr,
-        check_details,
         csr_pem,
         encrypted_key_pem,
         new_private_key,
-        next_steps,
-        summarize,
     )
-    from sevis_tui.cert.trust import vendor_list
-    from sevis_tui.commands.secrets import display, new_passphrase
-    from sevis_tui.settings.policy import demo_issuers, load_policy
-    from sevis_tui.storage.certificate_files import (
-        existing,
-        folder_problem,
-        request_files,
-        write_error,
-        write_request,
-    )
+    from sevis_tui.commands.secrets import new_passphrase
+    from sevis_tui.storage.certificate_files import request_files, write_error, write_request
 
-    details = RequestDetails(
-        **{field: _detail(args, field, option, label) for field, option, label in FIELDS}
-    )
-    problems = check_details(details)
-    if problems:
-        raise CommandError("; ".join(p.message for p in problems))
+    details = _details(args)
     folder = Path(args.out_dir).expanduser()
     files = request_files(folder, details.user_id.strip())
-    there = existing(files.all)
-    if there and not args.force:
-        names = " and ".join(str(path) for path in there)
-        raise CommandError(
-            f"{names} already exist{'s' * (len(there) == 1)}; nothing was written. Choose "
-            "another --out-dir, or give --force to replace (a replaced key is lost, with the "
-            "certificate it belongs to)"
-        )
-    problem = folder_problem(folder)
-    if problem:
-        raise CommandError(problem)
+    check_destination(
+        files.all,
+        folder,
+        force=args.force,
+        instead=(
+            "Choose another --out-dir, or give --force to replace (a replaced key is lost, "
+            "with the certificate it belongs to)"
+        ),
+    )
     passphrase = new_passphrase(args.passphrase_file, "private key")
     key = new_private_key(args.key_type)
     csr = build_csr(key, details)
@@ -105,6 +93,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         write_request(files, encrypted_key_pem(key, passphrase), csr_pem(csr), overwrite=args.force)
     except OSError as error:
         raise CommandError(write_error(error)) from None
+    _next_steps(files, csr, settings)
+    return 0
+
+
+def _details(args: argparse.Namespace) -> RequestDetails:
+    """The request's subject from the options, checked; each problem named."""
+    from sevis_tui.cert.request import RequestDetails, check_details
+
+    details = RequestDetails(
+        **{field: _detail(args, field, option, label) for field, option, label in FIELDS}
+    )
+    problems = check_details(details)
+    if problems:
+        raise CommandError("; ".join(p.message for p in problems))
+    return details
+
+
+def _next_steps(
+    files: RequestFiles, csr: x509.CertificateSigningRequest, settings: Settings
+) -> None:
+    """What was written, the request's summary, and what to do with it at a vendor."""
+    from sevis_tui.cert.request import next_steps, summarize
+    from sevis_tui.cert.trust import vendor_list
+    from sevis_tui.commands.secrets import display
+    from sevis_tui.settings.policy import demo_issuers, load_policy
+
     summary = summarize(csr)
     vendors = vendor_list(
         load_policy(settings, extra_issuers=demo_issuers(settings)).accepted_issuers
@@ -118,7 +132,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         next_steps(display(files.csr), display(files.key), vendors), start=1
     ):
         out.write(f"  {number}. {step}\n")
-    return 0
 
 
 def _detail(args: argparse.Namespace, field: str, option: str, label: str) -> str:

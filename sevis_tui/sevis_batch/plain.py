@@ -82,86 +82,109 @@ def _schema_error(entry: etree._LogEntry) -> Plain:
     value_match = _VALUE.search(text)
     found = value_match and (value_match["value"] or value_match["bare"])
     value = _shown(str(found)) if value_match else "its value"
+    if kind in _FIXED:
+        return _FIXED[kind]
     if kind in (T.SCHEMAV_CVC_DATATYPE_VALID_1_2_1, T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3):
-        type_match = _TYPE.search(text)
-        type_name = type_match["type"] if type_match else ""
-        words, remedy = TYPE_WORDS.get(
-            type_name, (f"a valid {type_name}", "Check the value against the SEVIS schema.")
-        )
-        return Plain("invalid_value", f"{value} is not {words}", remedy)
+        return _wrong_type(text, value)
     if kind == T.SCHEMAV_CVC_ENUMERATION_VALID:
-        items = _SET.search(text)
-        codes = [item.strip().strip("'") for item in items["items"].split(",")] if items else []
-        allowed = (
-            f"one of {', '.join(codes)}"
-            if len(codes) <= 8
-            else f"one of the {len(codes)} codes of its SEVIS code table"
-        )
-        return Plain(
-            "not_a_code",
-            f"{value} is not a code SEVIS knows here",
-            f"Use {allowed} (SEVISTable.xsd lists them).",
-        )
+        return _not_a_code(text, value)
     if kind == T.SCHEMAV_CVC_PATTERN_VALID:
         pattern = _PATTERN.search(text)
         form = PATTERN_WORDS.get(pattern["pattern"], "") if pattern else ""
         expected = form or (f"the form {pattern['pattern']}" if pattern else "the required form")
         return Plain("wrong_form", f"{value} is not {expected}", f"Write {expected}.")
-    if kind in (
-        T.SCHEMAV_CVC_LENGTH_VALID,
-        T.SCHEMAV_CVC_MINLENGTH_VALID,
-        T.SCHEMAV_CVC_MAXLENGTH_VALID,
-    ):
-        numbers = _NUMBERS.findall(text)
-        have, limit = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else ("?", "?")
-        rule = {
-            T.SCHEMAV_CVC_LENGTH_VALID: f"exactly {limit}",
-            T.SCHEMAV_CVC_MINLENGTH_VALID: f"at least {limit}",
-            T.SCHEMAV_CVC_MAXLENGTH_VALID: f"at most {limit}",
-        }[kind]
-        return Plain(
-            "wrong_length",
-            f"{value} has {have} characters; it must have {rule}",
-            f"Give it {rule} characters.",
-        )
+    if kind in _LENGTH_RULES:
+        return _wrong_length(kind, text, value)
     if kind == T.SCHEMAV_ELEMENT_CONTENT:
-        names = _EXPECTED.search(text)
-        wanted = _names(names["names"]) if names else ""
-        if "Missing child element" in text:
-            return Plain(
-                "missing_element",
-                f"an element is missing here: {wanted or 'see the schema'}",
-                f"Add {wanted or 'the missing element'} in its place (the schema's order).",
-            )
-        return Plain(
-            "unexpected_element",
-            "this element is not expected here"
-            + (f" (expected: {wanted})" if wanted else " (nothing more is allowed)"),
-            "Move it to its place in the schema's order, or remove it.",
-        )
-    if kind == T.SCHEMAV_CVC_COMPLEX_TYPE_4:
-        return Plain(
-            "missing_attribute",
-            "the required attribute is missing",
-            "Add the attribute (the schema requires it).",
-        )
-    if kind in (T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_1, T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_2):
-        return Plain(
+        return _element_content(text)
+    return Plain("schema_invalid", _cleaned(text), "Check the element against the SEVIS schema.")
+
+
+# The errors whose words do not depend on the message's details.
+_FIXED: dict[int, Plain] = {
+    T.SCHEMAV_CVC_COMPLEX_TYPE_4: Plain(
+        "missing_attribute",
+        "the required attribute is missing",
+        "Add the attribute (the schema requires it).",
+    ),
+    **dict.fromkeys(
+        (T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_1, T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_2),
+        Plain(
             "unexpected_attribute",
             "this attribute is not allowed here",
             "Remove the attribute, or move it to the element that takes it.",
-        )
-    if kind == T.SCHEMAV_CVC_ELT_1:
-        return Plain(
-            "wrong_root",
-            "the root element is not one the upload schema declares",
-            "Make SEVISBatchCreateUpdateEV the root element.",
-        )
-    if kind in (T.SCHEMAV_CVC_COMPLEX_TYPE_2_3, T.SCHEMAV_CVC_COMPLEX_TYPE_2_1):
-        return Plain(
+        ),
+    ),
+    T.SCHEMAV_CVC_ELT_1: Plain(
+        "wrong_root",
+        "the root element is not one the upload schema declares",
+        "Make SEVISBatchCreateUpdateEV the root element.",
+    ),
+    **dict.fromkeys(
+        (T.SCHEMAV_CVC_COMPLEX_TYPE_2_3, T.SCHEMAV_CVC_COMPLEX_TYPE_2_1),
+        Plain(
             "unexpected_text", "text is not allowed here", "Remove the text between the elements."
+        ),
+    ),
+}
+_LENGTH_RULES = {
+    T.SCHEMAV_CVC_LENGTH_VALID: "exactly",
+    T.SCHEMAV_CVC_MINLENGTH_VALID: "at least",
+    T.SCHEMAV_CVC_MAXLENGTH_VALID: "at most",
+}
+
+
+def _wrong_type(text: str, value: str) -> Plain:
+    type_match = _TYPE.search(text)
+    type_name = type_match["type"] if type_match else ""
+    words, remedy = TYPE_WORDS.get(
+        type_name, (f"a valid {type_name}", "Check the value against the SEVIS schema.")
+    )
+    return Plain("invalid_value", f"{value} is not {words}", remedy)
+
+
+def _not_a_code(text: str, value: str) -> Plain:
+    items = _SET.search(text)
+    codes = [item.strip().strip("'") for item in items["items"].split(",")] if items else []
+    allowed = (
+        f"one of {', '.join(codes)}"
+        if len(codes) <= 8
+        else f"one of the {len(codes)} codes of its SEVIS code table"
+    )
+    return Plain(
+        "not_a_code",
+        f"{value} is not a code SEVIS knows here",
+        f"Use {allowed} (SEVISTable.xsd lists them).",
+    )
+
+
+def _wrong_length(kind: int, text: str, value: str) -> Plain:
+    numbers = _NUMBERS.findall(text)
+    have, limit = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else ("?", "?")
+    rule = f"{_LENGTH_RULES[kind]} {limit}"
+    return Plain(
+        "wrong_length",
+        f"{value} has {have} characters; it must have {rule}",
+        f"Give it {rule} characters.",
+    )
+
+
+def _element_content(text: str) -> Plain:
+    """A child element missing, or one that is not expected where it stands."""
+    names = _EXPECTED.search(text)
+    wanted = _names(names["names"]) if names else ""
+    if "Missing child element" in text:
+        return Plain(
+            "missing_element",
+            f"an element is missing here: {wanted or 'see the schema'}",
+            f"Add {wanted or 'the missing element'} in its place (the schema's order).",
         )
-    return Plain("schema_invalid", _cleaned(text), "Check the element against the SEVIS schema.")
+    return Plain(
+        "unexpected_element",
+        "this element is not expected here"
+        + (f" (expected: {wanted})" if wanted else " (nothing more is allowed)"),
+        "Move it to its place in the schema's order, or remove it.",
+    )
 
 
 def _cleaned(text: str) -> str:

@@ -8,9 +8,13 @@ discards what the client still sends. Parts are kept in memory (a batch is a few
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 from starlette.requests import Request
 
 from sevis_tui.service.batch.replies import BatchRefusal
@@ -57,40 +61,8 @@ async def read_form(request: Request) -> Form:
         )
     if declared_over(request, MAX_BODY_BYTES):
         raise too_large()
-    parts: list[_Part] = []
-    header_name = bytearray()
-    header_value = bytearray()
-
-    def begin() -> None:
-        if len(parts) >= MAX_PARTS:
-            raise _TooManyParts
-        parts.append(_Part())
-
-    def data(chunk: bytes, start: int, end: int) -> None:
-        parts[-1].data += chunk[start:end]
-
-    def name(chunk: bytes, start: int, end: int) -> None:
-        header_name.extend(chunk[start:end])
-
-    def value(chunk: bytes, start: int, end: int) -> None:
-        header_value.extend(chunk[start:end])
-
-    def header_end() -> None:
-        key = header_name.decode("latin-1").lower()
-        parts[-1].headers[key] = header_value.decode("latin-1")
-        header_name.clear()
-        header_value.clear()
-
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": begin,
-            "on_part_data": data,
-            "on_header_field": name,
-            "on_header_value": value,
-            "on_header_end": header_end,
-        },
-    )
+    collected = _Parts()
+    parser = MultipartParser(boundary, collected.callbacks())
     size = 0
     try:
         async for chunk in request.stream():
@@ -107,7 +79,45 @@ async def read_form(request: Request) -> Form:
             f"The multipart body could not be read ({type(error).__name__}).",
             f"Send at most {MAX_PARTS} parts: xml, orgid, batchid and userid.",
         ) from None
-    return _collect(parts)
+    return _collect(collected.parts)
+
+
+class _Parts:
+    """The parser's callbacks: each part's headers and data, at most MAX_PARTS parts."""
+
+    def __init__(self) -> None:
+        self.parts: list[_Part] = []
+        self._header_name = bytearray()
+        self._header_value = bytearray()
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self._begin,
+            "on_part_data": self._data,
+            "on_header_field": self._name,
+            "on_header_value": self._value,
+            "on_header_end": self._header_end,
+        }
+
+    def _begin(self) -> None:
+        if len(self.parts) >= MAX_PARTS:
+            raise _TooManyParts
+        self.parts.append(_Part())
+
+    def _data(self, chunk: bytes, start: int, end: int) -> None:
+        self.parts[-1].data += chunk[start:end]
+
+    def _name(self, chunk: bytes, start: int, end: int) -> None:
+        self._header_name.extend(chunk[start:end])
+
+    def _value(self, chunk: bytes, start: int, end: int) -> None:
+        self._header_value.extend(chunk[start:end])
+
+    def _header_end(self) -> None:
+        key = self._header_name.decode("latin-1").lower()
+        self.parts[-1].headers[key] = self._header_value.decode("latin-1")
+        self._header_name.clear()
+        self._header_value.clear()
 
 
 class _TooManyParts(Exception):
