@@ -67,21 +67,7 @@ def register_upload(
     def check(tx: Tx) -> Confirmation | None:
         # Authenticate first: a caller without a session learns nothing about the request.
         caller.user_id = accounts.authenticate(tx, upload.token, now, touch=False)
-        if not 0 < len(key) <= 255:
-            raise ApiError(
-                400,
-                "missing_idempotency_key",
-                "The upload has no Idempotency-Key header (or it is longer than 255 characters).",
-                "Send a fresh random Idempotency-Key with each new upload, the same one on retry.",
-            )
-        if body is None:
-            raise ApiError(
-                413,
-                "too_large",
-                f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB; a certificate is a "
-                "few KiB.",
-                "Upload only the certificate (.cer or .pem), not a bundle or archive.",
-            )
+        _refuse_malformed(key, body)
         caller.detail = upload.filename
         earlier = registrations.find_replay(tx, caller.user_id, key, request_sha256)
         if earlier is None:  # fail fast, before checking the file
@@ -122,6 +108,24 @@ def register_upload(
         )
 
     return store.write(work)
+
+
+def _refuse_malformed(key: str, body: bytes | None) -> None:
+    """The request's own shape: an Idempotency-Key, and a body within the limit (None: over)."""
+    if not 0 < len(key) <= 255:
+        raise ApiError(
+            400,
+            "missing_idempotency_key",
+            "The upload has no Idempotency-Key header (or it is longer than 255 characters).",
+            "Send a fresh random Idempotency-Key with each new upload, the same one on retry.",
+        )
+    if body is None:
+        raise ApiError(
+            413,
+            "too_large",
+            f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB; a certificate is a few KiB.",
+            "Upload only the certificate (.cer or .pem), not a bundle or archive.",
+        )
 
 
 def digest(number: str, body: bytes) -> str:

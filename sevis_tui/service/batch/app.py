@@ -35,6 +35,7 @@ from sevis_tui.service.batch.tally import DEFAULT_INTERVAL, RefusalTally
 from sevis_tui.service.errors import ApiError
 from sevis_tui.service.store import Clock, Storage, Tx, open_store, utc_now
 from sevis_tui.sevis_batch.check import ROOT
+from sevis_tui.sevis_batch.translog import RecordResult
 
 log = logging.getLogger("sevis_tui.service")
 PREFIX = "/sevisbatch/action"
@@ -188,36 +189,7 @@ class BatchService:
     async def upload(self, request: Request) -> Response:
         now = self.clock()
         presented = await self._presented(request, "batch-upload", now)
-        # Before reading the body: only a registered certificate makes the listener read it.
-        if not await run_in_threadpool(
-            self.store.read, lambda tx: access.registered_anywhere(tx, presented)
-        ):
-            refusal = BatchRefusal(
-                403,
-                "C0001",
-                "certificate_not_registered",
-                "This certificate is not registered for batch processing for any program.",
-                "Register it first (Register for Batch Processing), or connect with the "
-                "registered one.",
-                presented=presented.sha256,
-            )
-            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
-            raise refusal
-        try:
-            fields = await form.read_form(request)
-        except ClientDisconnect:
-            refusal = BatchRefusal(
-                400,
-                "S0001",
-                "client_disconnected",
-                "The connection closed before the upload was complete; nothing was stored.",
-                "Upload the batch again.",
-            )
-            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
-            raise refusal from None
-        except BatchRefusal as refusal:
-            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
-            raise
+        fields = await self._upload_form(request, presented, now)
         orgid = form.text_field(fields, "orgid")
         userid = form.text_field(fields, "userid")
         batch_id = form.text_field(fields, "batchid")
@@ -249,25 +221,42 @@ class BatchService:
             )
             if results is None:  # stored, with a log saying the upload failed the schema
                 return batches.schema_refusal(checked).answer()
-            failed = sum(1 for result in results if not result.success)
-            return accepted(
-                "Batch",
-                {
-                    "orgid": orgid,
-                    "batchid": checked_id,
-                    "userid": grant.user_id,
-                    "root": ROOT,
-                    "records": str(len(results)),
-                    "success": str(len(results) - failed),
-                    "failure": str(failed),
-                    "uploadedAt": now.isoformat(),
-                },
-                f"Batch {checked_id} was received for {orgid} and processed: "
-                f"{len(results)} records, {failed} failed. Download its transaction log for "
-                "each record's result.",
-            )
+            return _received(orgid, checked_id, grant.user_id, results, now)
 
         return await self._audited(request, "batch-upload", orgid, userid, work, batch_id)
+
+    async def _upload_form(
+        self, request: Request, presented: access.Presented, now: dt.datetime
+    ) -> form.Form:
+        """The upload's parts; read only for a certificate registered for some program, so a
+        stranger's body is never read. Every refusal here is audited."""
+        registered = await run_in_threadpool(
+            self.store.read, lambda tx: access.registered_anywhere(tx, presented)
+        )
+        try:
+            if not registered:
+                raise BatchRefusal(
+                    403,
+                    "C0001",
+                    "certificate_not_registered",
+                    "This certificate is not registered for batch processing for any program.",
+                    "Register it first (Register for Batch Processing), or connect with the "
+                    "registered one.",
+                    presented=presented.sha256,
+                )
+            try:
+                return await form.read_form(request)
+            except ClientDisconnect:
+                raise BatchRefusal(
+                    400,
+                    "S0001",
+                    "client_disconnected",
+                    "The connection closed before the upload was complete; nothing was stored.",
+                    "Upload the batch again.",
+                ) from None
+        except BatchRefusal as refusal:
+            await self._audit(now, "", "batch-upload", "", refusal, presented.sha256)
+            raise
 
     # ------------------------------------------------------------------ the frame
 
@@ -346,3 +335,26 @@ class BatchService:
             await run_in_threadpool(self.store.write, write)
         except ApiError as problem:
             log.warning("could not audit a batch refusal (%s): %s", refusal.reason, problem.message)
+
+
+def _received(
+    orgid: str, batch_id: str, user_id: str, results: list[RecordResult], now: dt.datetime
+) -> Answer:
+    """The answer to a batch received and processed: its counts; the log holds each record."""
+    failed = sum(1 for result in results if not result.success)
+    return accepted(
+        "Batch",
+        {
+            "orgid": orgid,
+            "batchid": batch_id,
+            "userid": user_id,
+            "root": ROOT,
+            "records": str(len(results)),
+            "success": str(len(results) - failed),
+            "failure": str(failed),
+            "uploadedAt": now.isoformat(),
+        },
+        f"Batch {batch_id} was received for {orgid} and processed: "
+        f"{len(results)} records, {failed} failed. Download its transaction log for "
+        "each record's result.",
+    )
