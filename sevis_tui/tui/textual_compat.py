@@ -36,7 +36,7 @@ def parse_action(
 
 def parent_of(node: MessagePump) -> MessagePump | None:
     """MessagePump._parent: where a key bubbles next, up to the App (`DOMNode.parent` stops at
-    the screen). Keys typed ahead follow their key up this way (key_order.py)."""
+    the screen). Keys typed ahead follow their key up this way (tui/key_order.py)."""
     return node._parent
 
 
@@ -63,7 +63,7 @@ class ClicksAndWheelOnly(_DriverBase):
     """LinuxDriver's private mouse hooks (`_enable_mouse_support`, `_disable_mouse_support`,
     `_mouse`): Textual asks for any-motion reports (?1003h), so moving the mouse over SSH
     sends a stream up the link. Only clicks and the wheel are asked for; no mouse, nothing.
-    Mixed in before LinuxDriver (terminal_driver.py)."""
+    Mixed in before LinuxDriver (tui/terminal_driver.py)."""
 
     def _enable_mouse_support(self) -> None:
         if not self._mouse:
