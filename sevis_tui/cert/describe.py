@@ -158,21 +158,14 @@ def _read_fields(
 ) -> tuple[dict[str, Any], Facts, tuple[str, ...]]:
     reader = _Reader()
     read = reader.read
-    subject_name = read("subject", lambda: certificate.subject, x509.Name([]))
-    issuer_name = read("issuer", lambda: certificate.issuer, x509.Name([]))
-    unreadable_name = (UNREADABLE, UNREADABLE, UNREADABLE)
-    subject, subject_cn, subject_o = read(
-        "subject", lambda: _name_parts(subject_name), unreadable_name
-    )
-    issuer, issuer_cn, issuer_o = read("issuer", lambda: _name_parts(issuer_name), unreadable_name)
+    subject_name, issuer_name, subject_parts, issuer_parts = _read_names(certificate, reader)
+    subject, subject_cn, subject_o = subject_parts
+    issuer, issuer_cn, issuer_o = issuer_parts
     not_before = read("validity", lambda: certificate.not_valid_before_utc, _EPOCH)
     not_after = read("validity", lambda: certificate.not_valid_after_utc, _EPOCH)
     facts = Facts(certificate, der, valid_dates="validity" not in reader.failed)
     _read_key(certificate, facts, reader)
-    facts.signature_oid = read(
-        "signature algorithm", lambda: certificate.signature_algorithm_oid.dotted_string, ""
-    )
-    facts.signature_hash = _signature_hash(certificate)
+    _read_signature(certificate, facts, reader)
     extensions, facts.san_critical = _read_extensions(certificate, facts)
     facts.subject_empty = subject == ""  # the text of an empty name ("(unreadable)" is not)
     constraints = _extension(extensions, x509.BasicConstraints)
@@ -220,6 +213,29 @@ def _read_fields(
         role=role,
     )
     return fields, facts, tuple(dict.fromkeys(reader.failed))
+
+
+def _read_signature(certificate: x509.Certificate, facts: Facts, reader: _Reader) -> None:
+    facts.signature_oid = reader.read(
+        "signature algorithm", lambda: certificate.signature_algorithm_oid.dotted_string, ""
+    )
+    facts.signature_hash = _signature_hash(certificate)
+
+
+NameParts = tuple[str, str, str]  # the whole name, its common name, its organization
+
+
+def _read_names(
+    certificate: x509.Certificate, reader: _Reader
+) -> tuple[x509.Name, x509.Name, NameParts, NameParts]:
+    """The subject and issuer names, and their text; "(unreadable)" where they cannot be read."""
+    read = reader.read
+    subject_name = read("subject", lambda: certificate.subject, x509.Name([]))
+    issuer_name = read("issuer", lambda: certificate.issuer, x509.Name([]))
+    unreadable_name = (UNREADABLE, UNREADABLE, UNREADABLE)
+    subject = read("subject", lambda: _name_parts(subject_name), unreadable_name)
+    issuer = read("issuer", lambda: _name_parts(issuer_name), unreadable_name)
+    return subject_name, issuer_name, subject, issuer
 
 
 def _read_extensions(certificate: x509.Certificate, facts: Facts) -> tuple[Extensions, bool | None]:

@@ -119,29 +119,10 @@ def register(
     When it already is, nothing is registered: the answer is that registration's confirmation,
     marked `already_registered` (a second number for the same certificate would only confuse).
     """
-    held = tx.execute(
-        "SELECT * FROM registrations WHERE program = ? AND current = 1 AND sha256 = ?",
-        (number, summary.sha256),
-    ).fetchone()
+    held = _already_held(tx, user_id, number, summary.sha256, now)
     if held is not None:
-        audit(
-            tx,
-            now,
-            user_id,
-            "upload",
-            "already_registered",
-            program=number,
-            detail=f"{held['confirmation']} sha256 {summary.sha256}; nothing registered",
-        )
-        return msgspec.structs.replace(confirmation(held), already_registered=True)
-    previous = tx.execute(
-        "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
-    ).fetchone()
-    if previous is not None:
-        tx.execute(
-            "UPDATE registrations SET current = 0, replaced_at = ? WHERE id = ?",
-            (stamp(now), previous["id"]),
-        )
+        return held
+    replaced = _retire_current(tx, number, now)
     number_given = new_confirmation_number(tx, now)
     tx.execute(
         "INSERT INTO registrations (confirmation, program, user_id, registered_at,"
@@ -165,7 +146,7 @@ def register(
             agreement_version,
             idempotency_key,
             request_sha256,
-            previous["confirmation"] if previous else None,
+            replaced,
         ),
     )
     detail = f"{number_given} sha256 {summary.sha256}"
@@ -176,6 +157,43 @@ def register(
         "SELECT * FROM registrations WHERE confirmation = ?", (number_given,)
     ).fetchone()
     return confirmation(row)
+
+
+def _already_held(
+    tx: Tx, user_id: str, number: str, sha256: str, now: dt.datetime
+) -> Confirmation | None:
+    """The program's current registration when it is this certificate (audited), else None."""
+    held = tx.execute(
+        "SELECT * FROM registrations WHERE program = ? AND current = 1 AND sha256 = ?",
+        (number, sha256),
+    ).fetchone()
+    if held is None:
+        return None
+    audit(
+        tx,
+        now,
+        user_id,
+        "upload",
+        "already_registered",
+        program=number,
+        detail=f"{held['confirmation']} sha256 {sha256}; nothing registered",
+    )
+    return msgspec.structs.replace(confirmation(held), already_registered=True)
+
+
+def _retire_current(tx: Tx, number: str, now: dt.datetime) -> str | None:
+    """The program's current registration becomes history; its confirmation number, if any."""
+    previous = tx.execute(
+        "SELECT id, confirmation FROM registrations WHERE program = ? AND current = 1", (number,)
+    ).fetchone()
+    if previous is None:
+        return None
+    tx.execute(
+        "UPDATE registrations SET current = 0, replaced_at = ? WHERE id = ?",
+        (stamp(now), previous["id"]),
+    )
+    replaced: str = previous["confirmation"]
+    return replaced
 
 
 # --------------------------------------------------------------------------- reading

@@ -21,11 +21,17 @@ import termios
 import tty
 from typing import Any, ClassVar
 
-from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
 from sevis_tui.tui.terminal import GlyphMode, WholeCellScrollBarRender, for_terminal, squeeze
-from sevis_tui.tui.textual_compat import ClicksAndWheelOnly, use_scroll_bar_renderer
+from sevis_tui.tui.textual_compat import (
+    ClicksAndWheelOnly,
+    raw_mode_flags,
+    terminal_events,
+    terminal_output,
+    terminal_width,
+    use_scroll_bar_renderer,
+)
 
 
 class SevisDriver(ClicksAndWheelOnly, LinuxDriver):
@@ -55,8 +61,7 @@ class SevisDriver(ClicksAndWheelOnly, LinuxDriver):
             if not os.isatty(fd):
                 return ""
             raw = termios.tcgetattr(fd)
-            raw[tty.LFLAG] = self._patch_lflag(raw[tty.LFLAG])
-            raw[tty.IFLAG] = self._patch_iflag(raw[tty.IFLAG])
+            raw[tty.LFLAG], raw[tty.IFLAG] = raw_mode_flags(self, raw[tty.LFLAG], raw[tty.IFLAG])
             termios.tcsetattr(fd, termios.TCSANOW, raw)
             waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
             data = os.read(fd, waiting) if waiting > 0 else b""
@@ -64,19 +69,19 @@ class SevisDriver(ClicksAndWheelOnly, LinuxDriver):
             return ""
         typed = data.decode("utf-8", errors="replace")
         # Received before raw mode: every Enter was turned into a newline (ICRNL).
-        for event in XTermParser().feed(typed.replace("\n", "\r")):
+        for event in terminal_events(typed.replace("\n", "\r")):
             self.process_message(event)
         return typed
 
     def _erase_echo(self, typed: str) -> None:
         """Erase what the terminal echoed of `typed` (written from the cursor, before the app
         drew anything): back to the row it began on, then to the end of the screen."""
-        if self._file is None:
+        out = terminal_output(self)
+        if out is None:
             return
-        width = self._get_terminal_size()[0]
-        rows = echoed_rows(typed, width)
-        self._file.write("\r" + (f"\x1b[{rows}A" if rows else "") + "\x1b[J")
-        self._file.flush()
+        rows = echoed_rows(typed, terminal_width(self))
+        out.write("\r" + (f"\x1b[{rows}A" if rows else "") + "\x1b[J")
+        out.flush()
 
     def write(self, data: str) -> None:
         squeezed, self._style = squeeze(for_terminal(data, self.glyphs), self._style)

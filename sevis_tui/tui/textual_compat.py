@@ -8,7 +8,7 @@ that renames or changes one fails there, by name, instead of somewhere in a key 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.dom import DOMNode
     from textual.drivers.linux_driver import LinuxDriver as _DriverBase
+    from textual.message import Message
     from textual.message_pump import MessagePump
 else:
     _DriverBase = object  # LinuxDriver imports termios: imported only where it is used
@@ -78,3 +79,32 @@ class ClicksAndWheelOnly(_DriverBase):
         self.write("\x1b[?1000l")
         self.write("\x1b[?1006l")
         self.flush()
+
+
+# --------------------------------------------------------------------------- keys typed ahead
+# (terminal_driver.py: the keys waiting in the terminal before the app starts are read first)
+
+
+def raw_mode_flags(driver: _DriverBase, lflag: int, iflag: int) -> tuple[int, int]:
+    """LinuxDriver._patch_lflag / _patch_iflag: the terminal modes Textual's raw mode sets, so
+    the keys read early are read as Textual will read the rest."""
+    return driver._patch_lflag(lflag), driver._patch_iflag(iflag)
+
+
+def terminal_events(text: str) -> Iterator[Message]:
+    """textual._xterm_parser.XTermParser: Textual's own reading of terminal input into its
+    events (keys, pastes), for the keys read before Textual's input thread starts."""
+    from textual._xterm_parser import XTermParser
+
+    yield from XTermParser().feed(text)
+
+
+def terminal_output(driver: _DriverBase) -> TextIO | None:
+    """Driver._file: the stream Textual writes the screen to (to erase the early echo)."""
+    out: TextIO | None = driver._file
+    return out
+
+
+def terminal_width(driver: _DriverBase) -> int:
+    """Driver._get_terminal_size: the width the terminal says it has, before the app runs."""
+    return driver._get_terminal_size()[0]

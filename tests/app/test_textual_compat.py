@@ -85,3 +85,27 @@ async def test_the_linux_driver_still_calls_the_mouse_hooks_the_driver_replaces(
     assert "self._enable_mouse_support()" in inspect.getsource(LinuxDriver.start_application_mode)
     driver = LinuxDriver(Small(), mouse=False)
     assert driver._mouse is False
+
+
+def test_textuals_terminal_parser_reads_keys_and_enter() -> None:
+    from textual import events
+
+    from sevis_tui.tui.textual_compat import terminal_events
+
+    keys = [event.key for event in terminal_events("ab\r") if isinstance(event, events.Key)]
+    assert keys == ["a", "b", "enter"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="LinuxDriver needs termios")
+async def test_the_raw_mode_flags_the_output_and_the_width_are_the_drivers() -> None:
+    import termios
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from sevis_tui.tui.textual_compat import raw_mode_flags, terminal_output, terminal_width
+
+    driver = LinuxDriver(Small(), mouse=False)
+    lflag, iflag = raw_mode_flags(driver, termios.ECHO | termios.ICANON, termios.IXON)
+    assert not lflag & (termios.ECHO | termios.ICANON) and not iflag & termios.IXON
+    assert terminal_output(driver) is sys.__stderr__
+    assert terminal_width(driver) > 0
