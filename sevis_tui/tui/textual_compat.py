@@ -82,7 +82,7 @@ class ClicksAndWheelOnly(_DriverBase):
 
 
 # --------------------------------------------------------------------------- keys typed ahead
-# (terminal_driver.py: the keys waiting in the terminal before the app starts are read first)
+# (tui/terminal_driver.py: the keys waiting in the terminal before the app starts are read first)
 
 
 def raw_mode_flags(driver: _DriverBase, lflag: int, iflag: int) -> tuple[int, int]:
