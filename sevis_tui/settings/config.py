@@ -223,20 +223,28 @@ def _package_folder() -> Path | None:
 
 def paths(environ: Mapping[str, str] | None = None, config_file: str | None = None) -> Paths:
     """Where things are. The config file: `config_file` (--config), else SEVIS_TUI_CONFIG from
-    `environ` (default os.environ), else platformdirs' (XDG_CONFIG_HOME when set), as are the
-    state and data folders."""
+    `environ` (default os.environ), else the XDG config folder's; the state and data folders
+    are XDG's too: XDG_*_HOME from `environ` when set, else platformdirs' defaults."""
     env = os.environ if environ is None else environ
     named = config_file or env.get(ENV_PREFIX + "CONFIG")
+    config_file_path = (
+        Path(named).expanduser()
+        if named
+        else _xdg(env, "XDG_CONFIG_HOME", platformdirs.user_config_path(APP_NAME)) / "config.toml"
+    )
     return Paths(
-        config_file=(
-            Path(named).expanduser()
-            if named
-            else platformdirs.user_config_path(APP_NAME) / "config.toml"
-        ),
-        state_dir=platformdirs.user_state_path(APP_NAME),
-        data_dir=platformdirs.user_data_path(APP_NAME),
+        config_file=config_file_path,
+        state_dir=_xdg(env, "XDG_STATE_HOME", platformdirs.user_state_path(APP_NAME)),
+        data_dir=_xdg(env, "XDG_DATA_HOME", platformdirs.user_data_path(APP_NAME)),
         defaults_file=defaults_file(),
     )
+
+
+def _xdg(env: Mapping[str, str], name: str, fallback: Path) -> Path:
+    # Read from `env`, not only os.environ (which is all platformdirs reads): a caller (a test,
+    # a subprocess's environment being prepared) may name the folders of another run.
+    value = env.get(name)
+    return Path(value).expanduser() / APP_NAME if value else fallback
 
 
 # --------------------------------------------------------------------------- loading
