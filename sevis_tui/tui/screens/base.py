@@ -29,6 +29,7 @@ from sevis_tui.tui.widgets.message_bar import MessageBar
 from sevis_tui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from sevis_tui.api.batch_client import BatchClient, BatchIdentity
     from sevis_tui.api.client import SevisClient
     from sevis_tui.tui.widgets.certificate_chooser import CertificateChooser
 
@@ -221,3 +222,29 @@ class SevisScreen(QuietFocus, Screen[bool]):
 
     def action_back(self) -> None:
         self.post_message(WentBack())
+
+
+async def open_batch_client(
+    host: Host, data: bytes, password: bytearray, name: str
+) -> tuple[BatchClient, BatchIdentity]:
+    """The batch client for the .p12 `data` (its password zeroed once read) against the
+    service's batch endpoint: what Check Batch Access and Send a Batch File connect with.
+    BatchError as read_pkcs12 raises it (wrong_password, no_key, …)."""
+    import asyncio
+
+    from sevis_tui.api.batch_client import BatchClient, read_pkcs12
+
+    try:
+        identity = await asyncio.to_thread(read_pkcs12, data, password, name)
+    finally:
+        password[:] = b"\0" * len(password)
+    endpoint = await host.get_batch_endpoint()
+    client = await asyncio.to_thread(
+        BatchClient,
+        endpoint.url,
+        identity,
+        ca_pem=endpoint.ca_pem,
+        ca_bundle=endpoint.ca_bundle,
+        timeout=host.settings.server.timeout,
+    )
+    return client, identity

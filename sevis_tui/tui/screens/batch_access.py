@@ -18,10 +18,10 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Static
 
-from sevis_tui.api.batch_client import BatchClient, BatchError, read_pkcs12
+from sevis_tui.api.batch_client import BatchError
 from sevis_tui.api.batch_verdict import Verdict, from_error, from_reply
 from sevis_tui.cert.text_report import printable
-from sevis_tui.tui.screens.base import SevisScreen
+from sevis_tui.tui.screens.base import SevisScreen, open_batch_client
 from sevis_tui.tui.widgets.certificate_chooser import start_folder
 from sevis_tui.tui.widgets.file_browser import FileBrowser
 from sevis_tui.tui.widgets.key_line import KeyLine
@@ -147,19 +147,11 @@ refused the certificate (its issuer is not accepted).
         try:
             try:
                 data = await asyncio.to_thread(_read, path)
-                identity = await asyncio.to_thread(read_pkcs12, data, password, path.name)
-            finally:
+            except BaseException:
                 password[:] = b"\0" * len(password)
+                raise
+            client, identity = await open_batch_client(self.sevis, data, password, path.name)
             presented = identity.sha256
-            endpoint = await self.sevis.get_batch_endpoint()
-            client = await asyncio.to_thread(
-                BatchClient,
-                endpoint.url,
-                identity,
-                ca_pem=endpoint.ca_pem,
-                ca_bundle=endpoint.ca_bundle,
-                timeout=self.sevis.settings.server.timeout,
-            )
             async with client:
                 reply = await client.check(self.number, self.user_id)
             self.post_message(self.Judged(from_reply(reply, presented)))

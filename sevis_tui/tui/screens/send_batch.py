@@ -9,7 +9,6 @@ failed ones first.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +20,13 @@ from textual.containers import Container, VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from sevis_tui.api.batch_client import BatchClient, BatchError, BatchReply, read_pkcs12
+from sevis_tui.api.batch_client import BatchError, BatchReply
 from sevis_tui.cert.binary import looks_like_pkcs12
 from sevis_tui.cert.text_report import printable
 from sevis_tui.sevis_batch.check import BatchCheck, Expected, check_bytes, read_file
 from sevis_tui.sevis_batch.translog import ReadLog, RecordResult, read_log
 from sevis_tui.storage.certificate_files import UnreadableInput, read_input
-from sevis_tui.tui.screens.base import SevisScreen
+from sevis_tui.tui.screens.base import SevisScreen, open_batch_client
 from sevis_tui.tui.widgets.batch_preview import BatchPreview
 from sevis_tui.tui.widgets.certificate_chooser import start_folder
 from sevis_tui.tui.widgets.file_browser import FileBrowser
@@ -255,19 +254,8 @@ A batch ID is used once: to send a file again, give it a new BatchHeader/BatchID
         path, xml_path = self.key_path, self.xml_path
         assert path is not None and xml_path is not None
         try:
-            try:
-                data = self.key_data
-                identity = await asyncio.to_thread(read_pkcs12, data, password, path.name)
-            finally:
-                password[:] = b"\0" * len(password)
-            endpoint = await self.sevis.get_batch_endpoint()
-            client = await asyncio.to_thread(
-                BatchClient,
-                endpoint.url,
-                identity,
-                ca_pem=endpoint.ca_pem,
-                ca_bundle=endpoint.ca_bundle,
-                timeout=self.sevis.settings.server.timeout,
+            client, _identity = await open_batch_client(
+                self.sevis, self.key_data, password, path.name
             )
             async with client:
                 reply = await client.upload(
