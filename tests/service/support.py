@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +69,6 @@ def ready(instance: Instance, log: Path) -> Instance:
                 return instance
         except httpx.TransportError:
             pass
-        threading.Event().wait(0.05)  # a process's start-up: nothing to wait on but its port
+        time.sleep(0.05)  # not a timed Event wait: libfaketime (other dates) hangs those
     instance.process.kill()
     pytest.fail(f"serve did not answer within 60 s: {log.read_text(errors='replace')}")
