@@ -12,10 +12,8 @@ STAMP_TEST := $(VENV)/.installed-test
 DEMO_DIR ?= $(HOME)/sevis-demo-certs
 # pytest workers: the Pilot and tmux tests wait on the terminal more than on the CPU.
 # loadgroup: tests marked with one xdist_group (a fixed path they share) run in one worker.
-# Under libfaketime (the suite run on other dates; `faketime` sets FAKETIME) the tests run in
-# one process: pytest-xdist's controller waits on a timed queue get, which libfaketime hangs.
 WORKERS ?= 4
-PYTEST_PARALLEL = $(if $(FAKETIME),,-n $(WORKERS) --dist loadgroup)
+PYTEST_PARALLEL = -n $(WORKERS) --dist loadgroup
 # Hash-checked installs only; no build isolation (the build backend is in the lock too).
 PIP_LOCKED := -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 PIP_PROJECT := -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation
