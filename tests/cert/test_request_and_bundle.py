@@ -37,7 +37,9 @@ from sevis_tui.cert.request import (
     summarize,
 )
 
-NOW = dt.datetime(2027, 1, 1, 12, 0, tzinfo=dt.UTC)
+# The clock the session's test PKI was made on (tests/cert/conftest.py: its CAs start a day
+# before it), fixed once: a fixed date here would fall before those CAs on a later day.
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 DETAILS = RequestDetails("Jordan Smith", "jsmith@example.edu", "Example University", "jsmith6544")
 PASS = b"correct horse battery"
 OPENSSL = shutil.which("openssl")
