@@ -16,11 +16,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sevis_tui.cert.reading import read_path
 from sevis_tui.service.schema import MIGRATIONS
 from sevis_tui.service.store import Storage, Tx
 from sevis_tui.storage.atomic import write_atomic
 
 FORMAT = "sevis-tui service export"
+# An export holds every stored batch file too; beyond this it is not one of ours.
+MAX_EXPORT_BYTES = 4 * 1024**3
 PRIVATE = 0o600
 
 
@@ -70,10 +73,13 @@ def export_to(store: Storage, path: Path) -> dict[str, int]:
 
 
 def read_export(path: Path) -> dict[str, Any]:
+    # The one safe reader of inputs: a FIFO or a device is refused, not read until it ends.
+    read = read_path(path, MAX_EXPORT_BYTES)
+    if read.data is None:
+        problem = read.findings[0].message  # its remedy speaks of certificate files
+        raise ValueError(f"{problem} Give the file `serve admin export` wrote.")
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+        data = json.loads(read.data)
     except (ValueError, UnicodeDecodeError):
         raise ValueError(f"{path} is not a sevis-tui export (not JSON)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -5,6 +5,7 @@ the audit log arrive whole, and the service carries on there."""
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -119,4 +120,20 @@ def test_a_file_that_is_not_an_export_is_refused(
     bad.write_bytes(content)
     result = admin("import", str(bad), "--db", str(tmp_path / "new.db"))
     assert result.returncode == 2 and says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_import_from_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    # A FIFO no one writes to would block a plain read for ever; /dev/zero never ends.
+    source = tmp_path / "export.fifo"
+    if kind == "fifo":
+        os.mkfifo(source)
+    else:
+        source = Path("/dev/zero")
+    result = admin("import", str(source), "--db", str(tmp_path / "new.db"))
+    assert result.returncode == 2, result.stderr
+    assert "not a file" in result.stderr or "device" in result.stderr, result.stderr
+    assert "Give the file `serve admin export` wrote." in result.stderr
+    assert "certificate" not in result.stderr
     assert "Traceback" not in result.stderr
